@@ -1,0 +1,124 @@
+// Builds the whole HTTP app from its dependencies; it never listens (server/index.ts does).
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Session } from '../contract/dashboard-api.ts';
+import { errorEnvelope } from '../contract/uploads.ts';
+import type { AppEnv } from './app-env.ts';
+import { ApiError } from './lib/api-error.ts';
+import type { OperatorDirectory } from './lib/auth.ts';
+import type { Clock } from './lib/clock.ts';
+import { consoleLogger, type Logger } from './lib/logger.ts';
+import { operatorFor, sessionRoutes, startSession, type SessionDeps } from './routes/session-routes.ts';
+import { staticRoutes } from './routes/static-routes.ts';
+import { uploadRoutes } from './routes/upload-routes.ts';
+import type { UploadStore } from './store/upload-store.ts';
+import type { UpstreamClient } from './upstream/openai-client.ts';
+
+export interface AppDeps {
+  clock: Clock;
+  store: UploadStore;
+  upstream: UpstreamClient;
+  operators: OperatorDirectory;
+  upstreamMode: Session['upstream'];
+  /** The built dashboard (dist/); null serves the API only. */
+  staticDir?: string | null;
+  log?: Logger;
+  /** Mark cookies Secure (set when the console is served over https). */
+  secureCookies?: boolean;
+}
+
+/** Header the dashboard sends on every state-changing request; cross-site forms cannot set it. */
+export const CSRF_HEADER = 'x-requested-with';
+
+export function createApp(deps: AppDeps) {
+  const log = deps.log ?? consoleLogger;
+  const sessionDeps: SessionDeps = {
+    clock: deps.clock,
+    operators: deps.operators,
+    upstreamMode: deps.upstreamMode,
+    secureCookies: deps.secureCookies ?? false,
+  };
+  const app = new Hono<AppEnv>();
+
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // sonner injects its stylesheet at run time; scripts stay strictly 'self'.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+      referrerPolicy: 'no-referrer',
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+
+  // The login URL (`/?token=…`): trade the token for a session cookie, then drop it from the address bar.
+  app.get('*', async (c, next) => {
+    const token = c.req.query('token');
+    if (token === undefined || c.req.path.startsWith('/api/') || c.req.path.startsWith('/v1/')) return next();
+    const operator = token.length <= 512 ? deps.operators.findByToken(token) : null;
+    if (!operator) return c.redirect('/login?error=invalid-token', 303);
+    startSession(c, sessionDeps, operator);
+    c.header('cache-control', 'no-store');
+    return c.redirect(c.req.path === '/login' ? '/' : c.req.path, 303);
+  });
+
+  const api = new Hono<AppEnv>();
+  api.use(bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new ApiError(413, 'The request body is larger than 64 KB.'); } }));
+  api.route('/session', sessionRoutes(sessionDeps));
+  api.use(async (c, next) => {
+    const found = operatorFor(c, sessionDeps);
+    if (!found) throw new ApiError(401, 'Not signed in, or the session has ended. Sign in again.', { code: 'not_signed_in' });
+    if (found.via === 'cookie' && c.req.method !== 'GET' && c.req.method !== 'HEAD') assertSameOrigin(c.req.raw);
+    c.set('operator', found.operator);
+    await next();
+  });
+  api.route('/uploads', uploadRoutes({ clock: deps.clock, store: deps.store, upstream: deps.upstream, log }));
+  api.all('*', (c) => {
+    throw new ApiError(404, `Invalid URL (${c.req.method} ${c.req.path})`);
+  });
+  app.route('/api', api);
+  app.all('/v1/*', (c) => {
+    throw new ApiError(404, `Invalid URL (${c.req.method} ${c.req.path})`);
+  });
+
+  if (deps.staticDir) app.route('/', staticRoutes(deps.staticDir));
+
+  app.notFound((c) => c.json(errorEnvelope(`Invalid URL (${c.req.method} ${c.req.path})`), 404));
+  app.onError((error, c) => {
+    if (error instanceof ApiError) {
+      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+      return c.json(error.envelope, error.status);
+    }
+    if (error instanceof HTTPException) {
+      return c.json(errorEnvelope(error.message || 'The request could not be handled.'), error.status);
+    }
+    log.error('unhandled error', { method: c.req.method, path: c.req.path, error: error instanceof Error ? error.stack : String(error) });
+    return c.json(errorEnvelope('The server had an error while processing your request. Sorry about that!', 'server_error'), 500);
+  });
+  return app;
+}
+
+/**
+ * CSRF: the session cookie is SameSite=Strict, and a cookie-authenticated state change must also
+ * carry our custom header (which a cross-site form or simple request cannot set) and, when the
+ * browser sends one, an Origin matching the host it was sent to.
+ */
+function assertSameOrigin(request: Request): void {
+  if (request.headers.get(CSRF_HEADER) !== 'uploads-console') {
+    throw new ApiError(403, `Missing the ${CSRF_HEADER}: uploads-console header that dashboard requests carry.`, { code: 'csrf_rejected' });
+  }
+  const origin = request.headers.get('origin');
+  if (origin !== null && origin !== new URL(request.url).origin) {
+    throw new ApiError(403, 'Cross-site request refused.', { code: 'csrf_rejected' });
+  }
+}

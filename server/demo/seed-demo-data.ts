@@ -1,0 +1,102 @@
+// Demo data for emulator mode, made through the emulator's real API (create, parts, complete,
+// cancel) with its clock moved back to backdate, and recorded the way live traffic is.
+import { randomBytes } from 'node:crypto';
+import type { Upload } from '../../contract/uploads.ts';
+import { unixSeconds, type AdjustableClock } from '../lib/clock.ts';
+import type { UploadStore } from '../store/upload-store.ts';
+import type { UpstreamClient } from '../upstream/openai-client.ts';
+
+type Ending = 'complete' | 'cancel' | 'none';
+
+interface DemoUpload {
+  filename: string;
+  purpose: string;
+  mime_type: string;
+  /** Intended size in bytes. */
+  bytes: number;
+  /** How long ago (minutes) it was created. */
+  ageMinutes: number;
+  /** Bytes of each part sent, and minutes after creation each was sent. */
+  parts: { bytes: number; afterMinutes: number }[];
+  ending: Ending;
+  endAfterMinutes?: number;
+}
+
+const KB = 1024;
+const MB = 1024 * KB;
+
+function even(total: number, count: number, everyMinutes: number, startMinutes = 1) {
+  const size = Math.ceil(total / count);
+  return Array.from({ length: count }, (_, i) => ({
+    bytes: Math.min(size, total - size * i),
+    afterMinutes: startMinutes + i * everyMinutes,
+  }));
+}
+
+const jsonl = { mime_type: 'application/jsonl' };
+
+export const DEMO_UPLOADS: DemoUpload[] = [
+  // Pending, and idle for a long time: the ones an operator is here to find.
+  { filename: 'fine-tune-support-2026-q4.jsonl', purpose: 'fine-tune', ...jsonl, bytes: 12 * MB, ageMinutes: 52, parts: even(4 * MB, 2, 3), ending: 'none' },
+  { filename: 'batch-requests-eu-west.jsonl', purpose: 'batch', ...jsonl, bytes: 9 * MB, ageMinutes: 47, parts: even(3 * MB, 3, 2), ending: 'none' },
+  { filename: 'product-catalog-embeddings.jsonl', purpose: 'batch', ...jsonl, bytes: 6 * MB + 300 * KB, ageMinutes: 41, parts: [], ending: 'none' },
+  { filename: 'contracts-archive-2019.pdf', purpose: 'assistants', mime_type: 'application/pdf', bytes: 8 * MB, ageMinutes: 38, parts: even(1 * MB, 1, 1, 4), ending: 'none' },
+  { filename: 'eval-set-reasoning-v7.jsonl', purpose: 'evals', ...jsonl, bytes: 3 * MB, ageMinutes: 33, parts: even(2 * MB, 2, 5), ending: 'none' },
+  // Pending and moving.
+  { filename: 'nightly-transcripts-1121.jsonl', purpose: 'batch', ...jsonl, bytes: 10 * MB, ageMinutes: 6, parts: even(7 * MB, 7, 0.8), ending: 'none' },
+  { filename: 'storefront-hero-4k.png', purpose: 'vision', mime_type: 'image/png', bytes: 5 * MB, ageMinutes: 2, parts: even(2 * MB, 2, 0.5), ending: 'none' },
+  { filename: 'onboarding-handbook.pdf', purpose: 'user_data', mime_type: 'application/pdf', bytes: 2 * MB + 512 * KB, ageMinutes: 1, parts: [], ending: 'none' },
+  // Completed.
+  { filename: 'fine-tune-sales-calls.jsonl', purpose: 'fine-tune', ...jsonl, bytes: 4 * MB, ageMinutes: 25, parts: even(4 * MB, 4, 1), ending: 'complete', endAfterMinutes: 6 },
+  { filename: 'batch-classify-tickets.jsonl', purpose: 'batch', ...jsonl, bytes: 1 * MB + 200 * KB, ageMinutes: 95, parts: even(1 * MB + 200 * KB, 2, 1), ending: 'complete', endAfterMinutes: 3 },
+  { filename: 'warehouse-shelf-0412.jpg', purpose: 'vision', mime_type: 'image/jpeg', bytes: 780 * KB, ageMinutes: 180, parts: even(780 * KB, 1, 1), ending: 'complete', endAfterMinutes: 2 },
+  { filename: 'policy-manual-2026.pdf', purpose: 'assistants', mime_type: 'application/pdf', bytes: 3 * MB, ageMinutes: 320, parts: even(3 * MB, 3, 1), ending: 'complete', endAfterMinutes: 4 },
+  { filename: 'eval-golden-answers.jsonl', purpose: 'evals', ...jsonl, bytes: 640 * KB, ageMinutes: 12, parts: even(640 * KB, 1, 1), ending: 'complete', endAfterMinutes: 2 },
+  // Cancelled.
+  { filename: 'duplicate-export-DO-NOT-USE.jsonl', purpose: 'batch', ...jsonl, bytes: 5 * MB, ageMinutes: 70, parts: even(1 * MB, 1, 2), ending: 'cancel', endAfterMinutes: 9 },
+  { filename: 'wrong-purpose-images.zip', purpose: 'assistants', mime_type: 'application/zip', bytes: 7 * MB, ageMinutes: 28, parts: [], ending: 'cancel', endAfterMinutes: 1 },
+  { filename: 'staging-fine-tune-test.jsonl', purpose: 'fine-tune', ...jsonl, bytes: 2 * MB, ageMinutes: 240, parts: even(512 * KB, 1, 1), ending: 'cancel', endAfterMinutes: 30 },
+  // Expired: left pending past their hour.
+  { filename: 'q3-backfill-part-2.jsonl', purpose: 'batch', ...jsonl, bytes: 11 * MB, ageMinutes: 75, parts: even(5 * MB, 5, 4), ending: 'none' },
+  { filename: 'scanned-invoices-march.pdf', purpose: 'user_data', mime_type: 'application/pdf', bytes: 4 * MB, ageMinutes: 150, parts: even(1 * MB, 2, 10), ending: 'none' },
+  { filename: 'legacy-chat-logs.jsonl', purpose: 'fine-tune', ...jsonl, bytes: 9 * MB, ageMinutes: 600, parts: [], ending: 'none' },
+];
+
+export interface SeedDeps {
+  upstream: UpstreamClient;
+  store: UploadStore;
+  /** The emulator's clock: moved back while each upload's history is replayed. */
+  emulatorClock: AdjustableClock;
+}
+
+/** Replays each demo upload's history at its (backdated) times. Returns how many were made. */
+export async function seedDemoData({ upstream, store, emulatorClock }: SeedDeps, uploads = DEMO_UPLOADS): Promise<number> {
+  const realOffset = emulatorClock.offsetSeconds;
+  const at = (minutesAgo: number) => {
+    emulatorClock.setOffsetSeconds(realOffset - Math.round(minutesAgo * 60));
+    return unixSeconds(emulatorClock);
+  };
+  try {
+    for (const demo of uploads) {
+      let seenAt = at(demo.ageMinutes);
+      const created = await upstream.createUpload({ filename: demo.filename, purpose: demo.purpose, bytes: demo.bytes, mime_type: demo.mime_type });
+      await store.recordUpload(created.object, { at: seenAt, via: 'create', actor: 'demo' });
+      const partIds: string[] = [];
+      for (const part of demo.parts) {
+        seenAt = at(demo.ageMinutes - part.afterMinutes);
+        const { object } = await upstream.addPart(created.object.id, new Blob([randomBytes(part.bytes)]));
+        partIds.push(object.id);
+        await store.recordPart(object, part.bytes, seenAt);
+      }
+      if (demo.ending === 'none') continue;
+      seenAt = at(demo.ageMinutes - (demo.endAfterMinutes ?? 1));
+      let ended: Upload;
+      if (demo.ending === 'complete') ended = (await upstream.completeUpload(created.object.id, { part_ids: partIds })).object;
+      else ended = (await upstream.cancelUpload(created.object.id)).object;
+      await store.recordUpload(ended, { at: seenAt, via: demo.ending === 'complete' ? 'complete' : 'cancel', actor: demo.ending === 'cancel' ? 'demo' : null });
+    }
+  } finally {
+    emulatorClock.setOffsetSeconds(realOffset);
+  }
+  return uploads.length;
+}

@@ -1,0 +1,47 @@
+// The only reader of process.env on the server. Every variable is validated here, and a bad
+// value stops start-up with a message naming it.
+import { z } from 'zod';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const envSchema = z.object({
+  PORT: port.default(8787),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  DATABASE_PATH: z.string().trim().min(1).default('./data/uploads-console.sqlite'),
+  ADMIN_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://api.openai.com/v1' })
+    .default('https://api.openai.com/v1')
+    .transform((v) => v.replace(/\/+$/, '')),
+  OPENAI_ORG_ID: optionalText,
+  OPENAI_PROJECT_ID: optionalText,
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** Emulator mode only: a fixed port and key, so tests can reach the emulator's fault controls. */
+  EMULATOR_PORT: port.default(0),
+  EMULATOR_API_KEY: optionalText,
+  /** `false` skips the demo data that emulator mode seeds into an empty store. */
+  DEMO_DATA: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {}
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => {
+    const name = issue.path.join('.');
+    const value = source[name];
+    const shown = value === undefined ? '' : ` (got ${name.includes('TOKEN') || name.includes('KEY') ? 'a hidden value' : JSON.stringify(value)})`;
+    return `  ${name}: ${issue.message}${shown}`;
+  });
+  throw new EnvError(`Invalid configuration:\n${lines.join('\n')}`);
+}

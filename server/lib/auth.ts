@@ -1,0 +1,63 @@
+// Operator authentication for the dashboard and its API: a signed session cookie (set by the
+// login URL or the login form) or `Authorization: Bearer <token>` for scripts.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+export interface Operator {
+  name: string;
+}
+
+export interface OperatorDirectory {
+  /** Finds the operator a token belongs to, comparing in constant time. */
+  findByToken(token: string): Operator | null;
+  /** Signs and verifies session cookie values. */
+  sessions: SessionSigner;
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+export function createOperatorDirectory(entries: { name: string; token: string }[], sessionTtlSeconds = 12 * 3600): OperatorDirectory {
+  // Compare fixed-length digests so neither the length nor the content of a token leaks through timing.
+  const hashed = entries.map((entry) => ({ operator: { name: entry.name }, hash: digest(entry.token) }));
+  // Sessions are signed with a key derived from the tokens: changing a token ends its sessions.
+  const key = digest(`uploads-console-session:${entries.map((e) => `${e.name}=${e.token}`).join('\n')}`);
+  return {
+    findByToken(token) {
+      const candidate = digest(token);
+      let found: Operator | null = null;
+      for (const entry of hashed) if (timingSafeEqual(candidate, entry.hash)) found = entry.operator;
+      return found;
+    },
+    sessions: new SessionSigner(key, sessionTtlSeconds, (name) => entries.some((e) => e.name === name)),
+  };
+}
+
+/** Session cookie values: `<operator>.<issued-at>.<hmac>`; nothing is kept server-side. */
+export class SessionSigner {
+  constructor(
+    private readonly key: Buffer,
+    readonly ttlSeconds: number,
+    private readonly knows: (name: string) => boolean,
+  ) {}
+
+  sign(operator: Operator, nowSeconds: number): string {
+    const payload = `${Buffer.from(operator.name).toString('base64url')}.${nowSeconds}`;
+    return `${payload}.${this.mac(payload)}`;
+  }
+
+  verify(value: string, nowSeconds: number): Operator | null {
+    const parts = value.split('.');
+    if (parts.length !== 3) return null;
+    const [name64, issued, mac] = parts as [string, string, string];
+    const expected = Buffer.from(this.mac(`${name64}.${issued}`));
+    const given = Buffer.from(mac);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    const issuedAt = Number(issued);
+    if (!Number.isInteger(issuedAt) || nowSeconds - issuedAt > this.ttlSeconds || issuedAt - nowSeconds > 60) return null;
+    const name = Buffer.from(name64, 'base64url').toString();
+    return this.knows(name) ? { name } : null;
+  }
+
+  private mac(payload: string): string {
+    return createHmac('sha256', this.key).update(payload).digest('base64url');
+  }
+}
