@@ -13,6 +13,7 @@ import { consoleLogger, type Logger } from './lib/logger.ts';
 import { operatorFor, sessionRoutes, startSession, type SessionDeps } from './routes/session-routes.ts';
 import { staticRoutes } from './routes/static-routes.ts';
 import { uploadRoutes } from './routes/upload-routes.ts';
+import { v1Routes } from './routes/v1-routes.ts';
 import type { UploadStore } from './store/upload-store.ts';
 import type { UpstreamClient } from './upstream/openai-client.ts';
 
@@ -21,6 +22,10 @@ export interface AppDeps {
   store: UploadStore;
   upstream: UpstreamClient;
   operators: OperatorDirectory;
+  /** Finds the pass-through client a token belongs to (constant time), or null. */
+  findClient: (token: string) => string | null;
+  /** Largest part the pass-through accepts (64 MB, as OpenAI). */
+  maxPartBytes?: number;
   upstreamMode: Session['upstream'];
   /** The built dashboard (dist/); null serves the API only. */
   staticDir?: string | null;
@@ -61,6 +66,8 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
+  app.get('/healthz', (c) => c.json({ ok: true }));
+
   // The login URL (`/?token=…`): trade the token for a session cookie, then drop it from the address bar.
   app.get('*', async (c, next) => {
     const token = c.req.query('token');
@@ -87,9 +94,7 @@ export function createApp(deps: AppDeps) {
     throw new ApiError(404, `Invalid URL (${c.req.method} ${c.req.path})`);
   });
   app.route('/api', api);
-  app.all('/v1/*', (c) => {
-    throw new ApiError(404, `Invalid URL (${c.req.method} ${c.req.path})`);
-  });
+  app.route('/v1', v1Routes({ clock: deps.clock, store: deps.store, upstream: deps.upstream, findClient: deps.findClient, log, maxPartBytes: deps.maxPartBytes }));
 
   if (deps.staticDir) app.route('/', staticRoutes(deps.staticDir));
 

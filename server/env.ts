@@ -16,6 +16,8 @@ const envSchema = z.object({
   DATABASE_PATH: z.string().trim().min(1).default('./data/uploads-console.sqlite'),
   ADMIN_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   OPENAI_API_KEY: optionalText,
+  /** Tokens the pass-through accepts from OpenAI clients: `name:token` or `token`, comma-separated. */
+  CLIENT_TOKENS: optionalText,
   OPENAI_BASE_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://api.openai.com/v1' })
     .default('https://api.openai.com/v1')

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { EnvError, readEnv, type Env } from './env.ts';
-import { createOperatorDirectory } from './lib/auth.ts';
+import { createOperatorDirectory, createTokenMatcher, parseTokenList } from './lib/auth.ts';
 import { systemClock } from './lib/clock.ts';
 import { consoleLogger as log } from './lib/logger.ts';
 import { seedDemoData } from './demo/seed-demo-data.ts';
@@ -53,6 +53,10 @@ async function main(): Promise<void> {
   );
 
   const adminToken = env.ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
+  // In emulator mode a demo client token is made up when none is configured; against OpenAI
+  // the pass-through stays closed until CLIENT_TOKENS is set.
+  const demoClientToken = !env.CLIENT_TOKENS && emulator ? `uc-client-${randomBytes(18).toString('base64url')}` : null;
+  const clients = env.CLIENT_TOKENS ? parseTokenList(env.CLIENT_TOKENS, 'client') : demoClientToken ? [{ name: 'demo', token: demoClientToken }] : [];
   const staticDir = resolve('dist');
   const serveDashboard = !devMode && existsSync(join(staticDir, 'index.html'));
   const app = createApp({
@@ -60,6 +64,7 @@ async function main(): Promise<void> {
     store,
     upstream,
     operators: createOperatorDirectory([{ name: 'admin', token: adminToken }]),
+    findClient: createTokenMatcher(clients),
     upstreamMode: emulator ? 'emulator' : 'openai',
     staticDir: serveDashboard ? staticDir : null,
     log,
@@ -78,6 +83,10 @@ async function main(): Promise<void> {
     const loginOrigin = devMode ? 'http://127.0.0.1:5173' : origin;
     console.log(`\n  Uploads Console is running. Open this URL to sign in:\n\n    ${loginOrigin}/?token=${encodeURIComponent(adminToken)}\n`);
     if (!env.ADMIN_TOKEN) console.log('  (ADMIN_TOKEN is not set, so this token was generated for this run only.)\n');
+    console.log(`  OpenAI clients: baseURL ${origin}/v1`);
+    if (demoClientToken) console.log(`  Demo client token (CLIENT_TOKENS is not set): ${demoClientToken}\n`);
+    else if (clients.length === 0) console.log('  The pass-through refuses every client until CLIENT_TOKENS is set.\n');
+    else console.log(`  Client tokens configured: ${clients.map((c) => c.name).join(', ')}\n`);
   });
   server.on('error', (error) => {
     log.error(`could not listen on ${env.HOST}:${env.PORT}: ${error.message}`);

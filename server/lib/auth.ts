@@ -15,17 +15,45 @@ export interface OperatorDirectory {
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-export function createOperatorDirectory(entries: { name: string; token: string }[], sessionTtlSeconds = 12 * 3600): OperatorDirectory {
-  // Compare fixed-length digests so neither the length nor the content of a token leaks through timing.
-  const hashed = entries.map((entry) => ({ operator: { name: entry.name }, hash: digest(entry.token) }));
+export interface NamedToken {
+  name: string;
+  token: string;
+}
+
+/**
+ * Finds whose a token is. Fixed-length digests are compared, every entry every time, so neither
+ * the length nor the content of a token leaks through timing.
+ */
+export function createTokenMatcher(entries: readonly NamedToken[]): (token: string) => string | null {
+  const hashed = entries.map((entry) => ({ name: entry.name, hash: digest(entry.token) }));
+  return (token) => {
+    const candidate = digest(token);
+    let found: string | null = null;
+    for (const entry of hashed) if (timingSafeEqual(candidate, entry.hash)) found = entry.name;
+    return found;
+  };
+}
+
+/** Parses `name:token,token2,…` lists; an entry without a name is called `<prefix>-<n>`. */
+export function parseTokenList(list: string, prefix: string): NamedToken[] {
+  return list
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry, i) => {
+      const colon = entry.indexOf(':');
+      return colon > 0 ? { name: entry.slice(0, colon), token: entry.slice(colon + 1) } : { name: `${prefix}-${i + 1}`, token: entry };
+    });
+}
+
+export function createOperatorDirectory(entries: NamedToken[], sessionTtlSeconds = 12 * 3600): OperatorDirectory {
+  const match = createTokenMatcher(entries);
   // Sessions are signed with a key derived from the tokens: changing a token ends its sessions.
   const key = digest(`uploads-console-session:${entries.map((e) => `${e.name}=${e.token}`).join('\n')}`);
   return {
     findByToken(token) {
-      const candidate = digest(token);
-      let found: Operator | null = null;
-      for (const entry of hashed) if (timingSafeEqual(candidate, entry.hash)) found = entry.operator;
-      return found;
+      const name = match(token);
+      return name === null ? null : { name };
     },
     sessions: new SessionSigner(key, sessionTtlSeconds, (name) => entries.some((e) => e.name === name)),
   };

@@ -67,7 +67,11 @@ export function dashboardErrorFor(error: UpstreamError): ApiError {
   switch (error.kind) {
     case 'http':
       if (error.status === 401 || error.status === 403) {
-        return new ApiError(502, `OpenAI rejected this server's API key (check OPENAI_API_KEY): ${message}`, { type: 'upstream_auth_error', code: 'upstream_auth_failed' });
+        // OpenAI's message quotes part of the rejected key, so it is not passed on.
+        return new ApiError(502, `OpenAI rejected this server's API key (${code ?? `status ${error.status}`}). Check OPENAI_API_KEY on the server.`, {
+          type: 'upstream_auth_error',
+          code: 'upstream_auth_failed',
+        });
       }
       return new ApiError(error.status as 400, message, { type, param, code, headers: error.headers });
     case 'timeout':

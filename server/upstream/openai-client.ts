@@ -1,6 +1,7 @@
 // The one module that talks to the upstream Uploads API: the real OpenAI API or the embedded
 // emulator, over real HTTP either way. undici's request() on a keep-alive pool is several times
 // cheaper per call than the global fetch (measured in the benchmarks).
+import type { Readable } from 'node:stream';
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import {
@@ -45,8 +46,27 @@ export const PASSED_BACK_HEADERS = [
   'openai-processing-ms',
 ] as const;
 
+export interface ForwardRequest {
+  /** Path under the base URL, built from validated parts only (e.g. `/uploads/upload_x/parts`). */
+  path: string;
+  /** Client headers already filtered to those worth passing on; auth is added here. */
+  headers: Record<string, string>;
+  body: Readable | Buffer | null;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface ForwardResponse {
+  status: number;
+  /** The headers clients read (see PASSED_BACK_HEADERS) plus content-type. */
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
 export interface UpstreamClient {
   readonly baseUrl: string;
+  /** Sends a client's request on with the server's credentials; only transport failures throw. */
+  forward(request: ForwardRequest): Promise<ForwardResponse>;
   createUpload(body: CreateUploadBody): Promise<UpstreamResult<Upload>>;
   addPart(uploadId: string, data: Blob): Promise<UpstreamResult<UploadPart>>;
   completeUpload(uploadId: string, body: { part_ids: string[]; md5?: string }): Promise<UpstreamResult<Upload>>;
@@ -114,8 +134,33 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
     return `/uploads/${id}/${action}`;
   };
 
+  async function forward(forwarded: ForwardRequest): Promise<ForwardResponse> {
+    const timeoutMs = forwarded.timeoutMs ?? config.timeoutMs;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = forwarded.signal ? AbortSignal.any([timeout, forwarded.signal]) : timeout;
+    try {
+      const response = await request(`${config.baseUrl}${forwarded.path}`, {
+        method: 'POST',
+        headers: { ...forwarded.headers, ...baseHeaders, 'user-agent': forwarded.headers['user-agent'] ?? baseHeaders['user-agent']! },
+        body: forwarded.body,
+        dispatcher,
+        signal,
+      });
+      const body = Buffer.from(await response.body.arrayBuffer());
+      const headers = pickHeaders(response.headers);
+      const type = headerValue(response.headers['content-type']);
+      if (type) headers['content-type'] = type;
+      return { status: response.statusCode, headers, body };
+    } catch (error) {
+      // A caller's own abort (e.g. a part over the limit) is not a timeout.
+      if (forwarded.signal?.aborted && !timeout.aborted) throw forwarded.signal.reason;
+      throw classifyTransportError(error, timeoutMs);
+    }
+  }
+
   return {
     baseUrl: config.baseUrl,
+    forward,
     createUpload: (body) => call('/uploads', uploadSchema, { json: body }),
     addPart: (uploadId, data) => {
       const form = new FormData();

@@ -1,0 +1,234 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { uploadListSchema, uploadRecordSchema } from '../../contract/dashboard-api.ts';
+import { errorEnvelopeSchema, uploadSchema, type Upload } from '../../contract/uploads.ts';
+import { createUpstreamClient } from '../upstream/openai-client.ts';
+import { EMULATOR_KEY, OPERATOR_TOKEN, startHarness, type Harness } from '../test-support/harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ timeoutMs: 1000 });
+});
+afterAll(() => h.close());
+afterEach(() => h.emulator.faults.clear());
+
+async function createUpload(filename = 'train.jsonl'): Promise<Upload> {
+  const res = await h.v1('/uploads', {
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ filename, purpose: 'batch', bytes: 10, mime_type: 'application/jsonl' }),
+  });
+  expect(res.status).toBe(200);
+  return uploadSchema.parse(await res.json());
+}
+
+async function expectEnvelope(res: Response, status: number, message?: RegExp) {
+  expect(res.status).toBe(status);
+  const body = errorEnvelopeSchema.parse(await res.json());
+  if (message) expect(body.error.message).toMatch(message);
+  return body.error;
+}
+
+const cancel = (id: string, headers: Record<string, string> = {}) => h.api(`/api/uploads/${id}/cancel`, { method: 'POST', headers });
+
+describe('operator auth', () => {
+  it('refuses every dashboard route without a session or token, in the envelope', async () => {
+    for (const [method, path] of [
+      ['GET', '/api/uploads'],
+      ['GET', '/api/uploads/upload_abc'],
+      ['POST', '/api/uploads/upload_abc/cancel'],
+      ['GET', '/api/session'],
+    ] as const) {
+      await expectEnvelope(await h.app.request(path, { method }), 401);
+    }
+    await expectEnvelope(await h.app.request('/api/uploads', { headers: { authorization: 'Bearer wrong-token' } }), 401);
+  });
+
+  it('logs in by URL: sets an httpOnly SameSite=Strict cookie and drops the token from the address', async () => {
+    const res = await h.app.request(`/?token=${OPERATOR_TOKEN}`);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/');
+    const cookie = res.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/uc_session=/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+    const session = await h.app.request('/api/session', { headers: { cookie: cookie.split(';')[0]! } });
+    expect(await session.json()).toEqual({ operator: 'alice', upstream: 'emulator' });
+  });
+
+  it('sends a wrong login-URL token to the login page', async () => {
+    const res = await h.app.request('/?token=nope');
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/login?error=invalid-token');
+    expect(res.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('logs in with the form, and rejects a wrong token with a clear message', async () => {
+    const bad = await h.app.request('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: 'nope' }) });
+    await expectEnvelope(bad, 401, /not valid/);
+    const good = await h.app.request('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: OPERATOR_TOKEN }) });
+    expect(good.status).toBe(200);
+    expect(good.headers.get('set-cookie')).toMatch(/uc_session=/);
+    const noBody = await h.app.request('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+    await expectEnvelope(noBody, 400, /JSON/);
+  });
+
+  it('refuses a cookie-authenticated cancel without the CSRF header or from another origin', async () => {
+    const login = await h.app.request(`/?token=${OPERATOR_TOKEN}`);
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const upload = await createUpload();
+    const path = `/api/uploads/${upload.id}/cancel`;
+    await expectEnvelope(await h.app.request(path, { method: 'POST', headers: { cookie } }), 403, /x-requested-with/);
+    await expectEnvelope(
+      await h.app.request(`http://localhost${path}`, { method: 'POST', headers: { cookie, 'x-requested-with': 'uploads-console', origin: 'https://evil.example' } }),
+      403,
+      /Cross-site/,
+    );
+    const ok = await h.app.request(`http://localhost${path}`, { method: 'POST', headers: { cookie, 'x-requested-with': 'uploads-console', origin: 'http://localhost' } });
+    expect(ok.status).toBe(200);
+  });
+
+  it('rejects a tampered session cookie', async () => {
+    const login = await h.app.request(`/?token=${OPERATOR_TOKEN}`);
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const tampered = cookie.replace(/uc_session=[^.]+/, `uc_session=${Buffer.from('mallory').toString('base64url')}`);
+    await expectEnvelope(await h.app.request('/api/uploads', { headers: { cookie: tampered } }), 401);
+  });
+});
+
+describe('GET /api/uploads', () => {
+  it('lists recorded uploads newest first with status counts', async () => {
+    const first = await createUpload('older.jsonl');
+    h.clock.setOffsetSeconds(5);
+    const second = await createUpload('newer.jsonl');
+    h.clock.setOffsetSeconds(0);
+    const list = uploadListSchema.parse(await (await h.api('/api/uploads?limit=500')).json());
+    const ids = list.data.map((r) => r.upload.id);
+    expect(ids.indexOf(second.id)).toBeLessThan(ids.indexOf(first.id));
+    expect(list.counts.pending).toBeGreaterThanOrEqual(2);
+  });
+
+  it('filters by status and pages with a cursor', async () => {
+    for (let i = 0; i < 3; i++) await cancel((await createUpload(`c${i}.jsonl`)).id);
+    const page1 = uploadListSchema.parse(await (await h.api('/api/uploads?status=cancelled&limit=2')).json());
+    expect(page1.data.every((r) => r.status === 'cancelled')).toBe(true);
+    expect(page1.has_more).toBe(true);
+    const page2 = uploadListSchema.parse(await (await h.api(`/api/uploads?status=cancelled&limit=2&cursor=${page1.next_cursor}`)).json());
+    expect(page2.data.map((r) => r.upload.id)).not.toContain(page1.data[0]!.upload.id);
+  });
+
+  it('answers bad query values with a 400 naming the parameter', async () => {
+    expect((await expectEnvelope(await h.api('/api/uploads?status=stuck'), 400)).param).toBe('status');
+    expect((await expectEnvelope(await h.api('/api/uploads?limit=0'), 400)).param).toBe('limit');
+    expect((await expectEnvelope(await h.api('/api/uploads?limit=abc'), 400)).param).toBe('limit');
+    expect((await expectEnvelope(await h.api('/api/uploads?cursor=garbage'), 400)).param).toBe('cursor');
+    expect((await expectEnvelope(await h.api(`/api/uploads?cursor=${'x'.repeat(10_000)}`), 400)).param).toBe('cursor');
+  });
+});
+
+describe('GET /api/uploads/:id', () => {
+  it('returns the record, and 404 for an id never seen', async () => {
+    const upload = await createUpload();
+    const record = uploadRecordSchema.parse(await (await h.api(`/api/uploads/${upload.id}`)).json());
+    expect(record).toMatchObject({ status: 'pending', seen_via: 'create', upload: { id: upload.id } });
+    await expectEnvelope(await h.api('/api/uploads/upload_neverseen'), 404, /No such Upload object: upload_neverseen/);
+  });
+});
+
+describe('POST /api/uploads/:id/cancel', () => {
+  it('cancels upstream, records who did it, and answers the Upload object', async () => {
+    const upload = await createUpload();
+    const res = await cancel(upload.id);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-request-id')).toMatch(/^req_/);
+    expect(uploadSchema.parse(await res.json())).toMatchObject({ id: upload.id, status: 'cancelled' });
+    const record = uploadRecordSchema.parse(await (await h.api(`/api/uploads/${upload.id}`)).json());
+    expect(record).toMatchObject({ status: 'cancelled', cancelled_by: 'alice' });
+  });
+
+  it("keeps the upstream's 400 and 404 with their envelopes", async () => {
+    const upload = await createUpload();
+    await cancel(upload.id);
+    await expectEnvelope(await cancel(upload.id), 400, /Cannot cancel upload with status 'cancelled'/);
+    await expectEnvelope(await cancel('upload_unknown123'), 404, /No such Upload object: upload_unknown123/);
+  });
+
+  it('records an upload it had never seen when cancelled by id', async () => {
+    const direct = await h.upstream.createUpload({ filename: 'elsewhere.jsonl', purpose: 'batch', bytes: 5, mime_type: 'application/jsonl' });
+    expect((await h.api(`/api/uploads/${direct.object.id}`)).status).toBe(404);
+    expect((await cancel(direct.object.id)).status).toBe(200);
+    expect(await (await h.api(`/api/uploads/${direct.object.id}`)).json()).toMatchObject({ status: 'cancelled', seen_via: 'cancel' });
+  });
+
+  it('validates ids before any upstream call', async () => {
+    // Were any of these to reach the upstream, it would answer 500.
+    h.emulator.faults.add({ operation: 'any', status: 500, count: null });
+    // Dot segments are resolved by the URL parser first, leaving a route that does not exist.
+    await expectEnvelope(await cancel('%2E%2E'), 404, /Invalid URL/);
+    for (const id of ['..%2F..%2Fadmin', 'upload_a%2Fb', 'file-abc', 'upload_ü', `upload_${'a'.repeat(10_000)}`, 'upload_%00']) {
+      const error = await expectEnvelope(await cancel(id), 400, /Invalid upload id/);
+      expect(error.param).toBe('upload_id');
+      expect(error.message.length).toBeLessThan(300);
+    }
+  });
+
+  it('passes a 429 on with its retry headers', async () => {
+    const upload = await createUpload();
+    h.emulator.faults.add({ operation: 'cancel', status: 429, retry_after: 7 });
+    const res = await cancel(upload.id);
+    const error = await expectEnvelope(res, 429, /Rate limit/);
+    expect(error.code).toBe('rate_limit_exceeded');
+    expect(res.headers.get('retry-after')).toBe('7');
+    expect(uploadRecordSchema.parse(await (await h.api(`/api/uploads/${upload.id}`)).json()).status).toBe('pending');
+  });
+
+  it('keeps an upstream 5xx', async () => {
+    const upload = await createUpload();
+    h.emulator.faults.add({ operation: 'cancel', status: 503 });
+    await expectEnvelope(await cancel(upload.id), 503);
+  });
+
+  it('answers 502 when the connection is reset, and 504 when the upstream is too slow', async () => {
+    const upload = await createUpload();
+    h.emulator.faults.add({ operation: 'cancel', reset: true });
+    expect((await expectEnvelope(await cancel(upload.id), 502, /Could not reach OpenAI/)).code).toBe('upstream_unreachable');
+    h.emulator.faults.add({ operation: 'cancel', delay_ms: 1500 });
+    expect((await expectEnvelope(await cancel(upload.id), 504, /did not answer/)).code).toBe('upstream_timeout');
+  });
+
+  it("answers 502 naming the cause when the upstream rejects the server's own key", async () => {
+    const wrongKey = await startHarness({ upstream: (url) => createUpstreamClient({ baseUrl: url, apiKey: 'sk-wrong-key-000000000000', timeoutMs: 1000 }) });
+    try {
+      const res = await wrongKey.api('/api/uploads/upload_abc123/cancel', { method: 'POST' });
+      const error = await expectEnvelope(res, 502, /rejected this server's API key/);
+      expect(error.code).toBe('upstream_auth_failed');
+      expect(error.message).not.toContain('sk-wrong');
+    } finally {
+      await wrongKey.close();
+    }
+  });
+
+  it('answers 502 when the upstream is down altogether', async () => {
+    const down = await startHarness({ upstream: () => createUpstreamClient({ baseUrl: 'http://127.0.0.1:9/v1', apiKey: EMULATOR_KEY, timeoutMs: 1000 }) });
+    try {
+      await expectEnvelope(await down.api('/api/uploads/upload_abc123/cancel', { method: 'POST' }), 502, /Could not reach OpenAI/);
+    } finally {
+      await down.close();
+    }
+  });
+});
+
+describe('everything else', () => {
+  it('answers unknown API routes and oversized bodies in the envelope', async () => {
+    await expectEnvelope(await h.api('/api/nope'), 404, /Invalid URL \(GET \/api\/nope\)/);
+    const big = await h.app.request('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: 'x'.repeat(100_000) }) });
+    await expectEnvelope(big, 413);
+  });
+
+  it('sets security headers', async () => {
+    const res = await h.app.request('/healthz');
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+});

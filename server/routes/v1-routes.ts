@@ -1,0 +1,161 @@
+// The OpenAI-compatible pass-through: any OpenAI SDK pointed at `<proxy>/v1` creates, fills,
+// completes and cancels uploads here exactly as against OpenAI, and every object that comes
+// back is recorded so the dashboard can list it.
+import { Readable } from 'node:stream';
+import type { HttpBindings } from '@hono/node-server';
+import { Hono, type Context } from 'hono';
+import { uploadPartSchema, uploadSchema, UPLOAD_ID_PATTERN } from '../../contract/uploads.ts';
+import { ApiError, quote } from '../lib/api-error.ts';
+import { unixSeconds, type Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+import { PartCounter, PartTooLargeError } from '../lib/part-counter.ts';
+import type { SeenVia, UploadStore } from '../store/upload-store.ts';
+import type { ForwardResponse, UpstreamClient } from '../upstream/openai-client.ts';
+import { UpstreamError } from '../upstream/upstream-error.ts';
+import { dashboardErrorFor } from './upload-routes.ts';
+
+export const MAX_PART_BYTES = 64 * 1024 * 1024;
+/** Room for the multipart boundaries and headers around a full-size part. */
+const MULTIPART_OVERHEAD = 64 * 1024;
+const MAX_JSON_BYTES = 1024 * 1024;
+/** Large parts on slow links take a while; the JSON operations keep the normal timeout. */
+const PART_TIMEOUT_MS = 10 * 60 * 1000;
+
+export interface V1Deps {
+  clock: Clock;
+  store: UploadStore;
+  upstream: UpstreamClient;
+  /** Finds the client a token belongs to (constant time), or null. */
+  findClient: (token: string) => string | null;
+  log: Logger;
+  maxPartBytes?: number;
+}
+
+interface V1Env {
+  Bindings: Partial<HttpBindings>;
+  Variables: { client: string };
+}
+
+type Operation = 'create' | 'parts' | 'complete' | 'cancel';
+
+/** Client headers worth passing on; auth, cookies, hop-by-hop and org/project headers are not. */
+function forwardedHeaders(c: Context): Record<string, string> {
+  const headers: Record<string, string> = {};
+  c.req.raw.headers.forEach((value, name) => {
+    if (name === 'user-agent' || name === 'idempotency-key' || name === 'content-type' || name === 'accept' || name.startsWith('x-stainless-')) {
+      headers[name] = value;
+    }
+  });
+  return headers;
+}
+
+export function v1Routes(deps: V1Deps) {
+  const maxPartBytes = deps.maxPartBytes ?? MAX_PART_BYTES;
+  const app = new Hono<V1Env>();
+
+  // Clients authenticate with a client token; nothing reaches the upstream without one.
+  app.use(async (c, next) => {
+    const header = c.req.header('authorization');
+    if (header === undefined || header.trim() === '') {
+      throw new ApiError(401, "You didn't provide a client token. Send it as `Authorization: Bearer <client token>`; the Uploads Console operator can give you one.");
+    }
+    const match = /^Bearer\s+(\S{1,512})$/i.exec(header.trim());
+    const client = match ? deps.findClient(match[1]!) : null;
+    if (!client) throw new ApiError(401, 'Incorrect client token provided. Use a client token issued by the Uploads Console operator (not an OpenAI API key).', { code: 'invalid_api_key' });
+    c.set('client', client);
+    await next();
+  });
+
+  const uploadPath = (c: Context, action: Operation) => {
+    const id = c.req.param('upload_id') ?? '';
+    if (!UPLOAD_ID_PATTERN.test(id)) {
+      throw new ApiError(404, `No such Upload object: ${quote(id, 64).slice(1, -1)} (upload ids look like upload_abc123).`, { param: 'upload_id' });
+    }
+    return `/uploads/${id}/${action}`;
+  };
+
+  async function jsonBody(c: Context): Promise<Buffer | null> {
+    const length = Number(c.req.header('content-length') ?? 0);
+    if (length > MAX_JSON_BYTES) throw new ApiError(413, `The request body is larger than ${MAX_JSON_BYTES} bytes.`);
+    const body = Buffer.from(await c.req.arrayBuffer());
+    if (body.length > MAX_JSON_BYTES) throw new ApiError(413, `The request body is larger than ${MAX_JSON_BYTES} bytes.`);
+    return body.length ? body : null;
+  }
+
+  async function relay(c: Context<V1Env>, operation: Operation, path: string, body: Buffer | Readable | null, counter?: PartCounter) {
+    const abort = new AbortController();
+    counter?.on('error', (error) => abort.abort(error));
+    let response: ForwardResponse;
+    try {
+      response = await deps.upstream.forward({
+        path,
+        headers: forwardedHeaders(c),
+        body,
+        signal: abort.signal,
+        ...(operation === 'parts' ? { timeoutMs: PART_TIMEOUT_MS } : {}),
+      });
+    } catch (error) {
+      if (error instanceof PartTooLargeError) throw partTooLarge(maxPartBytes);
+      if (error instanceof UpstreamError) throw dashboardErrorFor(error);
+      throw error;
+    }
+    if (response.status >= 200 && response.status < 300) await record(c, operation, response, counter?.dataBytes ?? 0);
+    if (response.status === 401 || response.status === 403) {
+      // The upstream rejected the proxy's own key; the client's token was fine, so do not say 401.
+      throw dashboardErrorFor(new UpstreamError('http', response.status, parseEnvelopeOr(response)));
+    }
+    return new Response(new Uint8Array(response.body), { status: response.status, headers: response.headers });
+  }
+
+  async function record(c: Context<V1Env>, operation: Operation, response: ForwardResponse, partBytes: number) {
+    const at = unixSeconds(deps.clock);
+    try {
+      const json: unknown = JSON.parse(response.body.toString('utf8'));
+      if (operation === 'parts') {
+        const part = uploadPartSchema.parse(json);
+        await deps.store.recordPart(part, partBytes, at);
+      } else {
+        const upload = uploadSchema.parse(json);
+        const via: SeenVia = operation;
+        await deps.store.recordUpload(upload, { at, via, actor: operation === 'cancel' ? `client:${c.get('client')}` : null });
+      }
+    } catch (error) {
+      // The client's call succeeded upstream: failing to record it must not fail it.
+      deps.log.error('could not record an upstream answer', { operation, error: String(error) });
+    }
+  }
+
+  app.post('/uploads', async (c) => relay(c, 'create', '/uploads', await jsonBody(c)));
+  app.post('/uploads/:upload_id/complete', async (c) => relay(c, 'complete', uploadPath(c, 'complete'), await jsonBody(c)));
+  app.post('/uploads/:upload_id/cancel', async (c) => relay(c, 'cancel', uploadPath(c, 'cancel'), await jsonBody(c)));
+  app.post('/uploads/:upload_id/parts', async (c) => {
+    const path = uploadPath(c, 'parts');
+    const length = Number(c.req.header('content-length') ?? NaN);
+    // Refuse an oversized part before the upstream is bothered, when the client says its size.
+    if (length > maxPartBytes + MULTIPART_OVERHEAD) throw partTooLarge(maxPartBytes);
+    const contentType = c.req.header('content-type') ?? '';
+    const source = c.env?.incoming ?? (c.req.raw.body ? Readable.fromWeb(c.req.raw.body as import('node:stream/web').ReadableStream) : null);
+    if (!source) throw new ApiError(400, "Missing required parameter: 'data'.", { param: 'data' });
+    const counter = new PartCounter(contentType, maxPartBytes);
+    source.on('error', (error) => counter.destroy(error));
+    return relay(c, 'parts', path, source.pipe(counter), counter);
+  });
+  app.all('*', (c) => {
+    throw new ApiError(404, `Invalid URL (${c.req.method} ${c.req.path})`);
+  });
+  return app;
+}
+
+function partTooLarge(limit: number): ApiError {
+  return new ApiError(413, `The part is too large: each part can be at most ${limit / (1024 * 1024)} MB (${limit} bytes).`, { param: 'data', code: 'part_too_large' });
+}
+
+function parseEnvelopeOr(response: ForwardResponse) {
+  try {
+    const json = JSON.parse(response.body.toString('utf8')) as { error?: { message?: string } };
+    if (json.error?.message) return { error: { message: json.error.message, type: 'invalid_request_error', param: null, code: null } };
+  } catch {
+    // fall through
+  }
+  return { error: { message: `OpenAI answered ${response.status}.`, type: 'invalid_request_error', param: null, code: null } };
+}

@@ -1,0 +1,22 @@
+import { queryOptions, useSuspenseQuery } from '@tanstack/react-query';
+import { uploadRecordSchema, type UploadRecord } from '../../../../contract/dashboard-api.ts';
+import { apiClient } from '../../../lib/api-client.ts';
+import { UPLOADS_REFRESH_MS } from './get-uploads.ts';
+import { uploadKeys } from './upload-keys.ts';
+
+export function getUpload(id: string, signal?: AbortSignal): Promise<UploadRecord> {
+  return apiClient.get(`/api/uploads/${encodeURIComponent(id)}`, uploadRecordSchema, { signal });
+}
+
+export function uploadDetailQueryOptions(id: string) {
+  return queryOptions({
+    queryKey: uploadKeys.detail(id),
+    queryFn: ({ signal }) => getUpload(id, signal),
+    refetchInterval: UPLOADS_REFRESH_MS,
+  });
+}
+
+/** For routes whose loader has already put the record in the cache. */
+export function useUpload(id: string) {
+  return useSuspenseQuery(uploadDetailQueryOptions(id));
+}

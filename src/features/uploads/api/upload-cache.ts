@@ -1,0 +1,54 @@
+// Reads and rewrites one upload record wherever the cache holds it: every loaded page of every
+// filtered list, and its detail. Used by mutations that change a single upload.
+import { hashKey, type InfiniteData, type QueryClient, type QueryKey } from '@tanstack/react-query';
+import type { UploadList, UploadRecord } from '../../../../contract/dashboard-api.ts';
+import type { UploadStatus } from '../../../../contract/uploads.ts';
+import { uploadKeys } from './upload-keys.ts';
+
+export type UploadListData = InfiniteData<UploadList, string | null>;
+
+/** Returns the same record when nothing should change, so untouched cache entries keep their identity. */
+export type RecordUpdate = (record: UploadRecord, queryHash: string) => UploadRecord;
+
+function updateList(data: UploadListData, id: string, update: RecordUpdate, queryHash: string): UploadListData {
+  let changed = false;
+  const pages = data.pages.map((page) => {
+    let pageChanged = false;
+    const records = page.data.map((record) => {
+      if (record.upload.id !== id) return record;
+      const next = update(record, queryHash);
+      if (next !== record) pageChanged = true;
+      return next;
+    });
+    if (!pageChanged) return page;
+    changed = true;
+    return { ...page, data: records };
+  });
+  return changed ? { ...data, pages } : data;
+}
+
+/**
+ * Writes keep the entry's dataUpdatedAt: "last updated" tells when the server last answered,
+ * and a local edit is not an answer.
+ */
+function write<T>(client: QueryClient, queryKey: QueryKey, data: T) {
+  client.setQueryData(queryKey, data, { updatedAt: client.getQueryState(queryKey)?.dataUpdatedAt });
+}
+
+export function updateCachedUpload(client: QueryClient, id: string, update: RecordUpdate): void {
+  for (const [queryKey, data] of client.getQueriesData<UploadListData>({ queryKey: uploadKeys.lists() })) {
+    if (!data) continue;
+    const next = updateList(data, id, update, hashKey(queryKey));
+    if (next !== data) write(client, queryKey, next);
+  }
+  const detailKey = uploadKeys.detail(id);
+  const detail = client.getQueryData<UploadRecord>(detailKey);
+  if (detail) {
+    const next = update(detail, hashKey(detailKey));
+    if (next !== detail) write(client, detailKey, next);
+  }
+}
+
+export function withStatus(record: UploadRecord, status: UploadStatus): UploadRecord {
+  return { ...record, status, upload: { ...record.upload, status } };
+}
