@@ -39,12 +39,19 @@ export async function receivePart({ body, contentType, destination, maxBytes }: 
     let saving: { stream: Readable | null; done: Promise<void>; size: number } | undefined;
     let settled = false;
 
-    const fail = (error: Error) => {
+    /**
+     * Refuses the part. A small mistake (a stray field) lets the rest of the body flow through the
+     * parser, so the keep-alive connection stays usable. An oversized part stops reading at once
+     * (it may be gigabytes); its 413 then closes the connection, as the unread rest is still on it.
+     */
+    const fail = (error: Error, stopReading = false) => {
       if (settled) return;
       settled = true;
-      // Stop reading here; whatever the client still sends is drained or dropped by the HTTP server.
-      source.unpipe(parser);
-      saving?.stream?.destroy();
+      if (stopReading) {
+        source.unpipe(parser);
+        // With an error: a stream destroyed without one can leave pipeline() waiting forever.
+        saving?.stream?.destroy(error);
+      }
       const written = saving?.done ?? Promise.resolve();
       void written
         .catch(() => undefined)
@@ -58,29 +65,33 @@ export async function receivePart({ body, contentType, destination, maxBytes }: 
       done.catch((error: unknown) => fail(error instanceof Error ? error : new Error(String(error))));
       return saving;
     };
-    const tooLarge = () => new ApiError(413, uploadRuleMessages.partTooLarge(maxBytes), { code: 'part_too_large' });
+    const tooLarge = () =>
+      fail(new ApiError(413, uploadRuleMessages.partTooLarge(maxBytes), { code: 'part_too_large', headers: CLOSE }), true);
     const unexpected = (name: string) =>
       new ApiError(400, name === 'data' ? uploadRuleMessages.duplicateData : requestMessages.unrecognizedArgument(name), {
         param: name,
       });
 
     parser.on('file', (name, stream) => {
-      if (name !== 'data' || saving) {
-        stream.resume();
-        return fail(unexpected(name));
+      if (settled || name !== 'data' || saving) {
+        stream.resume(); // unread, it would stall the parser
+        if (!settled) fail(unexpected(name));
+        return;
       }
-      const file = save(stream, pipeline(stream, createWriteStream(destination)), 0);
+      const file = save(stream, writeToFile(stream, destination), 0);
       stream.on('data', (chunk: Buffer) => (file.size += chunk.length));
-      stream.on('limit', () => fail(tooLarge()));
+      stream.on('limit', tooLarge);
     });
     // curl's `-F data=...` sends the part as a plain field, which busboy buffers and hands over whole.
     parser.on('field', (name, value, info) => {
+      if (settled) return;
       if (name !== 'data' || saving) return fail(unexpected(name));
-      if (info.valueTruncated) return fail(tooLarge());
+      if (info.valueTruncated) return tooLarge();
       save(null, writeFile(destination, value), Buffer.byteLength(value));
     });
-    parser.on('error', (error) => fail(malformed(error)));
-    source.on('error', (error) => fail(malformed(error)));
+    // The parser stops at its first error, so the rest of the body goes unread here as well.
+    parser.on('error', (error) => fail(malformed(error), true));
+    source.on('error', (error) => fail(malformed(error), true));
     parser.on('close', () => {
       if (!saving) {
         return fail(new ApiError(400, requestMessages.missingParameter('data'), { param: 'data', code: 'missing_required_parameter' }));
@@ -99,7 +110,24 @@ export async function receivePart({ body, contentType, destination, maxBytes }: 
   });
 }
 
+/**
+ * pipeline() settles on a source error before a still-opening file stream has closed; waiting for
+ * that close means the caller's cleanup cannot run before the file appears on disk.
+ */
+async function writeToFile(stream: Readable, destination: string): Promise<void> {
+  const file = createWriteStream(destination);
+  try {
+    await pipeline(stream, file);
+  } catch (error) {
+    if (!file.closed) await new Promise<void>((resolve) => file.once('close', () => resolve()));
+    throw error;
+  }
+}
+
+/** Sent with a refusal that leaves part of the body unread: the connection cannot carry another request. */
+const CLOSE = { connection: 'close' };
+
 function malformed(error: unknown): ApiError {
   const text = error instanceof Error ? error.message : String(error);
-  return new ApiError(400, uploadRuleMessages.malformedMultipart(text.replace(/\.$/, '').toLowerCase()));
+  return new ApiError(400, uploadRuleMessages.malformedMultipart(text.replace(/\.$/, '').toLowerCase()), { headers: CLOSE });
 }

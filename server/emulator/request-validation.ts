@@ -2,8 +2,8 @@
 // `param` naming the field, its error codes), so clients see the errors they would see upstream.
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { requestMessages } from '../lib/openai-errors.ts';
 import { ApiError } from '../lib/api-error.ts';
+import { requestMessages } from '../lib/openai-errors.ts';
 
 /**
  * The body of a JSON operation. Like OpenAI, it is parsed whatever the Content-Type says
@@ -35,6 +35,10 @@ function issueToError(issue: z.core.$ZodIssue): never {
     throw new ApiError(400, message, { param: at, code });
   };
   const input = 'input' in issue ? issue.input : undefined;
+  // With reportInput, zod leaves `input` out exactly when the key is absent.
+  if (input === undefined && param && issue.code !== 'unrecognized_keys') {
+    return fail(requestMessages.missingParameter(param), 'missing_required_parameter');
+  }
 
   switch (issue.code) {
     case 'unrecognized_keys': {
@@ -43,8 +47,6 @@ function issueToError(issue: z.core.$ZodIssue): never {
       return fail(requestMessages.unrecognizedArgument(key), null, key);
     }
     case 'invalid_type':
-      // With reportInput, zod leaves `input` out exactly when the key is absent.
-      if (input === undefined) return fail(requestMessages.missingParameter(param), 'missing_required_parameter');
       if (!param) return fail(requestMessages.invalidType('body', 'an object', describe(input)), 'invalid_type', null);
       return fail(requestMessages.invalidType(param, article(issue.expected), describe(input)), 'invalid_type');
     case 'invalid_value':
@@ -57,8 +59,11 @@ function issueToError(issue: z.core.$ZodIssue): never {
       return fail(requestMessages.belowMinimum(param, issue.minimum, input), 'integer_below_min_value');
     case 'too_big':
       return fail(requestMessages.aboveMaximum(param, issue.maximum, input), 'integer_above_max_value');
-    default:
-      return fail(requestMessages.invalidParameter(param, issue.message.endsWith('.') ? issue.message : `${issue.message}.`), 'invalid_value');
+    default: {
+      const detail = issue.message.endsWith('.') ? issue.message : `${issue.message}.`;
+      if (!param) return fail(detail.charAt(0).toUpperCase() + detail.slice(1), 'invalid_value');
+      return fail(requestMessages.invalidParameter(param, detail), 'invalid_value');
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import { cn } from '../../lib/cn.ts';
 
 interface CardProps {
@@ -6,15 +6,14 @@ interface CardProps {
   actions?: ReactNode;
   children: ReactNode;
   className?: string;
-  /** Id for aria-labelledby, when the card is a landmark-worthy section. */
-  titleId?: string;
 }
 
-export function Card({ title, actions, children, className, titleId }: CardProps) {
+export function Card({ title, actions, children, className }: CardProps) {
+  const titleId = useId();
   return (
     <section aria-labelledby={title ? titleId : undefined} className={cn('rounded-lg border border-slate-200 bg-white shadow-xs', className)}>
       {title && (
-        <header className="flex items-center justify-between gap-3 border-b border-slate-100 px-4 py-2.5">
+        <header className="flex min-h-11 items-center justify-between gap-3 border-b border-slate-100 px-4 py-2">
           <h2 id={titleId} className="text-[13px] font-semibold text-slate-900">
             {title}
           </h2>

@@ -52,3 +52,19 @@ export function updateCachedUpload(client: QueryClient, id: string, update: Reco
 export function withStatus(record: UploadRecord, status: UploadStatus): UploadRecord {
   return { ...record, status, upload: { ...record.upload, status } };
 }
+
+/**
+ * Puts a record that a list already holds into the detail entry, so opening an upload from the
+ * list shows at once. The copy keeps the list's age, so it is refreshed as soon as it is used.
+ */
+export function seedUploadDetail(client: QueryClient, id: string): void {
+  const detailKey = uploadKeys.detail(id);
+  if (client.getQueryData(detailKey)) return;
+  for (const [queryKey, data] of client.getQueriesData<UploadListData>({ queryKey: uploadKeys.lists() })) {
+    const record = data?.pages.flatMap((page) => page.data).find((candidate) => candidate.upload.id === id);
+    if (record) {
+      client.setQueryData(detailKey, record, { updatedAt: client.getQueryState(queryKey)?.dataUpdatedAt });
+      return;
+    }
+  }
+}

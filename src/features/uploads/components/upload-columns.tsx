@@ -30,7 +30,7 @@ export const uploadColumns = column.columns([
   column.accessor('status', {
     header: 'Status',
     cell: ({ row }) => <StatusBadge status={row.original.status} />,
-    meta: { className: 'w-28', skeletonWidth: 'w-20' },
+    meta: { className: 'w-32', skeletonWidth: 'w-20' },
   }),
   column.accessor((record) => record.upload.filename, {
     id: 'upload',
@@ -43,20 +43,20 @@ export const uploadColumns = column.columns([
             <Link
               to={paths.upload.getHref(id)}
               title={filename}
-              className="truncate font-medium text-slate-900 underline-offset-2 hover:text-sky-700 hover:underline focus-visible:rounded-sm focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+              className="min-w-0 truncate font-medium text-slate-900 underline-offset-2 hover:text-sky-700 hover:underline focus-visible:rounded-sm focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
             >
               {filename}
             </Link>
             <SeenViaTag seenVia={row.original.seen_via} />
           </div>
           <div className="mt-0.5 flex items-center gap-0.5">
-            <code className="truncate font-mono text-[11px] text-slate-500">{id}</code>
+            <code className="min-w-0 truncate font-mono text-[11px] text-slate-500">{id}</code>
             <CopyIdButton id={id} />
           </div>
         </div>
       );
     },
-    meta: { className: 'max-w-80', skeletonWidth: 'w-48' },
+    meta: { skeletonWidth: 'w-48' },
   }),
   column.accessor((record) => record.upload.purpose, {
     id: 'purpose',
@@ -78,24 +78,24 @@ export const uploadColumns = column.columns([
     id: 'progress',
     header: 'Progress',
     cell: ({ row }) => <UploadProgress record={row.original} />,
-    meta: { className: 'w-56', skeletonWidth: 'w-40' },
+    meta: { className: 'w-60', skeletonWidth: 'w-40' },
   }),
   column.accessor((record) => record.upload.created_at, {
     id: 'created',
     header: 'Created',
-    cell: ({ getValue }) => <RelativeTime at={getValue()} className="tabular-nums" />,
+    cell: ({ getValue }) => <RelativeTime at={getValue()} tense="past" className="whitespace-nowrap tabular-nums" />,
     meta: { className: 'w-28', skeletonWidth: 'w-16' },
   }),
   column.display({
     id: 'expiry',
     header: 'Expiry',
     cell: ({ row }) => <UploadExpiry record={row.original} />,
-    meta: { className: 'w-36', skeletonWidth: 'w-24' },
+    meta: { className: 'w-40 whitespace-nowrap', skeletonWidth: 'w-24' },
   }),
   column.display({
     id: 'actions',
     header: 'Actions',
     cell: ({ row }) => <CancelUploadButton record={row.original} />,
-    meta: { className: 'w-24 text-right', srOnlyHeader: true, skeletonWidth: 'w-14 ml-auto' },
+    meta: { className: 'w-28 text-right', srOnlyHeader: true, skeletonWidth: 'w-14 ml-auto' },
   }),
 ]);

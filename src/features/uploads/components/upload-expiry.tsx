@@ -31,7 +31,7 @@ function Countdown({ expiresAt }: { expiresAt: number }) {
 
 export function UploadExpiry({ record }: { record: UploadRecord }) {
   if (record.status === 'pending') return <Countdown expiresAt={record.upload.expires_at} />;
-  if (record.status === 'expired') return <RelativeTime at={record.upload.expires_at} prefix="expired" />;
+  if (record.status === 'expired') return <RelativeTime at={record.upload.expires_at} prefix="expired" tense="past" />;
   return (
     <span className="text-slate-400">
       <span aria-hidden="true">—</span>

@@ -24,7 +24,7 @@ export function UploadProgress({ record, className }: { record: UploadRecord; cl
   const total = formatBytes(record.upload.bytes);
   const parts = `${record.parts_count} ${record.parts_count === 1 ? 'part' : 'parts'}`;
   return (
-    <div className={cn('min-w-40', className)}>
+    <div className={cn('min-w-0', className)}>
       <div
         role="progressbar"
         aria-label={`Bytes received for ${record.upload.filename}`}
@@ -40,7 +40,7 @@ export function UploadProgress({ record, className }: { record: UploadRecord; cl
         {received} / {total}
       </div>
       <div className="text-[11px] text-slate-500 tabular-nums">
-        {parts} · <RelativeTime at={record.last_activity_at} prefix="last activity" />
+        {parts} · <RelativeTime at={record.last_activity_at} prefix="last activity" tense="past" />
       </div>
     </div>
   );

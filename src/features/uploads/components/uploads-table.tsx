@@ -23,7 +23,7 @@ export function UploadsTable({ records, loading = false }: UploadsTableProps) {
 
   return (
     <div className="overflow-x-auto">
-      <table className="w-full min-w-[1080px] border-collapse text-left text-[13px]" aria-busy={loading || undefined}>
+      <table className="w-full min-w-[1120px] table-fixed border-collapse text-left text-[13px]" aria-busy={loading || undefined}>
         <caption className="sr-only">Uploads{loading ? ' (loading)' : ''}</caption>
         <thead className="border-b border-slate-200 bg-slate-50/80">
           {table.getHeaderGroups().map((group) => (

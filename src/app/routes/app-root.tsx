@@ -1,0 +1,77 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { Outlet, redirect, useNavigation, useRevalidator, useRouteError, type LoaderFunctionArgs } from 'react-router-dom';
+import { toast } from 'sonner';
+import { Button } from '../../components/ui/button.tsx';
+import { EmptyState } from '../../components/ui/empty-state.tsx';
+import { AlertTriangleIcon, CloudOffIcon, SpinnerIcon } from '../../components/ui/icons.tsx';
+import { Shell } from '../../components/layouts/shell.tsx';
+import { paths } from '../../config/paths.ts';
+import { sessionQueryOptions, useSession } from '../../features/auth/api/get-session.ts';
+import { useLogout } from '../../features/auth/api/logout.ts';
+import { isServerUnavailable, isUnauthorized } from '../../lib/api-client.ts';
+
+/** Every page below needs a session: without one, go and sign in, then come back here. */
+export const appRootLoader =
+  (queryClient: QueryClient) =>
+  async ({ request }: LoaderFunctionArgs) => {
+    try {
+      await queryClient.ensureQueryData(sessionQueryOptions());
+    } catch (error) {
+      if (isUnauthorized(error)) {
+        const url = new URL(request.url);
+        throw redirect(paths.login.getHref(url.pathname + url.search));
+      }
+      throw error;
+    }
+    return null;
+  };
+
+export function AppRoot() {
+  const { data: session } = useSession();
+  const navigation = useNavigation();
+  const logout = useLogout({
+    mutationConfig: {
+      // A full page load, not a client-side navigation: it also empties every cache.
+      onSuccess: () => window.location.assign(paths.login.getHref()),
+      onError: (error) => toast.error("Couldn't log out", { description: error.message }),
+    },
+  });
+  return (
+    <Shell session={session} onLogout={() => logout.mutate()} loggingOut={logout.isPending} busy={navigation.state === 'loading'}>
+      <Outlet />
+    </Shell>
+  );
+}
+
+export function AppRootHydrateFallback() {
+  return (
+    <div className="flex min-h-dvh items-center justify-center text-slate-400" role="status">
+      <SpinnerIcon className="size-5" />
+      <span className="sr-only">Loading Uploads Console…</span>
+    </div>
+  );
+}
+
+/** Reached when the session itself could not be checked (the server is down, most likely). */
+export function AppRootError() {
+  const error = useRouteError();
+  const revalidator = useRevalidator();
+  const unavailable = isServerUnavailable(error);
+  return (
+    <main className="flex min-h-dvh items-center justify-center bg-slate-50 px-4">
+      <div className="w-full max-w-md rounded-lg border border-slate-200 bg-white shadow-sm">
+        <EmptyState
+          icon={unavailable ? <CloudOffIcon className="size-5" /> : <AlertTriangleIcon className="size-5" />}
+          title={unavailable ? "Can't reach the Uploads Console server" : 'Something went wrong'}
+          action={
+            <Button variant="primary" onClick={() => void revalidator.revalidate()} disabled={revalidator.state === 'loading'}>
+              {revalidator.state === 'loading' ? 'Trying again…' : 'Try again'}
+            </Button>
+          }
+        >
+          {error instanceof Error ? error.message : 'The page could not be loaded.'}
+        </EmptyState>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,43 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { redirect, useNavigate, useSearchParams, type LoaderFunctionArgs } from 'react-router-dom';
+import { paths, safeNext } from '../../config/paths.ts';
+import { sessionQueryOptions } from '../../features/auth/api/get-session.ts';
+import { LoginForm } from '../../features/auth/components/login-form.tsx';
+
+/** Someone already signed in has nothing to do here: send them on. */
+export const loginLoader =
+  (queryClient: QueryClient) =>
+  async ({ request }: LoaderFunctionArgs) => {
+    const next = safeNext(new URL(request.url).searchParams.get('next')) ?? paths.uploads.getHref();
+    try {
+      // Asked afresh: a cached session may be the very one that just ended.
+      await queryClient.fetchQuery({ ...sessionQueryOptions(), staleTime: 0, retry: false });
+    } catch {
+      return null;
+    }
+    return redirect(next);
+  };
+
+export function LoginRoute() {
+  const navigate = useNavigate();
+  const [searchParams] = useSearchParams();
+  const next = safeNext(searchParams.get('next')) ?? paths.uploads.getHref();
+
+  return (
+    <main className="flex min-h-dvh items-center justify-center bg-slate-50 px-4">
+      <div className="w-full max-w-sm">
+        <div className="mb-6 text-center">
+          <svg viewBox="0 0 24 24" aria-hidden="true" className="mx-auto mb-3 size-9">
+            <rect width="24" height="24" rx="6" className="fill-slate-900" />
+            <path d="M12 17V8m0 0-3.5 3.5M12 8l3.5 3.5" stroke="white" strokeWidth="2" fill="none" strokeLinecap="round" strokeLinejoin="round" />
+          </svg>
+          <h1 className="text-lg font-semibold tracking-tight text-slate-900">Sign in to Uploads Console</h1>
+          <p className="mt-1 text-[13px] text-slate-500">Operators only: uploads seen by this proxy and their cancel switch.</p>
+        </div>
+        <div className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+          <LoginForm onSuccess={() => void navigate(next, { replace: true })} />
+        </div>
+      </div>
+    </main>
+  );
+}

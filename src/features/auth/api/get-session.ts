@@ -1,0 +1,28 @@
+import { queryOptions, useSuspenseQuery } from '@tanstack/react-query';
+import { sessionSchema, type Session } from '../../../../contract/dashboard-api.ts';
+import { apiClient } from '../../../lib/api-client.ts';
+
+export const authKeys = {
+  session: ['auth', 'session'] as const,
+};
+
+/** Answers 401 when nobody is signed in. */
+export function getSession(signal?: AbortSignal): Promise<Session> {
+  return apiClient.get('/api/session', sessionSchema, { signal });
+}
+
+export function sessionQueryOptions() {
+  return queryOptions({
+    queryKey: authKeys.session,
+    queryFn: ({ signal }) => getSession(signal),
+    // The session changes only by signing in or out, and both write this cache entry; a
+    // session that ends on its own shows up as a 401 on the next request.
+    staleTime: Infinity,
+    meta: { redirectOnUnauthorized: false },
+  });
+}
+
+/** For routes whose loader has already made sure of the session. */
+export function useSession() {
+  return useSuspenseQuery(sessionQueryOptions());
+}

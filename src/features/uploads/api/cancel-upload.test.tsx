@@ -1,0 +1,204 @@
+import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
+import { act, cleanup, fireEvent, renderHook, screen, waitFor, within } from '@testing-library/react';
+import type { ReactNode } from 'react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { UploadRecord } from '../../../../contract/dashboard-api.ts';
+import { ApiError } from '../../../lib/api-client.ts';
+import { deferred, errorResponse, jsonResponse, mockFetch } from '../../../testing/fetch-mock.ts';
+import { makeList, makeRecord } from '../../../testing/fixtures.ts';
+import { createTestQueryClient, renderWithProviders } from '../../../testing/render.tsx';
+import { UploadsList } from '../components/uploads-list.tsx';
+import { useCancelUpload } from './cancel-upload.ts';
+import type { UploadListData } from './upload-cache.ts';
+import { uploadKeys } from './upload-keys.ts';
+
+const pending = makeRecord({ id: 'upload_pending1', filename: 'training.jsonl' });
+const other = makeRecord({ id: 'upload_pending2', filename: 'eval.jsonl' });
+const completed = makeRecord({ id: 'upload_done1', filename: 'done.jsonl', status: 'completed' });
+
+const listData = (records: UploadRecord[]): UploadListData => ({ pages: [makeList(records)], pageParams: [null] });
+
+function listedRecord(client: QueryClient, id: string, filters = {}): UploadRecord | undefined {
+  return client
+    .getQueryData<UploadListData>(uploadKeys.list(filters))
+    ?.pages.flatMap((page) => page.data)
+    .find((record) => record.upload.id === id);
+}
+
+/** Seeds two lists and a detail, the way a session that has browsed around would have them. */
+function seededClient(): QueryClient {
+  const client = createTestQueryClient();
+  client.setQueryData(uploadKeys.list({}), listData([pending, other, completed]));
+  client.setQueryData(uploadKeys.list({ status: 'pending' }), listData([pending, other]));
+  client.setQueryData(uploadKeys.detail(pending.upload.id), pending);
+  return client;
+}
+
+function renderCancelHook(client: QueryClient) {
+  const wrapper = ({ children }: { children: ReactNode }) => <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+  return renderHook(() => useCancelUpload(), { wrapper });
+}
+
+const cancelPath = (id: string) => `/api/uploads/${id}/cancel`;
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
+
+describe('useCancelUpload (cache)', () => {
+  it('marks the record cancelled in every list and the detail before the server answers', async () => {
+    const answer = deferred<Response>();
+    const fetchMock = mockFetch(() => answer.promise);
+    const client = seededClient();
+    const { result } = renderCancelHook(client);
+
+    act(() => result.current.mutate({ id: pending.upload.id }));
+
+    await waitFor(() => expect(listedRecord(client, pending.upload.id)?.status).toBe('cancelled'));
+    expect(listedRecord(client, pending.upload.id)?.upload.status).toBe('cancelled');
+    expect(listedRecord(client, pending.upload.id, { status: 'pending' })?.status).toBe('cancelled');
+    expect(client.getQueryData<UploadRecord>(uploadKeys.detail(pending.upload.id))?.status).toBe('cancelled');
+    expect(listedRecord(client, other.upload.id)?.status).toBe('pending');
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    expect(result.current.isPending).toBe(true);
+
+    answer.resolve(jsonResponse({ ...pending.upload, status: 'cancelled' }));
+    await waitFor(() => expect(result.current.isSuccess).toBe(true));
+  });
+
+  it('rolls back on an error answer, and the error carries the server message', async () => {
+    mockFetch(() => errorResponse(400, "Cannot cancel upload with status 'completed'."));
+    const client = seededClient();
+    const { result } = renderCancelHook(client);
+
+    await act(async () => {
+      await expect(result.current.mutateAsync({ id: pending.upload.id })).rejects.toBeInstanceOf(ApiError);
+    });
+
+    expect(result.current.error?.message).toBe("Cannot cancel upload with status 'completed'.");
+    expect((result.current.error as ApiError).status).toBe(400);
+    expect(listedRecord(client, pending.upload.id)).toEqual(pending);
+    expect(listedRecord(client, pending.upload.id, { status: 'pending' })).toEqual(pending);
+    expect(client.getQueryData(uploadKeys.detail(pending.upload.id))).toEqual(pending);
+  });
+
+  it("writes the server's returned object into the record on success", async () => {
+    // The server's answer differs from what the cache believed in more than the status.
+    const returned = { ...pending.upload, status: 'cancelled' as const, expires_at: pending.upload.expires_at + 42, file: null };
+    mockFetch(({ method, url }) =>
+      method === 'POST' && url.pathname === cancelPath(pending.upload.id) ? jsonResponse(returned) : errorResponse(404, 'unexpected'),
+    );
+    const client = seededClient();
+    const { result } = renderCancelHook(client);
+
+    await act(async () => {
+      await result.current.mutateAsync({ id: pending.upload.id });
+    });
+
+    expect(listedRecord(client, pending.upload.id)?.upload).toEqual(returned);
+    expect(listedRecord(client, pending.upload.id)?.status).toBe('cancelled');
+    expect(client.getQueryData<UploadRecord>(uploadKeys.detail(pending.upload.id))?.upload).toEqual(returned);
+  });
+
+  it('leaves an overlapping cancel alone when rolling back, and refetches only after the last one settles', async () => {
+    const first = deferred<Response>();
+    const second = deferred<Response>();
+    mockFetch(({ url }) => (url.pathname === cancelPath(pending.upload.id) ? first.promise : second.promise));
+    const client = seededClient();
+    const invalidate = vi.spyOn(client, 'invalidateQueries');
+    const { result } = renderCancelHook(client);
+
+    act(() => result.current.mutate({ id: pending.upload.id }));
+    act(() => result.current.mutate({ id: other.upload.id }));
+    await waitFor(() => expect(listedRecord(client, other.upload.id)?.status).toBe('cancelled'));
+
+    first.resolve(errorResponse(429, 'Rate limit reached for requests per min (RPM).', 'requests', 'rate_limit_exceeded'));
+    await waitFor(() => expect(listedRecord(client, pending.upload.id)?.status).toBe('pending'));
+    expect(listedRecord(client, other.upload.id)?.status).toBe('cancelled');
+    expect(invalidate).not.toHaveBeenCalled();
+
+    second.resolve(jsonResponse({ ...other.upload, status: 'cancelled' }));
+    await waitFor(() => expect(invalidate).toHaveBeenCalledWith({ queryKey: uploadKeys.lists() }));
+    expect(listedRecord(client, other.upload.id)?.status).toBe('cancelled');
+  });
+});
+
+describe('cancelling from the uploads list', () => {
+  function serve(records: UploadRecord[], onCancel: (id: string) => Promise<Response> | Response) {
+    const server = { records };
+    const fetchMock = mockFetch(({ method, url }) => {
+      if (method === 'GET' && url.pathname === '/api/uploads') return jsonResponse(makeList(server.records));
+      const match = /^\/api\/uploads\/([^/]+)\/cancel$/.exec(url.pathname);
+      if (method === 'POST' && match?.[1]) return onCancel(match[1]);
+      return errorResponse(404, `Invalid URL (${method} ${url.pathname})`);
+    });
+    return { server, fetchMock };
+  }
+
+  const rowOf = (button: HTMLElement) => {
+    const row = button.closest('tr');
+    if (!row) throw new Error('button outside a table row');
+    return row;
+  };
+
+  it('shows the row cancelled at once, and keeps it so through a refetch that still says pending', async () => {
+    const answer = deferred<Response>();
+    const { server } = serve([pending, completed], () => answer.promise);
+    const { queryClient } = renderWithProviders(<UploadsList status={undefined} />);
+
+    const button = await screen.findByRole('button', { name: 'Cancel training.jsonl' });
+    const row = rowOf(button);
+    expect(within(row).getByText('pending')).toBeTruthy();
+
+    fireEvent.click(button);
+    // Before the cancel request has been answered.
+    expect(await within(row).findByText('cancelled')).toBeTruthy();
+    expect(within(row).queryByText('pending')).toBeNull();
+
+    // A poll lands mid-cancel: the server still says "pending" (and has seen more bytes since).
+    server.records = [{ ...pending, bytes_received: 268_000_000 }, completed];
+    await act(async () => {
+      await queryClient.refetchQueries({ queryKey: uploadKeys.lists() });
+    });
+    expect(listedRecord(queryClient, pending.upload.id)?.status).toBe('pending');
+    await waitFor(() => expect(row.textContent).toContain('268 MB / 2.1 GB'));
+    expect(within(row).getByText('cancelled')).toBeTruthy();
+    expect(within(row).queryByText('pending')).toBeNull();
+
+    const cancelledUpload = { ...pending.upload, status: 'cancelled' as const };
+    server.records = [{ ...pending, upload: cancelledUpload, status: 'cancelled', cancelled_by: 'ops', cancelled_at: 1 }, completed];
+    answer.resolve(jsonResponse(cancelledUpload));
+
+    expect(await screen.findByText('Cancelled training.jsonl')).toBeTruthy();
+    await waitFor(() => expect(listedRecord(queryClient, pending.upload.id)?.cancelled_by).toBe('ops'));
+    expect(within(row).getByText('cancelled')).toBeTruthy();
+    expect(rowOf(screen.getByRole('button', { name: 'Cancel training.jsonl' })).isSameNode(row)).toBe(true);
+    expect(screen.getByRole('button', { name: 'Cancel training.jsonl' }).getAttribute('aria-disabled')).toBe('true');
+  });
+
+  it('puts the row back and says why when the server refuses', async () => {
+    serve([pending], () => errorResponse(400, "Cannot cancel upload with status 'completed'."));
+    renderWithProviders(<UploadsList status={undefined} />);
+
+    const button = await screen.findByRole('button', { name: 'Cancel training.jsonl' });
+    fireEvent.click(button);
+
+    expect(await screen.findByText("Couldn't cancel training.jsonl — Cannot cancel upload with status 'completed'.")).toBeTruthy();
+    const row = rowOf(screen.getByRole('button', { name: 'Cancel training.jsonl' }));
+    await waitFor(() => expect(within(row).getByText('pending')).toBeTruthy());
+    expect(screen.getByRole('button', { name: 'Cancel training.jsonl' }).getAttribute('aria-disabled')).toBeNull();
+  });
+
+  it('gives non-pending rows a focusable Cancel that explains itself', async () => {
+    serve([completed], () => errorResponse(500, 'should not be called'));
+    renderWithProviders(<UploadsList status={undefined} />);
+
+    const button = await screen.findByRole('button', { name: 'Cancel done.jsonl' });
+    expect(button.getAttribute('aria-disabled')).toBe('true');
+    expect(button.hasAttribute('disabled')).toBe(false);
+    const describedBy = button.getAttribute('aria-describedby') ?? '';
+    expect(document.getElementById(describedBy)?.textContent).toBe('Already completed — nothing to cancel');
+  });
+});
