@@ -2,7 +2,8 @@
 // emulator, over real HTTP either way. undici's request() on a keep-alive pool is several times
 // cheaper per call than the global fetch (measured in the benchmarks).
 import type { Readable } from 'node:stream';
-import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+// undici's own FormData: the global one belongs to Node's bundled undici, which this one cannot encode.
+import { Agent, FormData, errors as undiciErrors, request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import {
   errorEnvelopeSchema,
@@ -162,13 +163,13 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
     baseUrl: config.baseUrl,
     forward,
     createUpload: (body) => call('/uploads', uploadSchema, { json: body }),
-    addPart: (uploadId, data) => {
+    addPart: async (uploadId, data) => {
       const form = new FormData();
       form.append('data', data, 'part');
       return call(uploadPath(uploadId, 'parts'), uploadPartSchema, { form });
     },
-    completeUpload: (uploadId, body) => call(uploadPath(uploadId, 'complete'), uploadSchema, { json: body }),
-    cancelUpload: (uploadId) => call(uploadPath(uploadId, 'cancel'), uploadSchema),
+    completeUpload: async (uploadId, body) => call(uploadPath(uploadId, 'complete'), uploadSchema, { json: body }),
+    cancelUpload: async (uploadId) => call(uploadPath(uploadId, 'cancel'), uploadSchema),
     close: () => dispatcher.close(),
   };
 }

@@ -173,7 +173,7 @@ export function UploadDetail({ record }: { record: UploadRecord }) {
           className="lg:col-span-2"
           actions={<CopyButton value={json} label="Copy JSON" copiedMessage={`Copied the JSON of ${upload.id}`} showLabel />}
         >
-          <pre className="max-h-[28rem] overflow-auto bg-slate-50/60 px-4 py-3 font-mono text-xs leading-relaxed text-slate-800" tabIndex={0} aria-label="Upload object as JSON">
+          <pre className="max-h-[28rem] overflow-auto bg-slate-50/60 px-4 py-3 font-mono text-xs leading-relaxed text-slate-800" tabIndex={0} role="region" aria-label="Upload object as JSON">
             {json}
           </pre>
         </Card>
