@@ -68,7 +68,7 @@ export default defineConfig({
       EMULATOR_PORT: String(e2eEnv.emulatorPort),
       EMULATOR_API_KEY: e2eEnv.emulatorKey,
       DEMO_DATA: 'false',
-      UPSTREAM_TIMEOUT_MS: '4000',
+      UPSTREAM_TIMEOUT_MS: '10000',
     },
   },
 });

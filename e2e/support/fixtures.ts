@@ -76,7 +76,7 @@ export async function signIn(page: Page): Promise<void> {
 /** Saves a full-page screenshot under e2e/screenshots/ for a person to look at. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync('e2e/screenshots', { recursive: true });
-  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });
+  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true, animations: 'disabled' });
 }
 
 export const test = base.extend<{ sdk: OpenAI; seed: Seeder }>({
