@@ -9,6 +9,7 @@ import { EnvError, readEnv, type Env } from './env.ts';
 import { createOperatorDirectory, createTokenMatcher, parseTokenList } from './lib/auth.ts';
 import { systemClock } from './lib/clock.ts';
 import { consoleLogger as log } from './lib/logger.ts';
+import { runDemoTraffic } from './demo/demo-traffic.ts';
 import { seedDemoData } from './demo/seed-demo-data.ts';
 import { startEmulator } from './emulator/server.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
@@ -28,6 +29,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const devMode = process.argv.includes('--dev');
+  const demoTraffic = process.argv.includes('--demo-traffic');
+  const stopTraffic = new AbortController();
   const dataDir = dirname(resolve(env.DATABASE_PATH));
   const store = openSqliteStore(env.DATABASE_PATH);
 
@@ -87,6 +90,13 @@ async function main(): Promise<void> {
     if (demoClientToken) console.log(`  Demo client token (CLIENT_TOKENS is not set): ${demoClientToken}\n`);
     else if (clients.length === 0) console.log('  The pass-through refuses every client until CLIENT_TOKENS is set.\n');
     else console.log(`  Client tokens configured: ${clients.map((c) => c.name).join(', ')}\n`);
+    const trafficToken = clients[0]?.token;
+    if (demoTraffic && trafficToken) {
+      log.info('--demo-traffic: SDK clients will now create, fill, complete, stall and abandon uploads through /v1');
+      void runDemoTraffic({ baseURL: `${origin}/v1`, apiKey: trafficToken, signal: stopTraffic.signal, log: (line) => log.info(line) });
+    } else if (demoTraffic) {
+      log.warn('--demo-traffic needs a client token: set CLIENT_TOKENS');
+    }
   });
   server.on('error', (error) => {
     log.error(`could not listen on ${env.HOST}:${env.PORT}: ${error.message}`);
@@ -98,6 +108,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info(`${signal}: finishing in-flight requests, then stopping`);
+    stopTraffic.abort();
     const forced = setTimeout(() => {
       log.warn('requests still open after the drain timeout; closing them');
       (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -102,6 +102,28 @@ describe('useCancelUpload (cache)', () => {
     expect(client.getQueryData<UploadRecord>(uploadKeys.detail(pending.upload.id))?.upload).toEqual(returned);
   });
 
+  it('writes nothing for an id no cached list or detail holds, and still refreshes the lists', async () => {
+    // Cancel by id: the upload may be one the console has never seen.
+    const unseen = { ...pending.upload, id: 'upload_unseen1', filename: 'from-a-log.jsonl', status: 'cancelled' as const };
+    const answer = deferred<Response>();
+    mockFetch(() => answer.promise);
+    const client = seededClient();
+    const before = client.getQueryCache().getAll().map((query) => query.state.data);
+    const invalidate = vi.spyOn(client, 'invalidateQueries');
+    const { result } = renderCancelHook(client);
+
+    act(() => result.current.mutate({ id: unseen.id }));
+    await waitFor(() => expect(result.current.isPending).toBe(true));
+    expect(client.getQueryCache().getAll().map((query) => query.state.data)).toEqual(before);
+    expect(client.getQueryData(uploadKeys.detail(unseen.id))).toBeUndefined();
+
+    answer.resolve(jsonResponse(unseen));
+    await waitFor(() => expect(result.current.isSuccess).toBe(true));
+    expect(result.current.data).toEqual(unseen);
+    expect(listedRecord(client, unseen.id)).toBeUndefined();
+    expect(invalidate).toHaveBeenCalledWith({ queryKey: uploadKeys.lists() });
+  });
+
   it('leaves an overlapping cancel alone when rolling back, and refetches only after the last one settles', async () => {
     const first = deferred<Response>();
     const second = deferred<Response>();

@@ -6,6 +6,7 @@ import { AlertTriangleIcon, SpinnerIcon } from '../../../components/ui/icons.tsx
 import { isServerUnavailable, isUnauthorized } from '../../../lib/api-client.ts';
 import { usePendingCancelIds, withPendingCancel } from '../api/cancel-upload.ts';
 import { useUploads } from '../api/get-uploads.ts';
+import { CancelByIdDialog } from './cancel-by-id-dialog.tsx';
 import { LastUpdated } from './last-updated.tsx';
 import { ServerErrorBanner } from './server-error-banner.tsx';
 import { StatusFilterTabs, totalCount } from './status-filter-tabs.tsx';
@@ -46,9 +47,12 @@ export function UploadsList({ status }: { status: UploadStatus | undefined }) {
 
   return (
     <div className="space-y-4">
-      <div>
-        <h1 className="text-lg font-semibold tracking-tight text-slate-900">Uploads</h1>
-        <p className="text-[13px] text-slate-500">Every upload that has gone through this proxy, newest first.</p>
+      <div className="flex flex-wrap items-center justify-between gap-x-4 gap-y-2">
+        <div>
+          <h1 className="text-lg font-semibold tracking-tight text-slate-900">Uploads</h1>
+          <p className="text-[13px] text-slate-500">Every upload that has gone through this proxy, newest first.</p>
+        </div>
+        <CancelByIdDialog />
       </div>
 
       <ServerErrorBanner error={shownProblem} hasData={records !== undefined} what="uploads" onRetry={() => void query.refetch()} />

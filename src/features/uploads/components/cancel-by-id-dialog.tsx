@@ -1,0 +1,149 @@
+import { useId, useRef, useState, type FormEvent } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { toast } from 'sonner';
+import { UPLOAD_ID_PATTERN } from '../../../../contract/uploads.ts';
+import { Button } from '../../../components/ui/button.tsx';
+import { Dialog, DialogFooter } from '../../../components/ui/dialog.tsx';
+import { AlertTriangleIcon, BanIcon, SpinnerIcon } from '../../../components/ui/icons.tsx';
+import { paths } from '../../../config/paths.ts';
+import { useCancelUpload } from '../api/cancel-upload.ts';
+import { describeCancelError } from '../utils/describe-cancel-error.ts';
+
+/** Checked before sending: the server would refuse these anyway, and no id should reach a URL unchecked. */
+function idProblem(id: string): string | null {
+  if (id === '') return 'Enter an upload id';
+  return UPLOAD_ID_PATTERN.test(id) ? null : 'Upload ids look like upload_abc123';
+}
+
+/**
+ * "Cancel by id" and the dialog it opens. OpenAI has no list endpoint, so an upload the console
+ * has never seen can only be reached through an id found elsewhere (a log, a client's output);
+ * once cancelled, the server records it and the list shows it from then on.
+ */
+export function CancelByIdDialog() {
+  const [open, setOpen] = useState(false);
+  const [value, setValue] = useState('');
+  // Validation speaks up after the first attempt to send, then follows every keystroke.
+  const [attempted, setAttempted] = useState(false);
+  // Read by the mutation's callbacks, which can run after the operator has closed the dialog.
+  const openRef = useRef(false);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const inputId = useId();
+  const problemId = useId();
+  const failureId = useId();
+  const navigate = useNavigate();
+
+  const show = (next: boolean) => {
+    openRef.current = next;
+    setOpen(next);
+  };
+
+  const cancel = useCancelUpload({
+    mutationConfig: {
+      onSuccess: (upload) => {
+        show(false);
+        toast.success(`Cancelled ${upload.filename} (${upload.id})`, {
+          action: { label: 'View', onClick: () => void navigate(paths.upload.getHref(upload.id)) },
+        });
+      },
+      onError: (error, { id }) => {
+        // With the dialog open the failure is shown in it; closed, a toast is the only place left.
+        if (openRef.current) return;
+        const { title, description } = describeCancelError(id, error);
+        toast.error(title, { description, duration: 8_000 });
+      },
+    },
+  });
+
+  const openDialog = () => {
+    // A cancel still on its way keeps its id and spinner; anything else starts afresh.
+    if (!cancel.isPending) {
+      setValue('');
+      setAttempted(false);
+      cancel.reset();
+    }
+    show(true);
+  };
+
+  const problem = attempted ? idProblem(value.trim()) : null;
+  const failure = cancel.isError ? describeCancelError(cancel.variables.id, cancel.error) : null;
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (cancel.isPending) return;
+    const id = value.trim();
+    setValue(id);
+    setAttempted(true);
+    if (idProblem(id) !== null) {
+      inputRef.current?.focus();
+      return;
+    }
+    cancel.mutate({ id });
+  };
+
+  return (
+    <>
+      <Button aria-haspopup="dialog" onClick={openDialog}>
+        <BanIcon className="size-3.5 text-slate-500" />
+        Cancel by id
+      </Button>
+      <Dialog
+        open={open}
+        onClose={() => show(false)}
+        title="Cancel an upload by id"
+        description="For uploads the console has never seen, e.g. an id from a log. The upload is cancelled at OpenAI and listed from then on."
+        initialFocus={inputRef}
+      >
+        <form onSubmit={submit} noValidate>
+          <div className="space-y-3 px-5 pt-4 pb-5">
+            <div className="space-y-1.5">
+              <label htmlFor={inputId} className="block text-[13px] font-medium text-slate-800">
+                Upload id
+              </label>
+              <input
+                ref={inputRef}
+                id={inputId}
+                name="upload_id"
+                type="text"
+                autoComplete="off"
+                autoCapitalize="none"
+                spellCheck={false}
+                placeholder="upload_abc123"
+                value={value}
+                onChange={(event) => {
+                  setValue(event.target.value);
+                  if (cancel.isError) cancel.reset();
+                }}
+                aria-invalid={problem ? true : undefined}
+                aria-describedby={[problem && problemId, failure && failureId].filter(Boolean).join(' ') || undefined}
+                className="block h-9 w-full rounded-md border border-slate-300 bg-white px-3 font-mono text-sm text-slate-900 shadow-xs placeholder:text-slate-400 focus:border-sky-600 focus:ring-2 focus:ring-sky-600/20 focus:outline-none aria-invalid:border-rose-400 aria-invalid:focus:ring-rose-500/20"
+              />
+              {problem && (
+                <p id={problemId} className="text-xs text-rose-700">
+                  {problem}
+                </p>
+              )}
+            </div>
+            {failure && (
+              <div id={failureId} role="alert" className="flex items-start gap-2 rounded-md bg-rose-50 px-3 py-2 text-[13px] text-rose-800">
+                <AlertTriangleIcon className="mt-0.5 size-4 shrink-0 text-rose-600" />
+                <div className="min-w-0 break-words">
+                  <p>{failure.title}</p>
+                  {failure.description && <p className="mt-0.5 text-rose-700/90">{failure.description}</p>}
+                </div>
+              </div>
+            )}
+          </div>
+          <DialogFooter>
+            <Button onClick={() => show(false)}>Close</Button>
+            {/* aria-disabled, not disabled: the button keeps focus while the request is out. */}
+            <Button type="submit" variant="danger" aria-disabled={cancel.isPending ? 'true' : undefined}>
+              {cancel.isPending && <SpinnerIcon className="size-3.5" />}
+              {cancel.isPending ? 'Cancelling…' : 'Cancel upload'}
+            </Button>
+          </DialogFooter>
+        </form>
+      </Dialog>
+    </>
+  );
+}
