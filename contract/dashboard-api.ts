@@ -1,6 +1,14 @@
 // Shapes of the dashboard's own API (/api/*), shared by the proxy and the dashboard.
 import { z } from 'zod';
-import { UPLOAD_STATUSES, uploadSchema } from './uploads.ts';
+import { UPLOAD_ID_PATTERN, UPLOAD_STATUSES, uploadSchema } from './uploads.ts';
+
+/** Why a pending upload is stuck: nothing arrived for a while, or it cannot finish in time. */
+export const stuckSchema = z.object({
+  reason: z.enum(['idle', 'too_slow']),
+  /** Plain words for the operator, e.g. "No part received for 23 min". */
+  message: z.string(),
+});
+export type Stuck = z.infer<typeof stuckSchema>;
 
 /** What the proxy knows about an upload beyond the Upload object itself. */
 export const uploadRecordSchema = z.object({
@@ -16,28 +24,192 @@ export const uploadRecordSchema = z.object({
   seen_via: z.enum(['create', 'cancel', 'complete', 'part']),
   cancelled_by: z.string().nullable(),
   cancelled_at: z.number().int().nullable(),
+  /** Set for pending uploads that look stuck (see STUCK rules on the server); null otherwise. */
+  stuck: stuckSchema.nullable().default(null),
 });
 export type UploadRecord = z.infer<typeof uploadRecordSchema>;
+
+export const SORT_FIELDS = ['created_at', 'expires_at', 'bytes', 'last_activity_at'] as const;
+export type SortField = (typeof SORT_FIELDS)[number];
+
+const boolParam = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/** Filters shared by the list, the bulk-cancel preview and select-all-matching bulk jobs. */
+export const uploadFilterSchema = z.object({
+  status: z.enum(UPLOAD_STATUSES).optional(),
+  /** Only stuck pending uploads. */
+  stuck: boolParam.optional(),
+  purpose: z.string().trim().min(1).max(64).optional(),
+  /** Case-insensitive filename substring, or an id (or id prefix) starting with `upload_`. */
+  q: z.string().trim().min(1).max(200).optional(),
+  /** Created at least this many seconds ago. */
+  older_than: z.coerce.number().int().min(0).max(10 * 365 * 86400).optional(),
+  /** Created at most this many seconds ago. */
+  newer_than: z.coerce.number().int().min(0).max(10 * 365 * 86400).optional(),
+});
+export type UploadFilter = z.input<typeof uploadFilterSchema>;
+export type ParsedUploadFilter = z.output<typeof uploadFilterSchema>;
+
+export const listQuerySchema = uploadFilterSchema.extend({
+  sort: z.enum(SORT_FIELDS).default('created_at'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type ListQuery = z.infer<typeof listQuerySchema>;
+
+export const statusCountsSchema = z.object({
+  pending: z.number().int(),
+  completed: z.number().int(),
+  cancelled: z.number().int(),
+  expired: z.number().int(),
+  /** Pending uploads that are stuck (a subset of pending). */
+  stuck: z.number().int(),
+});
+export type StatusCounts = z.infer<typeof statusCountsSchema>;
 
 export const uploadListSchema = z.object({
   object: z.literal('list'),
   data: z.array(uploadRecordSchema),
   has_more: z.boolean(),
   next_cursor: z.string().nullable(),
-  /** Status counts over all recorded uploads (not only this page). */
-  counts: z.record(z.enum(UPLOAD_STATUSES), z.number().int()),
+  /** Counts over all recorded uploads (not only this page, and ignoring the filters). */
+  counts: statusCountsSchema,
 });
 export type UploadList = z.infer<typeof uploadListSchema>;
 
-export const listQuerySchema = z.object({
-  status: z.enum(UPLOAD_STATUSES).optional(),
-  cursor: z.string().max(512).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
-export type ListQuery = z.infer<typeof listQuerySchema>;
+export const ROLES = ['operator', 'read_only'] as const;
+export type Role = (typeof ROLES)[number];
 
 export const sessionSchema = z.object({
   operator: z.string(),
+  role: z.enum(ROLES).default('operator'),
   upstream: z.enum(['emulator', 'openai']),
+  /** Minutes without a part after which a pending upload counts as stuck. */
+  stuck_after_minutes: z.number().default(10),
 });
 export type Session = z.infer<typeof sessionSchema>;
+
+/** Body of POST /api/uploads/:id/cancel (optional). */
+export const cancelBodySchema = z.object({
+  reason: z.string().trim().max(500).optional(),
+});
+
+// ---- Bulk cancel -----------------------------------------------------------------------------
+
+const uploadIdList = z.array(z.string().regex(UPLOAD_ID_PATTERN, 'must look like upload_abc123')).min(1).max(10_000);
+
+/** Either explicit ids or "everything matching this filter" (select all matching). */
+export const bulkCancelRequestSchema = z.union([
+  z.object({ ids: uploadIdList, reason: z.string().trim().max(500).optional() }).strict(),
+  z.object({ filter: uploadFilterSchema, reason: z.string().trim().max(500).optional() }).strict(),
+]);
+export type BulkCancelRequest = z.input<typeof bulkCancelRequestSchema>;
+
+/** Answer of POST /api/bulk-cancels/preview: what a bulk cancel would touch. */
+export const bulkCancelPreviewSchema = z.object({
+  /** Pending uploads that would be cancelled. */
+  cancellable: z.number().int(),
+  /** Selected or matching uploads that are already finished (completed, cancelled, expired) and will be skipped. */
+  skipped: z.number().int(),
+  /** Ids the console has never seen (explicit ids only); they are sent as cancel-by-id. */
+  unknown: z.number().int(),
+});
+export type BulkCancelPreview = z.infer<typeof bulkCancelPreviewSchema>;
+
+export const CANCEL_OUTCOMES = ['cancelled', 'already_finished', 'not_found', 'failed', 'unknown', 'skipped'] as const;
+export type CancelOutcome = (typeof CANCEL_OUTCOMES)[number];
+
+export const bulkCancelItemSchema = z.object({
+  upload_id: z.string(),
+  outcome: z.enum(CANCEL_OUTCOMES).nullable(),
+  message: z.string().nullable(),
+  upstream_status: z.number().int().nullable(),
+});
+export type BulkCancelItem = z.infer<typeof bulkCancelItemSchema>;
+
+export const bulkCancelJobSchema = z.object({
+  id: z.string(),
+  object: z.literal('bulk_cancel'),
+  state: z.enum(['running', 'done']),
+  created_by: z.string(),
+  created_at: z.number().int(),
+  finished_at: z.number().int().nullable(),
+  reason: z.string().nullable(),
+  total: z.number().int(),
+  /** Items by outcome so far; `pending` is what is left to do. */
+  progress: z.object({
+    pending: z.number().int(),
+    cancelled: z.number().int(),
+    already_finished: z.number().int(),
+    not_found: z.number().int(),
+    failed: z.number().int(),
+    unknown: z.number().int(),
+    skipped: z.number().int(),
+  }),
+  /** The largest number of upstream calls in flight at once. */
+  concurrency: z.number().int(),
+  /** Only in GET /api/bulk-cancels/:id: every item that is done and not cancelled, plus up to 1,000 cancelled ones. */
+  items: z.array(bulkCancelItemSchema).optional(),
+});
+export type BulkCancelJob = z.infer<typeof bulkCancelJobSchema>;
+
+export const bulkCancelJobListSchema = z.object({ object: z.literal('list'), data: z.array(bulkCancelJobSchema) });
+
+// ---- Audit -----------------------------------------------------------------------------------
+
+export const AUDIT_SOURCES = ['dashboard', 'bulk', 'by_id', 'api', 'pass_through'] as const;
+
+export const auditEntrySchema = z.object({
+  id: z.number().int(),
+  at: z.number().int(),
+  actor: z.string(),
+  action: z.literal('cancel'),
+  source: z.enum(AUDIT_SOURCES),
+  upload_id: z.string(),
+  filename: z.string().nullable(),
+  reason: z.string().nullable(),
+  /** The console's view of the upload's status just before the cancel (null if never seen). */
+  previous_status: z.enum(UPLOAD_STATUSES).nullable(),
+  outcome: z.enum(CANCEL_OUTCOMES),
+  upstream_status: z.number().int().nullable(),
+  request_id: z.string().nullable(),
+  job_id: z.string().nullable(),
+  message: z.string().nullable(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+export const auditQuerySchema = z.object({
+  actor: z.string().trim().min(1).max(100).optional(),
+  outcome: z.enum(CANCEL_OUTCOMES).optional(),
+  source: z.enum(AUDIT_SOURCES).optional(),
+  upload_id: z.string().trim().min(1).max(140).optional(),
+  cursor: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const auditListSchema = z.object({
+  object: z.literal('list'),
+  data: z.array(auditEntrySchema),
+  has_more: z.boolean(),
+  next_cursor: z.string().nullable(),
+});
+export type AuditList = z.infer<typeof auditListSchema>;
+
+/** One line of an upload's history, for its detail page. */
+export const timelineEventSchema = z.object({
+  at: z.number().int(),
+  kind: z.enum(['created', 'seen', 'part', 'completed', 'cancelled', 'expired', 'cancel_attempt']),
+  actor: z.string().nullable(),
+  /** Plain words, e.g. "Part of 4.2 MB received" or "Cancel by alice failed: Rate limit reached…". */
+  message: z.string(),
+});
+export const timelineSchema = z.object({ object: z.literal('list'), data: z.array(timelineEventSchema) });
+export type TimelineEvent = z.infer<typeof timelineEventSchema>;
+
+// ---- Live updates (GET /api/events, text/event-stream) ----------------------------------------
+// event: upload   data: UploadRecord          (an upload changed: recorded, cancelled, expired…)
+// event: job      data: BulkCancelJob         (a bulk job progressed; without items)
+// event: counts   data: StatusCounts          (at most once a second)
+// A comment line (": ping") every 15 s keeps proxies from closing the stream.
+export const LIVE_EVENTS = ['upload', 'job', 'counts'] as const;

@@ -4,5 +4,7 @@ import type { Operator } from './lib/auth.ts';
 export interface AppEnv {
   Variables: {
     operator: Operator;
+    /** How the operator authenticated: a dashboard session cookie, or a Bearer token (scripts). */
+    authVia: 'cookie' | 'bearer';
   };
 }

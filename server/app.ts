@@ -16,6 +16,11 @@ import { uploadRoutes } from './routes/upload-routes.ts';
 import { v1Routes } from './routes/v1-routes.ts';
 import type { UploadStore } from './store/upload-store.ts';
 import type { UpstreamClient } from './upstream/openai-client.ts';
+import { BulkCancelRunner } from './cancel/bulk-cancel-runner.ts';
+import { ChangeFeed } from './lib/change-feed.ts';
+import { auditRoutes } from './routes/audit-routes.ts';
+import { bulkRoutes } from './routes/bulk-routes.ts';
+import { eventRoutes } from './routes/events-routes.ts';
 
 export interface AppDeps {
   clock: Clock;
@@ -26,6 +31,12 @@ export interface AppDeps {
   findClient: (token: string) => string | null;
   /** Largest part the pass-through accepts (64 MB, as OpenAI). */
   maxPartBytes?: number;
+  /** Where changes are announced to live dashboards (default: a new one). */
+  feed?: ChangeFeed;
+  /** Runs bulk cancels; the caller that passes one also resumes and stops it (default: a new one, 8 at once). */
+  runner?: BulkCancelRunner;
+  /** Seconds without a part after which a pending upload counts as stuck (default 600); must match the store's. */
+  stuckAfterSeconds?: number;
   upstreamMode: Session['upstream'];
   /** The built dashboard (dist/); null serves the API only. */
   staticDir?: string | null;
@@ -44,7 +55,11 @@ export function createApp(deps: AppDeps) {
     operators: deps.operators,
     upstreamMode: deps.upstreamMode,
     secureCookies: deps.secureCookies ?? false,
+    stuckAfterSeconds: deps.stuckAfterSeconds ?? 600,
   };
+  const feed = deps.feed ?? new ChangeFeed();
+  const cancelDeps = { clock: deps.clock, store: deps.store, upstream: deps.upstream, feed, log };
+  const runner = deps.runner ?? new BulkCancelRunner(cancelDeps, { concurrency: 8 });
   const app = new Hono<AppEnv>();
 
   app.use(
@@ -87,14 +102,18 @@ export function createApp(deps: AppDeps) {
     if (!found) throw new ApiError(401, 'Not signed in, or the session has ended. Sign in again.', { code: 'not_signed_in' });
     if (found.via === 'cookie' && c.req.method !== 'GET' && c.req.method !== 'HEAD') assertSameOrigin(c.req.raw);
     c.set('operator', found.operator);
+    c.set('authVia', found.via);
     await next();
   });
-  api.route('/uploads', uploadRoutes({ clock: deps.clock, store: deps.store, upstream: deps.upstream, log }));
+  api.route('/uploads', uploadRoutes(cancelDeps));
+  api.route('/bulk-cancels', bulkRoutes({ clock: deps.clock, store: deps.store, runner }));
+  api.route('/audit', auditRoutes({ store: deps.store }));
+  api.route('/events', eventRoutes({ feed }));
   api.all('*', (c) => {
     throw new ApiError(404, `Invalid URL (${c.req.method} ${c.req.path})`);
   });
   app.route('/api', api);
-  app.route('/v1', v1Routes({ clock: deps.clock, store: deps.store, upstream: deps.upstream, findClient: deps.findClient, log, maxPartBytes: deps.maxPartBytes }));
+  app.route('/v1', v1Routes({ ...cancelDeps, findClient: deps.findClient, maxPartBytes: deps.maxPartBytes }));
 
   if (deps.staticDir) app.route('/', staticRoutes(deps.staticDir));
 

@@ -1,6 +1,7 @@
 // The only reader of process.env on the server. Every variable is validated here, and a bad
 // value stops start-up with a message naming it.
 import { z } from 'zod';
+import { parseOperators } from './lib/auth.ts';
 
 const optionalText = z
   .string()
@@ -28,6 +29,21 @@ const envSchema = z.object({
   /** Emulator mode only: a fixed port and key, so tests can reach the emulator's fault controls. */
   EMULATOR_PORT: port.default(0),
   EMULATOR_API_KEY: optionalText,
+  /** More operators: `name:token` or `name:token:read-only`, comma-separated (ADMIN_TOKEN is `admin`). */
+  OPERATORS: optionalText.superRefine((value, ctx) => {
+    if (value === undefined) return;
+    try {
+      const operators = parseOperators(value);
+      if (operators.some((o) => o.token.length < 16)) ctx.addIssue({ code: 'custom', message: 'every token must be at least 16 characters' });
+      if (new Set(operators.map((o) => o.name)).size !== operators.length) ctx.addIssue({ code: 'custom', message: 'operator names must be unique' });
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  }),
+  /** Minutes without a part after which a pending upload counts as stuck. */
+  STUCK_AFTER_MINUTES: z.coerce.number().min(0.5).max(24 * 60).default(10),
+  /** Upstream cancels in flight at once per bulk job. */
+  BULK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** `false` skips the demo data that emulator mode seeds into an empty store. */
   DEMO_DATA: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 });

@@ -100,3 +100,66 @@ export async function seedDemoData({ upstream, store, emulatorClock }: SeedDeps,
   }
   return uploads.length;
 }
+
+const BULK_PURPOSES = [
+  { purpose: 'batch', mime_type: 'application/jsonl', stem: 'batch-requests' },
+  { purpose: 'fine-tune', mime_type: 'application/jsonl', stem: 'fine-tune-set' },
+  { purpose: 'assistants', mime_type: 'application/pdf', stem: 'knowledge-base' },
+  { purpose: 'vision', mime_type: 'image/png', stem: 'product-shot' },
+  { purpose: 'user_data', mime_type: 'application/pdf', stem: 'customer-export' },
+] as const;
+
+/**
+ * Many more uploads, for trying the console at scale (`npm start -- --demo-size 100000`), made
+ * through the emulator's API like the rest: spread over the last two days, in time order, each
+ * batch backdated together. Most old ones ended (completed, cancelled or expired); the last
+ * hour's are pending, some idle long enough to count as stuck.
+ */
+export async function seedManyUploads({ upstream, store, emulatorClock }: SeedDeps, count: number, onProgress?: (done: number) => void): Promise<void> {
+  const realOffset = emulatorClock.offsetSeconds;
+  const spanMinutes = 48 * 60;
+  const batchSize = 256;
+  const concurrency = 32;
+  const tiny = new Blob([randomBytes(1024)]);
+  try {
+    for (let start = 0; start < count; start += batchSize) {
+      const size = Math.min(batchSize, count - start);
+      // Oldest first, so the newest uploads are also the most recently created.
+      const minutesAgo = spanMinutes * (1 - (start + size / 2) / count);
+      emulatorClock.setOffsetSeconds(realOffset - Math.round(minutesAgo * 60));
+      const at = unixSeconds(emulatorClock);
+      const indexes = Array.from({ length: size }, (_, i) => start + i);
+      const work = async (i: number) => {
+        const kind = BULK_PURPOSES[i % BULK_PURPOSES.length]!;
+        const roll = (i * 7919) % 100; // deterministic spread of endings
+        const withPart = roll < 55;
+        const created = await upstream.createUpload({ filename: `${kind.stem}-${String(i).padStart(6, '0')}.${kind.mime_type === 'application/jsonl' ? 'jsonl' : kind.mime_type === 'image/png' ? 'png' : 'pdf'}`, purpose: kind.purpose, bytes: withPart && roll < 35 ? 1024 : 4096 + roll * 1024, mime_type: kind.mime_type });
+        await store.recordUpload(created.object, { at, via: 'create', actor: 'demo' });
+        let partId: string | null = null;
+        if (withPart) {
+          const part = await upstream.addPart(created.object.id, tiny);
+          await store.recordPart(part.object, 1024, at);
+          partId = part.object.id;
+        }
+        // The last hour stays pending; before that: completed, cancelled, or left to expire.
+        if (minutesAgo < 60) return;
+        if (roll < 35 && partId) {
+          const done = await upstream.completeUpload(created.object.id, { part_ids: [partId] });
+          await store.recordUpload(done.object, { at, via: 'complete' });
+        } else if (roll >= 80) {
+          const cancelled = await upstream.cancelUpload(created.object.id);
+          await store.recordUpload(cancelled.object, { at, via: 'cancel', actor: 'demo' });
+        }
+      };
+      const queue = [...indexes];
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          for (let i = queue.shift(); i !== undefined; i = queue.shift()) await work(i);
+        }),
+      );
+      if (onProgress && (start / batchSize) % 40 === 39) onProgress(start + size);
+    }
+  } finally {
+    emulatorClock.setOffsetSeconds(realOffset);
+  }
+}

@@ -1,9 +1,11 @@
 // Operator authentication for the dashboard and its API: a signed session cookie (set by the
 // login URL or the login form) or `Authorization: Bearer <token>` for scripts.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { Role } from '../../contract/dashboard-api.ts';
 
 export interface Operator {
   name: string;
+  role: Role;
 }
 
 export interface OperatorDirectory {
@@ -18,6 +20,11 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 export interface NamedToken {
   name: string;
   token: string;
+}
+
+export interface OperatorToken extends NamedToken {
+  /** Default: a full operator. */
+  role?: Role;
 }
 
 /**
@@ -46,16 +53,32 @@ export function parseTokenList(list: string, prefix: string): NamedToken[] {
     });
 }
 
-export function createOperatorDirectory(entries: NamedToken[], sessionTtlSeconds = 12 * 3600): OperatorDirectory {
+/** Parses OPERATORS: `name:token` (full operator) or `name:token:read-only`, comma-separated. */
+export function parseOperators(list: string): OperatorToken[] {
+  return list
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [name, token, role, ...rest] = entry.split(':');
+      if (!name || !token || rest.length > 0 || (role !== undefined && role !== 'read-only')) {
+        throw new Error(`each entry must be name:token or name:token:read-only (got ${JSON.stringify(name ?? entry)}…)`);
+      }
+      return { name, token, role: role === 'read-only' ? 'read_only' : 'operator' };
+    });
+}
+
+export function createOperatorDirectory(entries: OperatorToken[], sessionTtlSeconds = 12 * 3600): OperatorDirectory {
   const match = createTokenMatcher(entries);
+  const byName = new Map(entries.map((e) => [e.name, { name: e.name, role: e.role ?? 'operator' } satisfies Operator]));
   // Sessions are signed with a key derived from the tokens: changing a token ends its sessions.
   const key = digest(`uploads-console-session:${entries.map((e) => `${e.name}=${e.token}`).join('\n')}`);
   return {
     findByToken(token) {
       const name = match(token);
-      return name === null ? null : { name };
+      return name === null ? null : (byName.get(name) ?? null);
     },
-    sessions: new SessionSigner(key, sessionTtlSeconds, (name) => entries.some((e) => e.name === name)),
+    sessions: new SessionSigner(key, sessionTtlSeconds, (name) => byName.get(name) ?? null),
   };
 }
 
@@ -64,7 +87,7 @@ export class SessionSigner {
   constructor(
     private readonly key: Buffer,
     readonly ttlSeconds: number,
-    private readonly knows: (name: string) => boolean,
+    private readonly lookup: (name: string) => Operator | null,
   ) {}
 
   sign(operator: Operator, nowSeconds: number): string {
@@ -81,8 +104,8 @@ export class SessionSigner {
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
     const issuedAt = Number(issued);
     if (!Number.isInteger(issuedAt) || nowSeconds - issuedAt > this.ttlSeconds || issuedAt - nowSeconds > 60) return null;
-    const name = Buffer.from(name64, 'base64url').toString();
-    return this.knows(name) ? { name } : null;
+    // The role is looked up now, not signed into the cookie: demoting an operator takes effect at once.
+    return this.lookup(Buffer.from(name64, 'base64url').toString());
   }
 
   private mac(payload: string): string {

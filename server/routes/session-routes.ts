@@ -15,6 +15,7 @@ export interface SessionDeps {
   operators: OperatorDirectory;
   upstreamMode: Session['upstream'];
   secureCookies: boolean;
+  stuckAfterSeconds: number;
 }
 
 /** Resolves the operator behind a request: Bearer token first, then the session cookie. */
@@ -44,7 +45,12 @@ export function startSession(c: Context, deps: SessionDeps, operator: Operator):
 const loginBody = z.object({ token: z.string().min(1, 'is required').max(512) });
 
 export function sessionRoutes(deps: SessionDeps) {
-  const session = (operator: Operator): Session => ({ operator: operator.name, upstream: deps.upstreamMode });
+  const session = (operator: Operator): Session => ({
+    operator: operator.name,
+    role: operator.role,
+    upstream: deps.upstreamMode,
+    stuck_after_minutes: deps.stuckAfterSeconds / 60,
+  });
 
   return new Hono<AppEnv>()
     .get('/', (c) => {

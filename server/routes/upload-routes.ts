@@ -1,22 +1,16 @@
 import { Hono } from 'hono';
-import { listQuerySchema, type UploadList } from '../../contract/dashboard-api.ts';
+import { cancelBodySchema, listQuerySchema, type UploadList } from '../../contract/dashboard-api.ts';
 import type { AppEnv } from '../app-env.ts';
+import { cancelUpload, INTERACTIVE_RETRY, type CancelDeps } from '../cancel/cancel-service.ts';
 import { ApiError } from '../lib/api-error.ts';
-import { unixSeconds, type Clock } from '../lib/clock.ts';
-import type { Logger } from '../lib/logger.ts';
-import { parseQuery, parseUploadId } from '../lib/validation.ts';
-import { InvalidCursorError, type UploadStore } from '../store/upload-store.ts';
-import type { UpstreamClient } from '../upstream/openai-client.ts';
+import { unixSeconds } from '../lib/clock.ts';
+import { requireCancelRight } from '../lib/require-role.ts';
+import { parseOptionalJsonBody, parseQuery, parseUploadId } from '../lib/validation.ts';
+import { InvalidCursorError } from '../store/upload-store.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
 
-export interface UploadRouteDeps {
-  clock: Clock;
-  store: UploadStore;
-  upstream: UpstreamClient;
-  log: Logger;
-}
-
-export function uploadRoutes({ clock, store, upstream, log }: UploadRouteDeps) {
+export function uploadRoutes(deps: CancelDeps) {
+  const { clock, store } = deps;
   return new Hono<AppEnv>()
     .get('/', async (c) => {
       const query = parseQuery(c, listQuerySchema);
@@ -36,24 +30,26 @@ export function uploadRoutes({ clock, store, upstream, log }: UploadRouteDeps) {
       if (!record) throw new ApiError(404, `No such Upload object: ${id}`, { param: 'upload_id' });
       return c.json(record);
     })
+    .get('/:id/timeline', async (c) => {
+      const id = parseUploadId(c.req.param('id'));
+      return c.json({ object: 'list', data: await store.timeline(id) });
+    })
     .post('/:id/cancel', async (c) => {
       const id = parseUploadId(c.req.param('id'));
-      const operator = c.get('operator');
-      let result;
-      try {
-        result = await upstream.cancelUpload(id);
-      } catch (error) {
-        if (error instanceof UpstreamError) throw dashboardErrorFor(error);
-        throw error;
-      }
-      try {
-        await store.recordUpload(result.object, { at: unixSeconds(clock), via: 'cancel', actor: operator.name });
-      } catch (error) {
-        // The cancel happened upstream; failing to record it must not make it look as if it had not.
-        log.error('could not record a cancelled upload', { id, error: String(error) });
-      }
-      if (result.requestId) c.header('x-request-id', result.requestId);
-      return c.json(result.object);
+      requireCancelRight(c);
+      const { reason } = await parseOptionalJsonBody(c, cancelBodySchema);
+      const known = await store.getUpload(id, unixSeconds(clock));
+      const result = await cancelUpload(deps, {
+        id,
+        actor: c.get('operator').name,
+        // An id the console has never seen was pasted in: that is a cancel by id.
+        source: !known ? 'by_id' : c.get('authVia') === 'cookie' ? 'dashboard' : 'api',
+        reason: reason ?? null,
+        retry: INTERACTIVE_RETRY,
+      });
+      if (result.error) throw dashboardErrorFor(result.error);
+      if (result.audit?.request_id) c.header('x-request-id', result.audit.request_id);
+      return c.json(result.upload ?? result.record?.upload);
     });
 }
 

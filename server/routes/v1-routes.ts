@@ -4,7 +4,7 @@
 import { Readable } from 'node:stream';
 import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
-import { uploadPartSchema, uploadSchema, UPLOAD_ID_PATTERN } from '../../contract/uploads.ts';
+import { uploadPartSchema, uploadSchema, UPLOAD_ID_PATTERN, type ErrorEnvelope, type UploadStatus, errorEnvelope, errorEnvelopeSchema } from '../../contract/uploads.ts';
 import { ApiError, quote } from '../lib/api-error.ts';
 import { unixSeconds, type Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -13,6 +13,8 @@ import type { SeenVia, UploadStore } from '../store/upload-store.ts';
 import type { ForwardResponse, UpstreamClient } from '../upstream/openai-client.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
 import { dashboardErrorFor } from './upload-routes.ts';
+import { classify } from '../cancel/cancel-service.ts';
+import type { ChangeFeed } from '../lib/change-feed.ts';
 
 export const MAX_PART_BYTES = 64 * 1024 * 1024;
 /** Room for the multipart boundaries and headers around a full-size part. */
@@ -25,6 +27,7 @@ export interface V1Deps {
   clock: Clock;
   store: UploadStore;
   upstream: UpstreamClient;
+  feed: ChangeFeed;
   /** Finds the client a token belongs to (constant time), or null. */
   findClient: (token: string) => string | null;
   log: Logger;
@@ -99,7 +102,9 @@ export function v1Routes(deps: V1Deps) {
       if (error instanceof UpstreamError) throw dashboardErrorFor(error);
       throw error;
     }
+    const before = operation === 'cancel' ? await deps.store.getUpload(path.split('/')[2]!, unixSeconds(deps.clock)).catch(() => null) : null;
     if (response.status >= 200 && response.status < 300) await record(c, operation, response, counter?.dataBytes ?? 0);
+    if (operation === 'cancel') await audit(c, path.split('/')[2]!, before?.status ?? null, response);
     if (response.status === 401 || response.status === 403) {
       // The upstream rejected the proxy's own key; the client's token was fine, so do not say 401.
       throw dashboardErrorFor(new UpstreamError('http', response.status, parseEnvelopeOr(response)));
@@ -111,17 +116,37 @@ export function v1Routes(deps: V1Deps) {
     const at = unixSeconds(deps.clock);
     try {
       const json: unknown = JSON.parse(response.body.toString('utf8'));
-      if (operation === 'parts') {
-        const part = uploadPartSchema.parse(json);
-        await deps.store.recordPart(part, partBytes, at);
-      } else {
-        const upload = uploadSchema.parse(json);
-        const via: SeenVia = operation;
-        await deps.store.recordUpload(upload, { at, via, actor: operation === 'cancel' ? `client:${c.get('client')}` : null });
-      }
+      const record =
+        operation === 'parts'
+          ? await deps.store.recordPart(uploadPartSchema.parse(json), partBytes, at)
+          : await deps.store.recordUpload(uploadSchema.parse(json), { at, via: operation satisfies SeenVia, actor: operation === 'cancel' ? `client:${c.get('client')}` : null });
+      if (record) deps.feed.emit('upload', record);
     } catch (error) {
       // The client's call succeeded upstream: failing to record it must not fail it.
       deps.log.error('could not record an upstream answer', { operation, error: String(error) });
+    }
+  }
+
+  /** A client's cancel is an operator-visible act too: it goes in the audit log. */
+  async function audit(c: Context<V1Env>, uploadId: string, previous: UploadStatus | null, response: ForwardResponse) {
+    const ok = response.status >= 200 && response.status < 300;
+    const envelope = ok ? null : parseEnvelopeOr(response);
+    try {
+      await deps.store.recordAudit({
+        at: unixSeconds(deps.clock),
+        actor: `client:${c.get('client')}`,
+        source: 'pass_through',
+        upload_id: uploadId,
+        reason: null,
+        previous_status: previous,
+        outcome: envelope ? classify(new UpstreamError('http', response.status, envelope)) : 'cancelled',
+        upstream_status: response.status,
+        request_id: response.headers['x-request-id'] ?? null,
+        job_id: null,
+        message: envelope?.error.message ?? null,
+      });
+    } catch (error) {
+      deps.log.error('could not write an audit entry for a client cancel', { error: String(error) });
     }
   }
 
@@ -150,12 +175,12 @@ function partTooLarge(limit: number): ApiError {
   return new ApiError(413, `The part is too large: each part can be at most ${limit / (1024 * 1024)} MB (${limit} bytes).`, { param: 'data', code: 'part_too_large' });
 }
 
-function parseEnvelopeOr(response: ForwardResponse) {
+function parseEnvelopeOr(response: ForwardResponse): ErrorEnvelope {
   try {
-    const json = JSON.parse(response.body.toString('utf8')) as { error?: { message?: string } };
-    if (json.error?.message) return { error: { message: json.error.message, type: 'invalid_request_error', param: null, code: null } };
+    const parsed = errorEnvelopeSchema.safeParse(JSON.parse(response.body.toString('utf8')));
+    if (parsed.success) return parsed.data;
   } catch {
-    // fall through
+    // not JSON: fall through
   }
-  return { error: { message: `OpenAI answered ${response.status}.`, type: 'invalid_request_error', param: null, code: null } };
+  return errorEnvelope(`OpenAI answered ${response.status}.`);
 }

@@ -41,4 +41,84 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX upload_events_by_upload ON upload_events (upload_id, seq);
   `,
+  `
+  -- Sorting by any listed column, newest or oldest first, with keyset pagination.
+  CREATE INDEX uploads_by_expiry ON uploads (expires_at, id);
+  CREATE INDEX uploads_by_bytes ON uploads (bytes, id);
+  CREATE INDEX uploads_by_activity ON uploads (last_activity_at, id);
+  CREATE INDEX uploads_by_status_bytes ON uploads (status, bytes, id);
+  CREATE INDEX uploads_by_status_activity ON uploads (status, last_activity_at, id);
+  CREATE INDEX uploads_by_purpose_created ON uploads (purpose, created_at, id);
+
+  -- Status counts kept by triggers, so the dashboard's tabs never count the whole table.
+  CREATE TABLE upload_counts (status TEXT PRIMARY KEY, n INTEGER NOT NULL) STRICT;
+  INSERT INTO upload_counts (status, n) SELECT status, COUNT(*) FROM uploads GROUP BY status;
+  CREATE TRIGGER upload_counts_insert AFTER INSERT ON uploads BEGIN
+    INSERT INTO upload_counts (status, n) VALUES (NEW.status, 1) ON CONFLICT (status) DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER upload_counts_update AFTER UPDATE OF status ON uploads WHEN OLD.status IS NOT NEW.status BEGIN
+    UPDATE upload_counts SET n = n - 1 WHERE status = OLD.status;
+    INSERT INTO upload_counts (status, n) VALUES (NEW.status, 1) ON CONFLICT (status) DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER upload_counts_delete AFTER DELETE ON uploads BEGIN
+    UPDATE upload_counts SET n = n - 1 WHERE status = OLD.status;
+  END;
+
+  -- Filename substring search: a trigram index answers '%…%' without scanning every row.
+  CREATE VIRTUAL TABLE uploads_search USING fts5 (filename, tokenize = 'trigram');
+  INSERT INTO uploads_search (rowid, filename) SELECT rowid, filename FROM uploads;
+  CREATE TRIGGER uploads_search_insert AFTER INSERT ON uploads BEGIN
+    INSERT INTO uploads_search (rowid, filename) VALUES (NEW.rowid, NEW.filename);
+  END;
+  CREATE TRIGGER uploads_search_update AFTER UPDATE OF filename ON uploads WHEN OLD.filename IS NOT NEW.filename BEGIN
+    UPDATE uploads_search SET filename = NEW.filename WHERE rowid = NEW.rowid;
+  END;
+  CREATE TRIGGER uploads_search_delete AFTER DELETE ON uploads BEGIN
+    DELETE FROM uploads_search WHERE rowid = OLD.rowid;
+  END;
+
+  -- Every cancel attempt: who, when, why, what it was before, what happened, what OpenAI said.
+  CREATE TABLE audit_log (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    at              INTEGER NOT NULL,
+    actor           TEXT NOT NULL,
+    action          TEXT NOT NULL,
+    source          TEXT NOT NULL,
+    upload_id       TEXT NOT NULL,
+    reason          TEXT,
+    previous_status TEXT,
+    outcome         TEXT NOT NULL,
+    upstream_status INTEGER,
+    request_id      TEXT,
+    job_id          TEXT,
+    message         TEXT
+  ) STRICT;
+  CREATE INDEX audit_by_upload ON audit_log (upload_id, id);
+  CREATE INDEX audit_by_actor ON audit_log (actor, id);
+  CREATE INDEX audit_by_outcome ON audit_log (outcome, id);
+
+  -- Bulk cancels run as server-side jobs that survive a restart: an item with no outcome is still to do.
+  CREATE TABLE bulk_jobs (
+    id          TEXT PRIMARY KEY,
+    state       TEXT NOT NULL,
+    created_by  TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    finished_at INTEGER,
+    reason      TEXT,
+    total       INTEGER NOT NULL,
+    concurrency INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+  CREATE INDEX bulk_jobs_by_state ON bulk_jobs (state, created_at);
+  CREATE TABLE bulk_job_items (
+    job_id          TEXT NOT NULL,
+    seq             INTEGER NOT NULL,
+    upload_id       TEXT NOT NULL,
+    outcome         TEXT,
+    message         TEXT,
+    upstream_status INTEGER,
+    PRIMARY KEY (job_id, seq)
+  ) STRICT;
+  CREATE INDEX bulk_job_items_todo ON bulk_job_items (job_id, outcome, seq);
+  `,
 ];
+

@@ -150,7 +150,7 @@ describe('listing', () => {
     expect(expired.data.every((r) => r.status === 'expired' && r.upload.created_at <= T0 + 10)).toBe(true);
     expect(pending.data.every((r) => r.status === 'pending' && r.upload.created_at > T0 + 10)).toBe(true);
     const counts = await store.countByStatus(now);
-    expect(counts).toEqual({ pending: pending.data.length, expired: expired.data.length, cancelled: 5, completed: 3 });
+    expect(counts).toMatchObject({ pending: pending.data.length, expired: expired.data.length, cancelled: 5, completed: 3 });
     expect(counts.pending + counts.expired + counts.cancelled + counts.completed).toBe(25);
   });
 

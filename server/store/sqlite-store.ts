@@ -1,24 +1,38 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { UploadRecord } from '../../contract/dashboard-api.ts';
-import { UPLOAD_STATUSES, type Upload, type UploadPart, type UploadStatus } from '../../contract/uploads.ts';
+import type {
+  AuditEntry,
+  BulkCancelJob,
+  CancelOutcome,
+  ParsedUploadFilter,
+  SortField,
+  StatusCounts,
+  TimelineEvent,
+  UploadRecord,
+} from '../../contract/dashboard-api.ts';
+import type { Upload, UploadPart, UploadStatus } from '../../contract/uploads.ts';
 import { migrations } from './migrations.ts';
+import { stuckReason } from './stuck-rule.ts';
 import {
   InvalidCursorError,
+  type AuditQuery,
+  type JobItemToDo,
   type ListPage,
-  type ListQuery,
+  type StoreListQuery,
+  type NewAuditEntry,
   type RecordContext,
   type SeenVia,
-  type StatusCounts,
   type UploadStore,
 } from './upload-store.ts';
 
 interface UploadRow {
+  rowid: number;
   id: string;
   status: UploadStatus;
   created_at: number;
   expires_at: number;
+  bytes: number;
   object_json: string;
   parts_count: number;
   bytes_received: number;
@@ -29,19 +43,23 @@ interface UploadRow {
   cancelled_at: number | null;
 }
 
+export interface SqliteStoreOptions {
+  /** Seconds without a part after which a pending upload counts as stuck (default 10 minutes). */
+  stuckAfterSeconds?: number;
+}
+
 const TERMINAL: ReadonlySet<UploadStatus> = new Set(['completed', 'cancelled', 'expired']);
 
 /** Opens (creating if needed) the SQLite store: WAL, migrations applied, statements prepared once. */
-export function openSqliteStore(path: string): UploadStore {
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): UploadStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   // In WAL mode NORMAL is durable across process crashes (only an OS crash can lose the last commits).
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = ON');
   migrate(db);
-  return new SqliteUploadStore(db);
+  return new SqliteUploadStore(db, options.stuckAfterSeconds ?? 600);
 }
 
 export function migrate(db: Database.Database): void {
@@ -54,21 +72,100 @@ export function migrate(db: Database.Database): void {
   }
 }
 
-// A pending upload past its expiry reads as expired; the rest read as stored.
-const EFFECTIVE_STATUS_WHERE: Record<UploadStatus, string> = {
+// A pending upload past its expiry reads as expired even before the sweeper marks it.
+const EFFECTIVE_STATUS_SQL: Record<UploadStatus, string> = {
   pending: "status = 'pending' AND expires_at > @now",
   completed: "status = 'completed'",
   cancelled: "status = 'cancelled'",
   expired: "(status = 'expired' OR (status = 'pending' AND expires_at <= @now))",
 };
 
+/** The SQL twin of stuckReason() in stuck-rule.ts (checked to agree by stuck-rule.test.ts). */
+const STUCK_SQL = `(status = 'pending' AND expires_at > @now AND (
+  last_activity_at <= @now - @stuck_after
+  OR (bytes_received > 0 AND last_activity_at > created_at AND bytes > bytes_received
+      AND (bytes - bytes_received) * (last_activity_at - created_at) > bytes_received * (expires_at - @now))))`;
+
+interface FilterSql {
+  where: string[];
+  params: Record<string, string | number>;
+}
+
+function filterSql(filter: ParsedUploadFilter, now: number, stuckAfter: number): FilterSql {
+  const where: string[] = [];
+  const params: Record<string, string | number> = { now, stuck_after: stuckAfter };
+  if (filter.status) where.push(EFFECTIVE_STATUS_SQL[filter.status]);
+  if (filter.stuck === true) where.push(STUCK_SQL);
+  if (filter.stuck === false) where.push(`NOT ${STUCK_SQL}`);
+  if (filter.purpose) {
+    where.push('purpose = @purpose');
+    params.purpose = filter.purpose;
+  }
+  if (filter.older_than !== undefined) {
+    where.push('created_at <= @older_cutoff');
+    params.older_cutoff = now - filter.older_than;
+  }
+  if (filter.newer_than !== undefined) {
+    where.push('created_at >= @newer_cutoff');
+    params.newer_cutoff = now - filter.newer_than;
+  }
+  if (filter.q) {
+    const q = filter.q;
+    if (/^upload_[A-Za-z0-9_-]*$/.test(q)) {
+      // An id or id prefix: a range on the primary key.
+      where.push('id >= @q_from AND id < @q_to');
+      params.q_from = q;
+      params.q_to = `${q}\u{10FFFF}`;
+    } else if ([...q].length >= 3) {
+      // The trigram index finds substrings of three characters or more, case-insensitively.
+      where.push('rowid IN (SELECT rowid FROM uploads_search WHERE uploads_search MATCH @q_match)');
+      params.q_match = `"${q.replaceAll('"', '""')}"`;
+    } else {
+      where.push("filename LIKE @q_like ESCAPE '\\'");
+      params.q_like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    }
+  }
+  return { where, params };
+}
+
+interface Cursor {
+  sort: SortField;
+  order: 'asc' | 'desc';
+  value: number;
+  id: string;
+}
+
+// Cursors are opaque to clients: base64url JSON of the sort and the last row served.
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.sort, cursor.order, cursor.value, cursor.id])).toString('base64url');
+}
+
+function decodeCursor(raw: string, sort: SortField, order: 'asc' | 'desc'): Cursor {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError();
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 4) throw new InvalidCursorError();
+  const [s, o, value, id] = parsed as unknown[];
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || typeof id !== 'string' || !/^upload_[A-Za-z0-9_-]{1,128}$/.test(id)) {
+    throw new InvalidCursorError();
+  }
+  if (s !== sort || o !== order) throw new InvalidCursorError('The cursor belongs to a different sort order');
+  return { sort, order, value, id };
+}
+
 class SqliteUploadStore implements UploadStore {
   private readonly stmt;
-  private readonly listStatements = new Map<string, Database.Statement>();
+  private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly stuckAfter: number,
+  ) {
     this.stmt = {
-      get: db.prepare<[string], UploadRow>('SELECT * FROM uploads WHERE id = ?'),
+      get: db.prepare<[string], UploadRow>('SELECT rowid, * FROM uploads WHERE id = ?'),
       insert: db.prepare(`
         INSERT INTO uploads (id, status, created_at, expires_at, bytes, filename, purpose, object_json,
           parts_count, bytes_received, first_seen_at, last_activity_at, seen_via, cancelled_by, cancelled_at)
@@ -79,6 +176,10 @@ class SqliteUploadStore implements UploadStore {
           purpose = @purpose, object_json = @object_json, last_activity_at = MAX(last_activity_at, @at),
           cancelled_by = @cancelled_by, cancelled_at = @cancelled_at
         WHERE id = @id`),
+      setStatus: db.prepare(`
+        UPDATE uploads SET status = @status, object_json = json_set(object_json, '$.status', @status),
+          last_activity_at = MAX(last_activity_at, @at)
+        WHERE id = @id AND status = 'pending'`),
       touch: db.prepare('UPDATE uploads SET last_activity_at = MAX(last_activity_at, @at) WHERE id = @id'),
       partTotals: db.prepare<[string], { n: number; total: number | null }>(
         'SELECT COUNT(*) AS n, SUM(bytes) AS total FROM upload_parts WHERE upload_id = ?',
@@ -93,11 +194,47 @@ class SqliteUploadStore implements UploadStore {
       event: db.prepare(
         'INSERT INTO upload_events (upload_id, at, kind, actor, detail) VALUES (@upload_id, @at, @kind, @actor, @detail)',
       ),
-      counts: db.prepare<{ now: number }, { status: UploadStatus; n: number; lapsed: number }>(`
-        SELECT status, COUNT(*) AS n, SUM(status = 'pending' AND expires_at <= @now) AS lapsed
-        FROM uploads GROUP BY status`),
+      counters: db.prepare<[], { status: UploadStatus; n: number }>('SELECT status, n FROM upload_counts'),
+      lapsed: db.prepare<{ now: number }, { n: number }>("SELECT COUNT(*) AS n FROM uploads WHERE status = 'pending' AND expires_at <= @now"),
+      stuckCount: db.prepare<{ now: number; stuck_after: number }, { n: number }>(`SELECT COUNT(*) AS n FROM uploads WHERE ${STUCK_SQL}`),
+      expire: db.prepare<{ now: number; limit: number }, UploadRow>(`
+        UPDATE uploads SET status = 'expired', object_json = json_set(object_json, '$.status', 'expired')
+        WHERE rowid IN (SELECT rowid FROM uploads WHERE status = 'pending' AND expires_at <= @now ORDER BY expires_at LIMIT @limit)
+        RETURNING rowid, *`),
+      events: db.prepare<[string], { at: number; kind: string; actor: string | null; detail: string | null }>(
+        'SELECT at, kind, actor, detail FROM upload_events WHERE upload_id = ? ORDER BY seq',
+      ),
+      auditInsert: db.prepare(`
+        INSERT INTO audit_log (at, actor, action, source, upload_id, reason, previous_status, outcome, upstream_status, request_id, job_id, message)
+        VALUES (@at, @actor, 'cancel', @source, @upload_id, @reason, @previous_status, @outcome, @upstream_status, @request_id, @job_id, @message)
+        RETURNING id`),
+      jobInsert: db.prepare(
+        "INSERT INTO bulk_jobs (id, state, created_by, created_at, reason, total) VALUES (@id, 'running', @created_by, @created_at, @reason, @total)",
+      ),
+      jobItemInsert: db.prepare('INSERT INTO bulk_job_items (job_id, seq, upload_id) VALUES (?, ?, ?)'),
+      jobGet: db.prepare<[string], JobRow>('SELECT * FROM bulk_jobs WHERE id = ?'),
+      jobProgress: db.prepare<[string], { outcome: string | null; n: number }>(
+        'SELECT outcome, COUNT(*) AS n FROM bulk_job_items WHERE job_id = ? GROUP BY outcome',
+      ),
+      jobItems: db.prepare<[string], { upload_id: string; outcome: string | null; message: string | null; upstream_status: number | null }>(
+        "SELECT upload_id, outcome, message, upstream_status FROM bulk_job_items WHERE job_id = ? AND outcome IS NOT NULL AND outcome <> 'cancelled' ORDER BY seq",
+      ),
+      jobItemsCancelled: db.prepare<[string], { upload_id: string; outcome: string | null; message: string | null; upstream_status: number | null }>(
+        "SELECT upload_id, outcome, message, upstream_status FROM bulk_job_items WHERE job_id = ? AND outcome = 'cancelled' ORDER BY seq LIMIT 1000",
+      ),
+      jobTodo: db.prepare<{ job_id: string; after: number; limit: number }, JobItemToDo>(
+        'SELECT seq, upload_id FROM bulk_job_items WHERE job_id = @job_id AND outcome IS NULL AND seq > @after ORDER BY seq LIMIT @limit',
+      ),
+      jobItemFinish: db.prepare(`
+        UPDATE bulk_job_items SET outcome = @outcome, message = @message, upstream_status = @upstream_status
+        WHERE job_id = @job_id AND seq = @seq AND outcome IS NULL`),
+      jobFinish: db.prepare("UPDATE bulk_jobs SET state = 'done', finished_at = @at, concurrency = MAX(concurrency, @concurrency) WHERE id = @id"),
+      jobsByState: db.prepare<[string], JobRow>('SELECT * FROM bulk_jobs WHERE state = ? ORDER BY created_at DESC LIMIT 50'),
+      jobsAll: db.prepare<[], JobRow>('SELECT * FROM bulk_jobs ORDER BY created_at DESC LIMIT 50'),
     };
   }
+
+  // ---- uploads -------------------------------------------------------------------------------
 
   private readonly recordTx = (upload: Upload, ctx: RecordContext): UploadRow => {
     const existing = this.stmt.get.get(upload.id);
@@ -116,7 +253,7 @@ class SqliteUploadStore implements UploadStore {
         cancelled_by: becameCancelled ? (ctx.actor ?? null) : null,
         cancelled_at: becameCancelled ? ctx.at : null,
       });
-      this.event(upload.id, ctx.at, ctx.via === 'create' ? 'created' : 'seen', ctx.actor, upload.status);
+      this.event(upload.id, ctx.at, ctx.via === 'create' ? 'created' : 'seen', ctx.actor, JSON.stringify({ via: ctx.via, status: upload.status }));
     } else if (TERMINAL.has(existing.status) && upload.status === 'pending') {
       // A stale pending object (e.g. a slow create answer) must not resurrect a finished upload.
       this.stmt.touch.run({ id: upload.id, at: ctx.at });
@@ -129,7 +266,7 @@ class SqliteUploadStore implements UploadStore {
         cancelled_at: becameCancelled ? ctx.at : existing.cancelled_at,
       });
     }
-    if (existing?.status !== upload.status && upload.status !== 'pending') {
+    if (existing !== undefined && existing.status !== upload.status && upload.status !== 'pending' && !TERMINAL.has(existing.status)) {
       this.event(upload.id, ctx.at, upload.status, ctx.actor, null);
     }
     return this.stmt.get.get(upload.id)!;
@@ -141,71 +278,252 @@ class SqliteUploadStore implements UploadStore {
 
   async recordUpload(upload: Upload, ctx: RecordContext): Promise<UploadRecord> {
     const row = this.db.transaction(this.recordTx)(upload, ctx);
-    return toRecord(row, ctx.at);
+    return this.toRecord(row, ctx.at);
   }
 
-  async recordPart(part: UploadPart, bytes: number, at: number): Promise<void> {
-    this.db.transaction(() => {
+  async recordPart(part: UploadPart, bytes: number, at: number): Promise<UploadRecord | null> {
+    const row = this.db.transaction(() => {
       const inserted = this.stmt.insertPart.run({ id: part.id, upload_id: part.upload_id, bytes, created_at: part.created_at });
-      if (inserted.changes === 0) return; // the same part recorded twice counts once
+      if (inserted.changes === 0) return undefined; // the same part recorded twice counts once
       this.stmt.addPartToUpload.run({ upload_id: part.upload_id, bytes, at });
       this.event(part.upload_id, at, 'part', null, JSON.stringify({ part_id: part.id, bytes }));
+      return this.stmt.get.get(part.upload_id);
     })();
+    return row ? this.toRecord(row, at) : null;
+  }
+
+  async recordStatus(id: string, status: Exclude<UploadStatus, 'pending'>, at: number): Promise<UploadRecord | null> {
+    const row = this.db.transaction(() => {
+      if (this.stmt.setStatus.run({ id, status, at }).changes === 0) return undefined;
+      this.event(id, at, status, null, JSON.stringify({ learned: 'from an upstream refusal' }));
+      return this.stmt.get.get(id);
+    })();
+    return row ? this.toRecord(row, at) : null;
   }
 
   async getUpload(id: string, now: number): Promise<UploadRecord | null> {
     const row = this.stmt.get.get(id);
-    return row ? toRecord(row, now) : null;
+    return row ? this.toRecord(row, now) : null;
   }
 
-  async listUploads(query: ListQuery, now: number): Promise<ListPage> {
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    const rows = this.listStatement(query.status, after !== undefined).all({
-      now,
-      limit: query.limit + 1,
-      after_created: after?.createdAt,
-      after_id: after?.id,
-    }) as UploadRow[];
+  async getUploads(ids: readonly string[], now: number): Promise<Map<string, UploadRecord>> {
+    const found = new Map<string, UploadRecord>();
+    for (const id of ids) {
+      const row = this.stmt.get.get(id);
+      if (row) found.set(id, this.toRecord(row, now));
+    }
+    return found;
+  }
+
+  async listUploads(query: StoreListQuery, now: number): Promise<ListPage> {
+    const { where, params } = filterSql(query, now, this.stuckAfter);
+    const sort = query.sort ?? 'created_at';
+    const order = query.order ?? 'desc';
+    if (query.cursor !== undefined) {
+      const cursor = decodeCursor(query.cursor, sort, order);
+      where.push(`(${sort}, id) ${order === 'desc' ? '<' : '>'} (@after_value, @after_id)`);
+      params.after_value = cursor.value;
+      params.after_id = cursor.id;
+    }
+    const sql = `SELECT rowid, * FROM uploads ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY ${sort} ${order}, id ${order} LIMIT @limit`;
+    const rows = this.prepared(sql).all({ ...params, limit: query.limit + 1 }) as UploadRow[];
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     return {
-      data: page.map((row) => toRecord(row, now)),
-      nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null,
+      data: page.map((row) => this.toRecord(row, now)),
+      nextCursor: rows.length > query.limit && last ? encodeCursor({ sort, order, value: last[sort], id: last.id }) : null,
     };
   }
 
-  private listStatement(status: UploadStatus | undefined, paged: boolean): Database.Statement {
-    const key = `${status ?? 'all'}:${paged}`;
-    let statement = this.listStatements.get(key);
+  async pendingIdsMatching(filter: ParsedUploadFilter, now: number, limit: number): Promise<string[]> {
+    const { where, params } = filterSql({ ...filter, status: undefined }, now, this.stuckAfter);
+    where.push(EFFECTIVE_STATUS_SQL.pending);
+    const sql = `SELECT id FROM uploads WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT @limit`;
+    return this.prepared(sql).pluck().all({ ...params, limit }) as string[];
+  }
+
+  async countMatching(filter: ParsedUploadFilter, now: number): Promise<{ cancellable: number; skipped: number }> {
+    const { where, params } = filterSql(filter, now, this.stuckAfter);
+    const sql = `SELECT COUNT(*) AS total, COALESCE(SUM(${EFFECTIVE_STATUS_SQL.pending}), 0) AS cancellable FROM uploads
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+    const { total, cancellable } = this.prepared(sql).get(params) as { total: number; cancellable: number };
+    return { cancellable, skipped: total - cancellable };
+  }
+
+  async countByStatus(now: number): Promise<StatusCounts> {
+    const counts: StatusCounts = { pending: 0, completed: 0, cancelled: 0, expired: 0, stuck: 0 };
+    for (const { status, n } of this.stmt.counters.all()) counts[status] += n;
+    // Pending uploads past expiry that the sweeper has not marked yet: an index range, usually empty.
+    const lapsed = this.stmt.lapsed.get({ now })!.n;
+    counts.pending -= lapsed;
+    counts.expired += lapsed;
+    counts.stuck = this.stmt.stuckCount.get({ now, stuck_after: this.stuckAfter })!.n;
+    return counts;
+  }
+
+  async expireLapsed(now: number, limit: number): Promise<UploadRecord[]> {
+    const rows = this.db.transaction(() => {
+      const expired = this.stmt.expire.all({ now, limit });
+      for (const row of expired) this.event(row.id, row.expires_at, 'expired', null, null);
+      return expired;
+    })();
+    return rows.map((row) => this.toRecord(row, now));
+  }
+
+  async timeline(id: string): Promise<TimelineEvent[]> {
+    // One log, in the order things happened (seq), whatever second they share.
+    return this.stmt.events.all(id).map((e) => ({ at: e.at, kind: e.kind as TimelineEvent['kind'], actor: e.actor, message: describeEvent(e.kind, e.actor, e.detail) }));
+  }
+
+  // ---- audit ---------------------------------------------------------------------------------
+
+  async recordAudit(entry: NewAuditEntry): Promise<AuditEntry> {
+    const id = this.db.transaction(() => {
+      const inserted = this.stmt.auditInsert.get(entry) as { id: number };
+      // A successful cancel shows in the timeline as 'cancelled'; an attempt that did not is news too.
+      if (entry.outcome !== 'cancelled') {
+        this.event(entry.upload_id, entry.at, 'cancel_attempt', entry.actor, JSON.stringify({ outcome: entry.outcome, message: entry.message }));
+      }
+      return inserted.id;
+    })();
+    const filename = this.stmt.get.get(entry.upload_id)?.object_json;
+    return { ...entry, id, action: 'cancel', filename: filename ? (JSON.parse(filename) as Upload).filename : null };
+  }
+
+  async listAudit(query: AuditQuery): Promise<{ data: AuditEntry[]; nextCursor: string | null }> {
+    const where: string[] = [];
+    const params: Record<string, string | number> = { limit: query.limit + 1 };
+    for (const key of ['actor', 'outcome', 'source', 'upload_id'] as const) {
+      const value = query[key];
+      if (value !== undefined) {
+        where.push(`a.${key} = @${key}`);
+        params[key] = value;
+      }
+    }
+    if (query.cursor !== undefined) {
+      if (!/^\d{1,15}$/.test(query.cursor)) throw new InvalidCursorError();
+      where.push('a.id < @before');
+      params.before = Number(query.cursor);
+    }
+    const sql = `${AUDIT_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.id DESC LIMIT @limit`;
+    const rows = this.prepared(sql).all(params) as AuditEntry[];
+    const page = rows.slice(0, query.limit);
+    return { data: page, nextCursor: rows.length > query.limit ? String(page.at(-1)!.id) : null };
+  }
+
+  // ---- bulk jobs -----------------------------------------------------------------------------
+
+  async createJob(job: { id: string; created_by: string; created_at: number; reason: string | null }, uploadIds: readonly string[]): Promise<BulkCancelJob> {
+    this.db.transaction(() => {
+      this.stmt.jobInsert.run({ ...job, total: uploadIds.length });
+      uploadIds.forEach((uploadId, seq) => this.stmt.jobItemInsert.run(job.id, seq + 1, uploadId));
+    })();
+    return (await this.getJob(job.id, false))!;
+  }
+
+  async getJob(id: string, withItems: boolean): Promise<BulkCancelJob | null> {
+    const row = this.stmt.jobGet.get(id);
+    if (!row) return null;
+    const job = this.toJob(row);
+    if (withItems) {
+      job.items = [...this.stmt.jobItems.all(id), ...this.stmt.jobItemsCancelled.all(id)].map((item) => ({
+        upload_id: item.upload_id,
+        outcome: item.outcome as CancelOutcome | null,
+        message: item.message,
+        upstream_status: item.upstream_status,
+      }));
+    }
+    return job;
+  }
+
+  async listJobs(state?: BulkCancelJob['state']): Promise<BulkCancelJob[]> {
+    const rows = state ? this.stmt.jobsByState.all(state) : this.stmt.jobsAll.all();
+    return rows.map((row) => this.toJob(row));
+  }
+
+  async jobItemsToDo(jobId: string, afterSeq: number, limit: number): Promise<JobItemToDo[]> {
+    return this.stmt.jobTodo.all({ job_id: jobId, after: afterSeq, limit });
+  }
+
+  async finishJobItem(jobId: string, seq: number, result: { outcome: CancelOutcome | null; message: string | null; upstream_status: number | null }): Promise<void> {
+    this.stmt.jobItemFinish.run({ job_id: jobId, seq, ...result });
+  }
+
+  async finishJob(jobId: string, at: number, concurrency: number): Promise<BulkCancelJob | null> {
+    this.stmt.jobFinish.run({ id: jobId, at, concurrency });
+    return this.getJob(jobId, false);
+  }
+
+  private toJob(row: JobRow): BulkCancelJob {
+    const progress = { pending: 0, cancelled: 0, already_finished: 0, not_found: 0, failed: 0, unknown: 0, skipped: 0 };
+    for (const { outcome, n } of this.stmt.jobProgress.all(row.id)) {
+      progress[(outcome ?? 'pending') as keyof typeof progress] += n;
+    }
+    return {
+      id: row.id,
+      object: 'bulk_cancel',
+      state: row.state,
+      created_by: row.created_by,
+      created_at: row.created_at,
+      finished_at: row.finished_at,
+      reason: row.reason,
+      total: row.total,
+      progress,
+      concurrency: row.concurrency,
+    };
+  }
+
+  // ---- plumbing ------------------------------------------------------------------------------
+
+  private prepared(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
     if (!statement) {
-      const where = [status ? EFFECTIVE_STATUS_WHERE[status] : null, paged ? '(created_at, id) < (@after_created, @after_id)' : null]
-        .filter(Boolean)
-        .join(' AND ');
-      statement = this.db.prepare(
-        `SELECT * FROM uploads ${where ? `WHERE ${where}` : ''} ORDER BY created_at DESC, id DESC LIMIT @limit`,
-      );
-      this.listStatements.set(key, statement);
+      statement = this.db.prepare(sql);
+      // Filter combinations are few; keep their statements.
+      if (this.statements.size < 500) this.statements.set(sql, statement);
     }
     return statement;
   }
 
-  async countByStatus(now: number): Promise<StatusCounts> {
-    const counts = Object.fromEntries(UPLOAD_STATUSES.map((s) => [s, 0])) as StatusCounts;
-    for (const { status, n, lapsed } of this.stmt.counts.all({ now })) {
-      if (status === 'pending') {
-        counts.pending += n - lapsed;
-        counts.expired += lapsed;
-      } else {
-        counts[status] += n;
-      }
-    }
-    return counts;
+  private toRecord(row: UploadRow, now: number): UploadRecord {
+    // Stored objects were validated on the way in; re-parsing each row would only cost time.
+    const upload = JSON.parse(row.object_json) as Upload;
+    const status: UploadStatus = row.status === 'pending' && row.expires_at <= now ? 'expired' : row.status;
+    return {
+      upload,
+      status,
+      parts_count: row.parts_count,
+      bytes_received: row.bytes_received,
+      last_activity_at: row.last_activity_at,
+      first_seen_at: row.first_seen_at,
+      seen_via: row.seen_via,
+      cancelled_by: row.cancelled_by,
+      cancelled_at: row.cancelled_at,
+      stuck: status === 'pending' ? stuckReason(row, now, this.stuckAfter) : null,
+    };
   }
 
   async close(): Promise<void> {
     this.db.close();
   }
 }
+
+interface JobRow {
+  id: string;
+  state: BulkCancelJob['state'];
+  created_by: string;
+  created_at: number;
+  finished_at: number | null;
+  reason: string | null;
+  total: number;
+  concurrency: number;
+}
+
+const AUDIT_SELECT = `SELECT a.id, a.at, a.actor, a.action, a.source, a.upload_id,
+  json_extract(u.object_json, '$.filename') AS filename, a.reason, a.previous_status, a.outcome,
+  a.upstream_status, a.request_id, a.job_id, a.message
+  FROM audit_log a LEFT JOIN uploads u ON u.id = a.upload_id`;
 
 function pickColumns(upload: Upload) {
   return {
@@ -219,30 +537,30 @@ function pickColumns(upload: Upload) {
   };
 }
 
-function toRecord(row: UploadRow, now: number): UploadRecord {
-  // Stored objects were validated on the way in; re-parsing each row would only cost time.
-  const upload = JSON.parse(row.object_json) as Upload;
-  const status: UploadStatus = row.status === 'pending' && row.expires_at <= now ? 'expired' : row.status;
-  return {
-    upload,
-    status,
-    parts_count: row.parts_count,
-    bytes_received: row.bytes_received,
-    last_activity_at: row.last_activity_at,
-    first_seen_at: row.first_seen_at,
-    seen_via: row.seen_via,
-    cancelled_by: row.cancelled_by,
-    cancelled_at: row.cancelled_at,
-  };
+function describeEvent(kind: string, actor: string | null, detail: string | null): string {
+  const by = actor ? ` by ${actor}` : '';
+  const info = detail ? (JSON.parse(detail) as { via?: string; bytes?: number; part_id?: string; learned?: string; outcome?: CancelOutcome; message?: string | null }) : {};
+  switch (kind) {
+    case 'created':
+      return `Created${by}`;
+    case 'seen':
+      return `First seen through ${info.via === 'cancel' ? 'a cancel by id' : `a ${info.via ?? 'call'}`}${by}`;
+    case 'part':
+      return `Part ${info.part_id ?? ''} received: ${(info.bytes ?? 0).toLocaleString('en-US')} bytes`;
+    case 'completed':
+      return 'Completed';
+    case 'cancelled':
+      return `Cancelled${by}`;
+    case 'cancel_attempt':
+      return describeAttempt(actor ?? 'someone', info.outcome ?? 'failed', info.message ?? null);
+    case 'expired':
+      return info.learned ? `Expired (${info.learned})` : 'Expired: an hour passed without completion';
+    default:
+      return info.learned ? `Became ${kind} (${info.learned})` : kind;
+  }
 }
 
-// Cursors are opaque to clients: base64url of "created_at:id" of the last row served.
-function encodeCursor(createdAt: number, id: string): string {
-  return Buffer.from(`${createdAt}:${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: number; id: string } {
-  const match = /^(\d{1,12}):(upload_[A-Za-z0-9_-]{1,128})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw new InvalidCursorError();
-  return { createdAt: Number(match[1]), id: match[2]! };
+function describeAttempt(actor: string, outcome: CancelOutcome, message: string | null): string {
+  const what = { already_finished: 'it had already finished', not_found: 'OpenAI does not know it', failed: 'it failed', unknown: 'its outcome is unknown', skipped: 'it was skipped', cancelled: 'it worked' }[outcome];
+  return `Cancel by ${actor}: ${what}${message ? ` (${message})` : ''}`;
 }

@@ -1,9 +1,20 @@
-// The one interface routes talk to for recorded uploads. It is async so that a PostgreSQL
+// The one interface routes talk to for everything recorded. It is async so that a PostgreSQL
 // backend (several proxy replicas behind a load balancer) can implement it without any route
 // changing. The SQLite implementation lives in sqlite-store.ts.
-import type { UploadRecord } from '../../contract/dashboard-api.ts';
+import type {
+  AuditEntry,
+  BulkCancelItem,
+  BulkCancelJob,
+  CancelOutcome,
+  ListQuery,
+  ParsedUploadFilter,
+  StatusCounts,
+  TimelineEvent,
+  UploadRecord,
+} from '../../contract/dashboard-api.ts';
 import type { Upload, UploadPart, UploadStatus } from '../../contract/uploads.ts';
 
+export type { StatusCounts };
 export type SeenVia = UploadRecord['seen_via'];
 
 export interface RecordContext {
@@ -15,33 +26,70 @@ export interface RecordContext {
   actor?: string | null;
 }
 
-export interface ListQuery {
-  status?: UploadStatus | undefined;
-  cursor?: string | undefined;
-  limit: number;
-}
+/** A list query; sort defaults to created_at, newest first. */
+export type StoreListQuery = Omit<ListQuery, 'sort' | 'order'> & Partial<Pick<ListQuery, 'sort' | 'order'>>;
 
 export interface ListPage {
   data: UploadRecord[];
   nextCursor: string | null;
 }
 
-export type StatusCounts = Record<UploadStatus, number>;
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'filename' | 'action'>;
+
+export interface AuditQuery {
+  actor?: string | undefined;
+  outcome?: CancelOutcome | undefined;
+  source?: AuditEntry['source'] | undefined;
+  upload_id?: string | undefined;
+  cursor?: string | undefined;
+  limit: number;
+}
+
+export interface JobItemToDo {
+  seq: number;
+  upload_id: string;
+}
 
 export interface UploadStore {
+  // ---- uploads
   /** Records (or merges) an Upload object returned by the upstream. */
   recordUpload(upload: Upload, ctx: RecordContext): Promise<UploadRecord>;
   /** Records a part the upstream accepted; `bytes` is what the proxy counted on the way. */
-  recordPart(part: UploadPart, bytes: number, at: number): Promise<void>;
+  recordPart(part: UploadPart, bytes: number, at: number): Promise<UploadRecord | null>;
+  /** Records a status learned without an object (e.g. OpenAI refused a cancel because it was completed). */
+  recordStatus(id: string, status: Exclude<UploadStatus, 'pending'>, at: number): Promise<UploadRecord | null>;
   getUpload(id: string, now: number): Promise<UploadRecord | null>;
-  /** Newest first, keyset-paginated. `now` (unix s) decides which pending uploads read as expired. */
-  listUploads(query: ListQuery, now: number): Promise<ListPage>;
+  getUploads(ids: readonly string[], now: number): Promise<Map<string, UploadRecord>>;
+  /** Filtered, sorted, keyset-paginated. `now` (unix s) decides expiry and stuckness. */
+  listUploads(query: StoreListQuery, now: number): Promise<ListPage>;
+  /** Ids of the pending uploads matching a filter (for "cancel all matching"), newest first. */
+  pendingIdsMatching(filter: ParsedUploadFilter, now: number, limit: number): Promise<string[]>;
+  /** How many uploads match a filter, split into pending (cancellable) and the rest. */
+  countMatching(filter: ParsedUploadFilter, now: number): Promise<{ cancellable: number; skipped: number }>;
   countByStatus(now: number): Promise<StatusCounts>;
+  /** Marks pending uploads past their expiry as expired; returns them (for live updates). */
+  expireLapsed(now: number, limit: number): Promise<UploadRecord[]>;
+  timeline(id: string): Promise<TimelineEvent[]>;
+
+  // ---- audit
+  recordAudit(entry: NewAuditEntry): Promise<AuditEntry>;
+  listAudit(query: AuditQuery): Promise<{ data: AuditEntry[]; nextCursor: string | null }>;
+
+  // ---- bulk cancel jobs
+  createJob(job: { id: string; created_by: string; created_at: number; reason: string | null }, uploadIds: readonly string[]): Promise<BulkCancelJob>;
+  getJob(id: string, withItems: boolean): Promise<BulkCancelJob | null>;
+  listJobs(state?: BulkCancelJob['state']): Promise<BulkCancelJob[]>;
+  /** Items without an outcome, in order, after `afterSeq`. */
+  jobItemsToDo(jobId: string, afterSeq: number, limit: number): Promise<JobItemToDo[]>;
+  /** Records an item's outcome once; a second call for the same item changes nothing. */
+  finishJobItem(jobId: string, seq: number, result: Omit<BulkCancelItem, 'upload_id'>): Promise<void>;
+  finishJob(jobId: string, at: number, concurrency: number): Promise<BulkCancelJob | null>;
+
   close(): Promise<void>;
 }
 
 export class InvalidCursorError extends Error {
-  constructor() {
-    super('The cursor is not one this server issued. Start again from the first page.');
+  constructor(detail = 'The cursor is not one this server issued') {
+    super(`${detail}. Start again from the first page.`);
   }
 }

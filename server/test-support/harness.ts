@@ -8,6 +8,8 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '../app.ts';
 import { createOperatorDirectory, createTokenMatcher } from '../lib/auth.ts';
 import { AdjustableClock } from '../lib/clock.ts';
+import { ChangeFeed } from '../lib/change-feed.ts';
+import { BulkCancelRunner } from '../cancel/bulk-cancel-runner.ts';
 import { silentLogger, type Logger } from '../lib/logger.ts';
 import { startEmulator } from '../emulator/server.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
@@ -17,7 +19,14 @@ export const OPERATOR_TOKEN = 'operator-token-for-tests-0123456789';
 export const CLIENT_TOKEN = 'client-token-for-tests-0123456789';
 export const EMULATOR_KEY = 'sk-emulator-tests-0123456789abcdef';
 
+export const READ_ONLY_TOKEN = 'read-only-token-for-tests-0123456789';
+
 export interface HarnessOptions {
+  /** Seconds without a part before a pending upload counts as stuck (default 600). */
+  stuckAfterSeconds?: number;
+  bulkConcurrency?: number;
+  /** Use a SQLite file instead of memory (restart tests reopen it). */
+  databasePath?: string;
   timeoutMs?: number;
   /** Open a real port for the proxy too (SDK tests). */
   listen?: boolean;
@@ -31,17 +40,33 @@ export async function startHarness(options: HarnessOptions = {}) {
   const partsDir = mkdtempSync(join(tmpdir(), 'uc-harness-'));
   const clock = new AdjustableClock();
   const emulator = await startEmulator({ port: 0, apiKey: EMULATOR_KEY, databasePath: ':memory:', partsDir, clock });
-  const store = openSqliteStore(':memory:');
+  const stuckAfterSeconds = options.stuckAfterSeconds ?? 600;
+  const store = openSqliteStore(options.databasePath ?? ':memory:', { stuckAfterSeconds });
   const upstream = options.upstream?.(emulator.url) ?? createUpstreamClient({ baseUrl: emulator.url, apiKey: EMULATOR_KEY, timeoutMs: options.timeoutMs ?? 3000 });
+  const log = options.log ?? silentLogger;
+  const feed = new ChangeFeed();
+  // Bulk jobs wait as little as possible in tests; what they were asked to wait is kept for assertions.
+  const requestedWaits: number[] = [];
+  const sleep = (ms: number) => {
+    requestedWaits.push(ms);
+    return new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 20)));
+  };
+  const runner = new BulkCancelRunner({ clock, store, upstream, feed, log, sleep }, { concurrency: options.bulkConcurrency ?? 4 });
   const app = createApp({
     clock,
     store,
     upstream,
-    operators: createOperatorDirectory([{ name: 'alice', token: OPERATOR_TOKEN }]),
+    feed,
+    runner,
+    stuckAfterSeconds,
+    operators: createOperatorDirectory([
+      { name: 'alice', token: OPERATOR_TOKEN },
+      { name: 'victor', token: READ_ONLY_TOKEN, role: 'read_only' },
+    ]),
     findClient: createTokenMatcher([{ name: 'sdk', token: CLIENT_TOKEN }]),
     upstreamMode: 'emulator',
     staticDir: null,
-    log: options.log ?? silentLogger,
+    log,
     ...(options.maxPartBytes ? { maxPartBytes: options.maxPartBytes } : {}),
   });
 
@@ -71,7 +96,12 @@ export async function startHarness(options: HarnessOptions = {}) {
     store,
     upstream,
     origin,
+    feed,
+    runner,
+    requestedWaits,
     async close() {
+      await runner.stop();
+      feed.close();
       if (server) {
         (server as unknown as { closeAllConnections(): void }).closeAllConnections();
         await new Promise((resolve) => server!.close(resolve));

@@ -1,0 +1,51 @@
+import { Hono } from 'hono';
+import { auditQuerySchema, type AuditEntry, type AuditList } from '../../contract/dashboard-api.ts';
+import type { AppEnv } from '../app-env.ts';
+import { ApiError } from '../lib/api-error.ts';
+import { parseQuery } from '../lib/validation.ts';
+import { InvalidCursorError, type UploadStore } from '../store/upload-store.ts';
+
+const CSV_COLUMNS = ['id', 'at', 'actor', 'action', 'source', 'upload_id', 'filename', 'reason', 'previous_status', 'outcome', 'upstream_status', 'request_id', 'job_id', 'message'] as const;
+
+/** RFC 4180 quoting; a leading = + - @ is defused so a spreadsheet never runs a cell as a formula. */
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = typeof value === 'number' ? String(value) : String(value);
+  if (/^[=+\-@\t\r]/.test(text) && typeof value !== 'number') text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function csvRow(entry: AuditEntry): string {
+  return CSV_COLUMNS.map((column) => (column === 'at' ? new Date(entry.at * 1000).toISOString() : csvCell(entry[column]))).join(',');
+}
+
+export function auditRoutes({ store }: { store: UploadStore }) {
+  const list = async (query: ReturnType<typeof auditQuerySchema.parse>) => {
+    try {
+      return await store.listAudit(query);
+    } catch (error) {
+      if (error instanceof InvalidCursorError) throw new ApiError(400, error.message, { param: 'cursor' });
+      throw error;
+    }
+  };
+  return new Hono<AppEnv>()
+    .get('/', async (c) => {
+      const page = await list(parseQuery(c, auditQuerySchema));
+      const body: AuditList = { object: 'list', data: page.data, has_more: page.nextCursor !== null, next_cursor: page.nextCursor };
+      return c.json(body);
+    })
+    .get('/export.csv', async (c) => {
+      // Every matching entry, newest first, read page by page so memory stays flat.
+      const filters = parseQuery(c, auditQuerySchema.omit({ cursor: true, limit: true }));
+      const lines = [CSV_COLUMNS.join(',')];
+      let cursor: string | undefined;
+      do {
+        const page = await list({ ...filters, cursor, limit: 500 });
+        for (const entry of page.data) lines.push(csvRow(entry));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      c.header('content-type', 'text/csv; charset=utf-8');
+      c.header('content-disposition', `attachment; filename="uploads-console-audit-${new Date().toISOString().slice(0, 10)}.csv"`);
+      return c.body(`${lines.join('\r\n')}\r\n`);
+    });
+}

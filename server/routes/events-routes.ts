@@ -1,0 +1,48 @@
+// Live updates for open dashboards, as server-sent events (see LIVE_EVENTS in the contract).
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { AppEnv } from '../app-env.ts';
+import type { ChangeFeed } from '../lib/change-feed.ts';
+
+type Outgoing = { event: string; data: string } | 'ping' | 'close';
+
+export function eventRoutes({ feed, heartbeatMs = 15_000 }: { feed: ChangeFeed; heartbeatMs?: number }) {
+  return new Hono<AppEnv>().get('/', (c) => {
+    c.header('cache-control', 'no-cache, no-transform');
+    c.header('x-accel-buffering', 'no');
+    return streamSSE(c, async (stream) => {
+      const queue: Outgoing[] = [];
+      let wake: (() => void) | null = null;
+      const push = (item: Outgoing) => {
+        queue.push(item);
+        wake?.();
+      };
+      const unsubscribe = [
+        feed.on('upload', (record) => push({ event: 'upload', data: JSON.stringify(record) })),
+        feed.on('job', (job) => push({ event: 'job', data: JSON.stringify(job) })),
+        feed.on('counts', (counts) => push({ event: 'counts', data: JSON.stringify(counts) })),
+        feed.on('close', () => push('close')),
+      ];
+      const heartbeat = setInterval(() => push('ping'), heartbeatMs);
+      stream.onAbort(() => {
+        clearInterval(heartbeat);
+        for (const off of unsubscribe) off();
+        wake?.();
+      });
+      await stream.writeSSE({ event: 'ready', data: '{}' });
+      while (!stream.aborted) {
+        const next = queue.shift();
+        if (next === undefined) {
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = null;
+        } else if (next === 'close') {
+          break;
+        } else if (next === 'ping') {
+          await stream.write(': ping\n\n');
+        } else {
+          await stream.writeSSE(next);
+        }
+      }
+    });
+  });
+}
