@@ -56,6 +56,7 @@ export default defineConfig({
     // The real server, as `npm start` runs it (the dashboard is built by `npm run test:e2e` first).
     command: 'npx tsx server/index.ts',
     url: `http://127.0.0.1:${port}/healthz`,
+    // Another run's server on these ports would make this run test the wrong thing.
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'pipe',
@@ -64,6 +65,8 @@ export default defineConfig({
       HOST: '127.0.0.1',
       DATABASE_PATH: join(process.env.E2E_DATA_DIR, 'console.sqlite'),
       ADMIN_TOKEN: e2eEnv.adminToken,
+      OPERATORS: `viewer:${e2eEnv.viewerToken}:read-only`,
+      STUCK_AFTER_MINUTES: String(e2eEnv.stuckAfterSeconds / 60),
       CLIENT_TOKENS: `e2e:${e2eEnv.clientToken}`,
       EMULATOR_PORT: String(e2eEnv.emulatorPort),
       EMULATOR_API_KEY: e2eEnv.emulatorKey,

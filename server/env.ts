@@ -41,7 +41,7 @@ const envSchema = z.object({
     }
   }),
   /** Minutes without a part after which a pending upload counts as stuck. */
-  STUCK_AFTER_MINUTES: z.coerce.number().min(0.5).max(24 * 60).default(10),
+  STUCK_AFTER_MINUTES: z.coerce.number().min(0.05).max(24 * 60).default(10),
   /** Upstream cancels in flight at once per bulk job. */
   BULK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** `false` skips the demo data that emulator mode seeds into an empty store. */

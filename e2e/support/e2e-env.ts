@@ -5,4 +5,8 @@ export const e2eEnv = {
   clientToken: 'e2e-client-token-0123456789abcdef',
   emulatorKey: 'sk-emulator-e2e-0123456789abcdef',
   emulatorPort: Number(process.env.E2E_EMULATOR_PORT ?? 8798),
+  /** A read-only operator (OPERATORS=viewer:<token>:read-only). */
+  viewerToken: 'e2e-viewer-token-0123456789abcdef',
+  /** Pending uploads count as stuck after this many seconds without a part (STUCK_AFTER_MINUTES). */
+  stuckAfterSeconds: 3,
 };

@@ -30,12 +30,13 @@ export function makeRecord(upload: Partial<Upload> = {}, overrides: Partial<Uplo
     seen_via: 'create',
     cancelled_by: null,
     cancelled_at: null,
+    stuck: null,
     ...overrides,
   };
 }
 
 export function makeList(data: UploadRecord[]): UploadList {
-  const counts = { pending: 0, completed: 0, cancelled: 0, expired: 0 };
+  const counts = { pending: 0, completed: 0, cancelled: 0, expired: 0, stuck: 0 };
   for (const record of data) counts[record.status] += 1;
   return { object: 'list', data, has_more: false, next_cursor: null, counts };
 }
