@@ -9,6 +9,7 @@ import { createApp } from '../app.ts';
 import { createOperatorDirectory, createTokenMatcher } from '../lib/auth.ts';
 import { AdjustableClock } from '../lib/clock.ts';
 import { ChangeFeed } from '../lib/change-feed.ts';
+import { broadcastCounts } from '../lib/counts-broadcaster.ts';
 import { BulkCancelRunner } from '../cancel/bulk-cancel-runner.ts';
 import { silentLogger, type Logger } from '../lib/logger.ts';
 import { startEmulator } from '../emulator/server.ts';
@@ -52,6 +53,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     return new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 20)));
   };
   const runner = new BulkCancelRunner({ clock, store, upstream, feed, log, sleep }, { concurrency: options.bulkConcurrency ?? 4 });
+  const stopCounts = broadcastCounts({ feed, store, clock, log }, 50);
   const app = createApp({
     clock,
     store,
@@ -101,6 +103,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     requestedWaits,
     async close() {
       await runner.stop();
+      stopCounts();
       feed.close();
       if (server) {
         (server as unknown as { closeAllConnections(): void }).closeAllConnections();
