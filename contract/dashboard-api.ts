@@ -26,6 +26,8 @@ export const uploadRecordSchema = z.object({
   cancelled_at: z.number().int().nullable(),
   /** Set for pending uploads that look stuck (see STUCK rules on the server); null otherwise. */
   stuck: stuckSchema.nullable().default(null),
+  /** A cancel was sent but its answer never came: it may or may not have landed. The server is finding out. */
+  cancel_outcome_unknown: z.boolean().default(false),
 });
 export type UploadRecord = z.infer<typeof uploadRecordSchema>;
 
@@ -158,7 +160,8 @@ export const bulkCancelJobListSchema = z.object({ object: z.literal('list'), dat
 
 // ---- Audit -----------------------------------------------------------------------------------
 
-export const AUDIT_SOURCES = ['dashboard', 'bulk', 'by_id', 'api', 'pass_through'] as const;
+/** `reconcile`: the server itself, finding out what became of a cancel whose outcome was unknown. */
+export const AUDIT_SOURCES = ['dashboard', 'bulk', 'by_id', 'api', 'pass_through', 'reconcile'] as const;
 
 export const auditEntrySchema = z.object({
   id: z.number().int(),

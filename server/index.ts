@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { BulkCancelRunner } from './cancel/bulk-cancel-runner.ts';
+import { reconcileUnknownCancels } from './cancel/reconcile-unknown-cancels.ts';
 import { runDemoTraffic } from './demo/demo-traffic.ts';
 import { seedDemoData, seedManyUploads } from './demo/seed-demo-data.ts';
 import { startEmulator } from './emulator/server.ts';
@@ -21,6 +22,7 @@ import { createUpstreamClient } from './upstream/openai-client.ts';
 
 const DRAIN_TIMEOUT_MS = 10_000;
 const EXPIRY_SWEEP_MS = 5_000;
+const RECONCILE_MS = 30_000;
 
 function readArgs() {
   const { values } = parseArgs({
@@ -81,7 +83,8 @@ async function main(): Promise<void> {
   const clients = env.CLIENT_TOKENS ? parseTokenList(env.CLIENT_TOKENS, 'client') : demoClientToken ? [{ name: 'demo', token: demoClientToken }] : [];
 
   const feed = new ChangeFeed();
-  const runner = new BulkCancelRunner({ clock, store, upstream, feed, log }, { concurrency: env.BULK_CONCURRENCY });
+  const cancelDeps = { clock, store, upstream, feed, log };
+  const runner = new BulkCancelRunner(cancelDeps, { concurrency: env.BULK_CONCURRENCY });
   const staticDir = resolve('dist');
   const serveDashboard = !args.devMode && existsSync(join(staticDir, 'index.html'));
   const app = createApp({
@@ -119,6 +122,13 @@ async function main(): Promise<void> {
   };
   await sweep();
   const sweeper = setInterval(() => sweep().catch((error: unknown) => log.error('expiry sweep failed', { error: String(error) })), EXPIRY_SWEEP_MS);
+  const reconcile = () =>
+    reconcileUnknownCancels(cancelDeps).then(
+      (settled) => settled > 0 && log.info(`settled ${settled} cancel(s) whose outcome was unknown`),
+      (error: unknown) => log.error('reconciling unknown cancels failed', { error: String(error) }),
+    );
+  void reconcile();
+  const reconciler = setInterval(() => void reconcile(), RECONCILE_MS);
 
   const stopTraffic = new AbortController();
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
@@ -157,6 +167,7 @@ async function main(): Promise<void> {
     log.info(`${signal}: finishing in-flight requests, then stopping`);
     stopTraffic.abort();
     clearInterval(sweeper);
+    clearInterval(reconciler);
     stopCounts();
     const forced = setTimeout(() => {
       log.warn('requests still open after the drain timeout; closing them');

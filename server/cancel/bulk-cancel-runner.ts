@@ -37,7 +37,7 @@ export class BulkCancelRunner {
       ids,
     );
     this.deps.feed.emit('job', job);
-    this.launch(job.id, actor);
+    this.launch(job.id, actor, false);
     return job;
   }
 
@@ -46,7 +46,7 @@ export class BulkCancelRunner {
     const jobs = await this.deps.store.listJobs('running');
     for (const job of jobs) {
       this.deps.log.info(`resuming bulk cancel ${job.id}: ${job.progress.pending} of ${job.total} left`);
-      this.launch(job.id, job.created_by);
+      this.launch(job.id, job.created_by, true);
     }
     return jobs.length;
   }
@@ -62,15 +62,15 @@ export class BulkCancelRunner {
     await this.idle();
   }
 
-  private launch(jobId: string, actor: string): void {
+  private launch(jobId: string, actor: string, resumed: boolean): void {
     if (this.running.has(jobId)) return;
-    const run = this.run(jobId, actor)
+    const run = this.run(jobId, actor, resumed)
       .catch((error: unknown) => this.deps.log.error(`bulk cancel ${jobId} stopped on an error`, { error: String(error) }))
       .finally(() => this.running.delete(jobId));
     this.running.set(jobId, run);
   }
 
-  private async run(jobId: string, actor: string): Promise<void> {
+  private async run(jobId: string, actor: string, resumed: boolean): Promise<void> {
     const { store, clock, feed } = this.deps;
     const job = await store.getJob(jobId, false);
     if (!job) return;
@@ -102,15 +102,20 @@ export class BulkCancelRunner {
               actor,
               source: 'bulk',
               reason: job.reason,
-              jobId,
+              jobItem: { jobId, seq: item.seq },
+              // After a restart, an item may have been sent just before the process died.
+              mayHaveLanded: resumed,
               retry: this.options.retry ?? BULK_RETRY,
               gate,
             });
-            await store.finishJobItem(jobId, item.seq, {
-              outcome: result.outcome,
-              message: result.error?.envelope.error.message ?? null,
-              upstream_status: result.error ? result.error.status || null : 200,
-            });
+            // The audit entry settles the item; only if it could not be written is it settled here.
+            if (!result.audit) {
+              await store.finishJobItem(jobId, item.seq, {
+                outcome: result.outcome,
+                message: result.error?.envelope.error.message ?? null,
+                upstream_status: result.error ? result.error.status || null : 200,
+              });
+            }
           } finally {
             inFlight -= 1;
           }

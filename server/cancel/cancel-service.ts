@@ -1,6 +1,6 @@
 // Every cancel goes through here, whoever asks (a dashboard row, cancel by id, a bulk job, a
 // script): call the upstream, retry where that is safe, record what came back, write the audit
-// entry, and tell live dashboards.
+// entry, and tell live dashboards. Concurrent cancels of one upload share one upstream call.
 import type { AuditEntry, CancelOutcome, UploadRecord } from '../../contract/dashboard-api.ts';
 import type { Upload, UploadStatus } from '../../contract/uploads.ts';
 import { unixSeconds, type Clock } from '../lib/clock.ts';
@@ -51,7 +51,10 @@ export interface CancelRequest {
   actor: string;
   source: AuditEntry['source'];
   reason?: string | null;
-  jobId?: string | null;
+  /** The bulk job item this cancel settles: its outcome is written with the audit entry, once. */
+  jobItem?: { jobId: string; seq: number } | null;
+  /** An earlier attempt may have reached OpenAI (a timeout, or a restart mid-call). */
+  mayHaveLanded?: boolean;
   retry?: RetryPolicy;
   gate?: RetryGate;
 }
@@ -63,7 +66,18 @@ export interface CancelResult {
   record: UploadRecord | null;
   /** The last upstream error, when the cancel did not succeed. */
   error: UpstreamError | null;
+  /** Null when writing it failed (logged), or when the bulk item had already been settled. */
   audit: AuditEntry | null;
+}
+
+/** What one trip to the upstream (with its retries) came back with. */
+interface Flight {
+  leader: string;
+  upload: Upload | null;
+  requestId: string | null;
+  error: UpstreamError | null;
+  /** A repeated cancel after a possible landing read "already cancelled": that counts as done. */
+  confirmed: boolean;
 }
 
 // Our emulator's wording for a cancel refused because the upload already finished (see the
@@ -89,49 +103,80 @@ function retryDelay(error: UpstreamError, attempt: number, policy: RetryPolicy):
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function cancelUpload(deps: CancelDeps, request: CancelRequest): Promise<CancelResult> {
+// Cancels in flight, per upstream: a second cancel of the same upload joins the first.
+const flights = new WeakMap<UpstreamClient, Map<string, Promise<Flight>>>();
+
+async function fly(deps: CancelDeps, request: CancelRequest): Promise<Flight> {
   const sleep = deps.sleep ?? realSleep;
   const policy = request.retry ?? { attempts: 1, baseDelayMs: 0, maxWaitMs: 0 };
-  const before = await deps.store.getUpload(request.id, unixSeconds(deps.clock));
+  let mayHaveLanded = request.mayHaveLanded ?? false;
   let error: UpstreamError | null = null;
-  let timedOut = false;
-
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
     if (request.gate && request.gate.waitMs > 0) await sleep(request.gate.waitMs);
     try {
       const { object, requestId } = await deps.upstream.cancelUpload(request.id);
-      const record = await safely(deps, 'record a cancelled upload', () =>
-        deps.store.recordUpload(object, { at: unixSeconds(deps.clock), via: 'cancel', actor: request.actor }),
-      );
-      if (record) deps.feed.emit('upload', record);
-      const audit = await writeAudit(deps, request, before?.status ?? null, 'cancelled', 200, requestId, null);
-      return { outcome: 'cancelled', upload: object, record: record ?? null, error: null, audit };
+      return { leader: request.actor, upload: object, requestId, error: null, confirmed: false };
     } catch (caught) {
       if (!(caught instanceof UpstreamError)) throw caught;
       error = caught;
-      // After a timeout the first cancel may have landed: "already cancelled" then means it worked.
-      if (timedOut && classify(caught) === 'already_finished' && /'cancelled'/.test(caught.envelope.error.message)) {
-        const record = await learnStatus(deps, request.id, 'cancelled');
-        const audit = await writeAudit(deps, request, before?.status ?? null, 'cancelled', caught.status, caught.requestId, 'Confirmed by a repeated cancel after a timeout');
-        return { outcome: 'cancelled', upload: null, record, error: null, audit };
+      if (mayHaveLanded && classify(caught) === 'already_finished' && /'cancelled'/.test(caught.envelope.error.message)) {
+        return { leader: request.actor, upload: null, requestId: caught.requestId, error: caught, confirmed: true };
       }
-      if (caught.kind === 'timeout') timedOut = true;
+      if (caught.kind === 'timeout') mayHaveLanded = true;
       const delay = attempt < policy.attempts ? retryDelay(caught, attempt, policy) : null;
       if (delay === null) break;
       if (caught.kind === 'http' && caught.status === 429) request.gate?.closeFor(delay);
       await sleep(delay);
     }
   }
+  return { leader: request.actor, upload: null, requestId: error?.requestId ?? null, error, confirmed: false };
+}
 
-  const failure = error!;
+export async function cancelUpload(deps: CancelDeps, request: CancelRequest): Promise<CancelResult> {
+  const before = await deps.store.getUpload(request.id, unixSeconds(deps.clock));
+  let inFlight = flights.get(deps.upstream);
+  if (!inFlight) flights.set(deps.upstream, (inFlight = new Map()));
+  const joined = inFlight.get(request.id);
+  let flight: Flight;
+  if (joined) {
+    flight = await joined;
+  } else {
+    const started = fly(deps, request);
+    inFlight.set(request.id, started);
+    try {
+      flight = await started;
+    } finally {
+      inFlight.delete(request.id);
+    }
+  }
+  const note = joined ? `Joined the cancel ${flight.leader} had in flight` : null;
+  const audit = (outcome: CancelOutcome, status: number | null, message: string | null) =>
+    writeAudit(deps, request, before?.status ?? null, outcome, joined ? null : status, flight.requestId, [note, message].filter(Boolean).join('; ') || null);
+
+  if (flight.upload) {
+    // Only the caller that made the call records the object; a joiner would record it twice.
+    const record = joined
+      ? await deps.store.getUpload(request.id, unixSeconds(deps.clock))
+      : await safely(deps, 'record a cancelled upload', () => deps.store.recordUpload(flight.upload!, { at: unixSeconds(deps.clock), via: 'cancel', actor: request.actor }));
+    if (record && !joined) deps.feed.emit('upload', record);
+    return { outcome: 'cancelled', upload: flight.upload, record: record ?? null, error: null, audit: await audit('cancelled', 200, null) };
+  }
+  const failure = flight.error!;
+  if (flight.confirmed) {
+    const record = await learnStatus(deps, request.id, 'cancelled');
+    return { outcome: 'cancelled', upload: null, record, error: null, audit: await audit('cancelled', failure.status, 'Confirmed by a repeated cancel: the earlier one had landed') };
+  }
   const outcome = classify(failure);
   let record: UploadRecord | null = null;
   if (outcome === 'already_finished') {
     const status = ALREADY_FINISHED.exec(failure.envelope.error.message)![1] as Exclude<UploadStatus, 'pending'>;
     record = await learnStatus(deps, request.id, status);
+  } else if (outcome === 'unknown' && !joined) {
+    // Neither cancelled nor pending: the row says so until the reconciler finds out.
+    record = (await safely(deps, 'mark a cancel whose outcome is unknown', () => deps.store.markCancelUnknown(request.id, unixSeconds(deps.clock)))) ?? null;
+    if (record) deps.feed.emit('upload', record);
   }
-  const audit = await writeAudit(deps, request, before?.status ?? null, outcome, failure.status || null, failure.requestId, failure.envelope.error.message);
-  return { outcome, upload: null, record, error: failure, audit };
+  return { outcome, upload: null, record, error: failure, audit: await audit(outcome, failure.status || null, failure.envelope.error.message) };
 }
 
 async function learnStatus(deps: CancelDeps, id: string, status: Exclude<UploadStatus, 'pending'>): Promise<UploadRecord | null> {
@@ -151,19 +196,22 @@ async function writeAudit(
 ): Promise<AuditEntry | null> {
   return (
     (await safely(deps, 'write an audit entry', () =>
-      deps.store.recordAudit({
-        at: unixSeconds(deps.clock),
-        actor: request.actor,
-        source: request.source,
-        upload_id: request.id,
-        reason: request.reason ?? null,
-        previous_status: previous,
-        outcome,
-        upstream_status: upstreamStatus,
-        request_id: requestId,
-        job_id: request.jobId ?? null,
-        message,
-      }),
+      deps.store.recordAudit(
+        {
+          at: unixSeconds(deps.clock),
+          actor: request.actor,
+          source: request.source,
+          upload_id: request.id,
+          reason: request.reason ?? null,
+          previous_status: previous,
+          outcome,
+          upstream_status: upstreamStatus,
+          request_id: requestId,
+          job_id: request.jobItem?.jobId ?? null,
+          message,
+        },
+        request.jobItem ? { seq: request.jobItem.seq } : undefined,
+      ),
     )) ?? null
   );
 }

@@ -215,7 +215,7 @@ describe('POST /api/uploads/:id/cancel', () => {
     const record = uploadRecordSchema.parse(await (await h.api(`/api/uploads/${upload.id}`)).json());
     expect(record.status).toBe('cancelled');
     const audit = auditListSchema.parse(await (await h.api(`/api/audit?upload_id=${upload.id}`)).json());
-    expect(audit.data[0]).toMatchObject({ outcome: 'cancelled', message: 'Confirmed by a repeated cancel after a timeout' });
+    expect(audit.data[0]).toMatchObject({ outcome: 'cancelled', message: 'Confirmed by a repeated cancel: the earlier one had landed' });
   }, 15_000);
 
   it("answers 502 naming the cause when the upstream rejects the server's own key", async () => {

@@ -120,5 +120,10 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX bulk_job_items_todo ON bulk_job_items (job_id, outcome, seq);
   `,
+  `
+  -- A cancel whose outcome is unknown (it timed out after leaving): neither cancelled nor pending
+  -- until the reconciler finds out.
+  ALTER TABLE uploads ADD COLUMN cancel_unknown_since INTEGER;
+  CREATE INDEX uploads_cancel_unknown ON uploads (cancel_unknown_since) WHERE cancel_unknown_since IS NOT NULL;
+  `,
 ];
-

@@ -41,6 +41,7 @@ interface UploadRow {
   seen_via: SeenVia;
   cancelled_by: string | null;
   cancelled_at: number | null;
+  cancel_unknown_since: number | null;
 }
 
 export interface SqliteStoreOptions {
@@ -174,12 +175,16 @@ class SqliteUploadStore implements UploadStore {
       update: db.prepare(`
         UPDATE uploads SET status = @status, expires_at = @expires_at, bytes = @bytes, filename = @filename,
           purpose = @purpose, object_json = @object_json, last_activity_at = MAX(last_activity_at, @at),
-          cancelled_by = @cancelled_by, cancelled_at = @cancelled_at
+          cancelled_by = @cancelled_by, cancelled_at = @cancelled_at,
+          cancel_unknown_since = CASE WHEN @status = 'pending' THEN cancel_unknown_since END
         WHERE id = @id`),
       setStatus: db.prepare(`
         UPDATE uploads SET status = @status, object_json = json_set(object_json, '$.status', @status),
-          last_activity_at = MAX(last_activity_at, @at)
+          last_activity_at = MAX(last_activity_at, @at), cancel_unknown_since = NULL
         WHERE id = @id AND status = 'pending'`),
+      markUnknown: db.prepare("UPDATE uploads SET cancel_unknown_since = COALESCE(cancel_unknown_since, @at) WHERE id = @id AND status = 'pending'"),
+      clearUnknown: db.prepare('UPDATE uploads SET cancel_unknown_since = NULL WHERE id = ? AND cancel_unknown_since IS NOT NULL'),
+      unknownCancels: db.prepare<[number], string>('SELECT id FROM uploads WHERE cancel_unknown_since IS NOT NULL ORDER BY cancel_unknown_since LIMIT ?'),
       touch: db.prepare('UPDATE uploads SET last_activity_at = MAX(last_activity_at, @at) WHERE id = @id'),
       partTotals: db.prepare<[string], { n: number; total: number | null }>(
         'SELECT COUNT(*) AS n, SUM(bytes) AS total FROM upload_parts WHERE upload_id = ?',
@@ -376,10 +381,34 @@ class SqliteUploadStore implements UploadStore {
     return this.stmt.events.all(id).map((e) => ({ at: e.at, kind: e.kind as TimelineEvent['kind'], actor: e.actor, message: describeEvent(e.kind, e.actor, e.detail) }));
   }
 
+  async markCancelUnknown(id: string, at: number): Promise<UploadRecord | null> {
+    if (this.stmt.markUnknown.run({ id, at }).changes === 0) return null;
+    return this.getUpload(id, at);
+  }
+
+  async clearCancelUnknown(id: string, now: number): Promise<UploadRecord | null> {
+    if (this.stmt.clearUnknown.run(id).changes === 0) return null;
+    return this.getUpload(id, now);
+  }
+
+  async cancelsWithUnknownOutcome(limit: number): Promise<string[]> {
+    return this.stmt.unknownCancels.pluck().all(limit) as string[];
+  }
+
   // ---- audit ---------------------------------------------------------------------------------
 
-  async recordAudit(entry: NewAuditEntry): Promise<AuditEntry> {
+  async recordAudit(entry: NewAuditEntry, jobItem?: { seq: number }): Promise<AuditEntry | null> {
     const id = this.db.transaction(() => {
+      if (jobItem && entry.job_id) {
+        const settled = this.stmt.jobItemFinish.run({
+          job_id: entry.job_id,
+          seq: jobItem.seq,
+          outcome: entry.outcome,
+          message: entry.message,
+          upstream_status: entry.upstream_status,
+        });
+        if (settled.changes === 0) return null; // this item's outcome is already written: say nothing twice
+      }
       const inserted = this.stmt.auditInsert.get(entry) as { id: number };
       // A successful cancel shows in the timeline as 'cancelled'; an attempt that did not is news too.
       if (entry.outcome !== 'cancelled') {
@@ -387,6 +416,7 @@ class SqliteUploadStore implements UploadStore {
       }
       return inserted.id;
     })();
+    if (id === null) return null;
     const filename = this.stmt.get.get(entry.upload_id)?.object_json;
     return { ...entry, id, action: 'cancel', filename: filename ? (JSON.parse(filename) as Upload).filename : null };
   }
@@ -501,6 +531,7 @@ class SqliteUploadStore implements UploadStore {
       cancelled_by: row.cancelled_by,
       cancelled_at: row.cancelled_at,
       stuck: status === 'pending' ? stuckReason(row, now, this.stuckAfter) : null,
+      cancel_outcome_unknown: status === 'pending' && row.cancel_unknown_since !== null,
     };
   }
 

@@ -70,9 +70,19 @@ export interface UploadStore {
   /** Marks pending uploads past their expiry as expired; returns them (for live updates). */
   expireLapsed(now: number, limit: number): Promise<UploadRecord[]>;
   timeline(id: string): Promise<TimelineEvent[]>;
+  /** Marks that a cancel of this upload may or may not have landed. */
+  markCancelUnknown(id: string, at: number): Promise<UploadRecord | null>;
+  /** The doubt is settled some other way (e.g. OpenAI answered 404). */
+  clearCancelUnknown(id: string, now: number): Promise<UploadRecord | null>;
+  /** Uploads whose cancel outcome is still unknown, oldest first. */
+  cancelsWithUnknownOutcome(limit: number): Promise<string[]>;
 
   // ---- audit
-  recordAudit(entry: NewAuditEntry): Promise<AuditEntry>;
+  /**
+   * Writes an audit entry. With `jobItem`, the bulk job item's outcome is settled in the same
+   * transaction; if that item was already settled, nothing is written and null comes back.
+   */
+  recordAudit(entry: NewAuditEntry, jobItem?: { seq: number }): Promise<AuditEntry | null>;
   listAudit(query: AuditQuery): Promise<{ data: AuditEntry[]; nextCursor: string | null }>;
 
   // ---- bulk cancel jobs

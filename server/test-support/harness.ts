@@ -20,6 +20,7 @@ export const OPERATOR_TOKEN = 'operator-token-for-tests-0123456789';
 export const CLIENT_TOKEN = 'client-token-for-tests-0123456789';
 export const EMULATOR_KEY = 'sk-emulator-tests-0123456789abcdef';
 
+export const SECOND_OPERATOR_TOKEN = 'second-operator-token-for-tests-0123';
 export const READ_ONLY_TOKEN = 'read-only-token-for-tests-0123456789';
 
 export interface HarnessOptions {
@@ -63,6 +64,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     stuckAfterSeconds,
     operators: createOperatorDirectory([
       { name: 'alice', token: OPERATOR_TOKEN },
+      { name: 'bob', token: SECOND_OPERATOR_TOKEN },
       { name: 'victor', token: READ_ONLY_TOKEN, role: 'read_only' },
     ]),
     findClient: createTokenMatcher([{ name: 'sdk', token: CLIENT_TOKEN }]),
