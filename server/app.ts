@@ -6,6 +6,8 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Session } from '../contract/dashboard-api.ts';
 import { errorEnvelope } from '../contract/uploads.ts';
 import type { AppEnv } from './app-env.ts';
+import { FailedAttemptLimiter } from './lib/rate-limit.ts';
+import { lookUpToken } from './lib/token-guard.ts';
 import { ApiError } from './lib/api-error.ts';
 import type { OperatorDirectory } from './lib/auth.ts';
 import type { Clock } from './lib/clock.ts';
@@ -56,6 +58,7 @@ export function createApp(deps: AppDeps) {
     upstreamMode: deps.upstreamMode,
     secureCookies: deps.secureCookies ?? false,
     stuckAfterSeconds: deps.stuckAfterSeconds ?? 600,
+    limiter: new FailedAttemptLimiter(),
   };
   const feed = deps.feed ?? new ChangeFeed();
   const cancelDeps = { clock: deps.clock, store: deps.store, upstream: deps.upstream, feed, log };
@@ -87,7 +90,13 @@ export function createApp(deps: AppDeps) {
   app.get('*', async (c, next) => {
     const token = c.req.query('token');
     if (token === undefined || c.req.path.startsWith('/api/') || c.req.path.startsWith('/v1/')) return next();
-    const operator = token.length <= 512 ? deps.operators.findByToken(token) : null;
+    let operator;
+    try {
+      operator = lookUpToken(c, sessionDeps.limiter, token, (t) => deps.operators.findByToken(t));
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 429) return c.redirect('/login?error=too-many-attempts', 303);
+      throw error;
+    }
     if (!operator) return c.redirect('/login?error=invalid-token', 303);
     startSession(c, sessionDeps, operator);
     c.header('cache-control', 'no-store');
@@ -113,7 +122,7 @@ export function createApp(deps: AppDeps) {
     throw new ApiError(404, `Invalid URL (${c.req.method} ${c.req.path})`);
   });
   app.route('/api', api);
-  app.route('/v1', v1Routes({ ...cancelDeps, findClient: deps.findClient, maxPartBytes: deps.maxPartBytes }));
+  app.route('/v1', v1Routes({ ...cancelDeps, findClient: deps.findClient, limiter: sessionDeps.limiter, maxPartBytes: deps.maxPartBytes }));
 
   if (deps.staticDir) app.route('/', staticRoutes(deps.staticDir));
 

@@ -16,7 +16,7 @@ async function create(name: string, bytes = 10): Promise<Upload> {
   const res = await h.v1('/uploads', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ filename: name, purpose: 'batch', bytes, mime_type: 'application/jsonl' }) });
   return uploadSchema.parse(await res.json());
 }
-const as = (token: string, path: string) => h.app.request(path, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+const as = async (token: string, path: string) => await h.app.request(path, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
 const record = async (id: string) => uploadRecordSchema.parse(await (await h.api(`/api/uploads/${id}`)).json());
 const auditOf = async (id: string) => auditListSchema.parse(await (await h.api(`/api/audit?upload_id=${id}`)).json()).data;
 

@@ -6,6 +6,8 @@ import type { AppEnv } from '../app-env.ts';
 import { ApiError } from '../lib/api-error.ts';
 import type { Operator, OperatorDirectory } from '../lib/auth.ts';
 import { unixSeconds, type Clock } from '../lib/clock.ts';
+import type { FailedAttemptLimiter } from '../lib/rate-limit.ts';
+import { lookUpToken } from '../lib/token-guard.ts';
 import { parseJsonBody } from '../lib/validation.ts';
 
 export const SESSION_COOKIE = 'uc_session';
@@ -16,6 +18,8 @@ export interface SessionDeps {
   upstreamMode: Session['upstream'];
   secureCookies: boolean;
   stuckAfterSeconds: number;
+  /** Failed token attempts per address, shared by every place a token is checked. */
+  limiter: FailedAttemptLimiter;
 }
 
 /** Resolves the operator behind a request: Bearer token first, then the session cookie. */
@@ -23,7 +27,7 @@ export function operatorFor(c: Context, deps: SessionDeps): { operator: Operator
   const authorization = c.req.header('authorization');
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S{1,512})$/i.exec(authorization.trim());
-    const operator = match ? deps.operators.findByToken(match[1]!) : null;
+    const operator = lookUpToken(c, deps.limiter, match?.[1] ?? '', (token) => deps.operators.findByToken(token));
     return operator ? { operator, via: 'bearer' } : null;
   }
   const cookie = getCookie(c, SESSION_COOKIE);
@@ -60,7 +64,7 @@ export function sessionRoutes(deps: SessionDeps) {
     })
     .post('/', async (c) => {
       const { token } = await parseJsonBody(c, loginBody);
-      const operator = deps.operators.findByToken(token);
+      const operator = lookUpToken(c, deps.limiter, token, (t) => deps.operators.findByToken(t));
       if (!operator) throw new ApiError(401, 'That operator token is not valid.', { code: 'invalid_token', param: 'token' });
       startSession(c, deps, operator);
       return c.json(session(operator));

@@ -15,6 +15,8 @@ import { UpstreamError } from '../upstream/upstream-error.ts';
 import { dashboardErrorFor } from './upload-routes.ts';
 import { classify } from '../cancel/cancel-service.ts';
 import type { ChangeFeed } from '../lib/change-feed.ts';
+import type { FailedAttemptLimiter } from '../lib/rate-limit.ts';
+import { lookUpToken } from '../lib/token-guard.ts';
 
 export const MAX_PART_BYTES = 64 * 1024 * 1024;
 /** Room for the multipart boundaries and headers around a full-size part. */
@@ -30,6 +32,7 @@ export interface V1Deps {
   feed: ChangeFeed;
   /** Finds the client a token belongs to (constant time), or null. */
   findClient: (token: string) => string | null;
+  limiter: FailedAttemptLimiter;
   log: Logger;
   maxPartBytes?: number;
 }
@@ -63,7 +66,7 @@ export function v1Routes(deps: V1Deps) {
       throw new ApiError(401, "You didn't provide a client token. Send it as `Authorization: Bearer <client token>`; the Uploads Console operator can give you one.");
     }
     const match = /^Bearer\s+(\S{1,512})$/i.exec(header.trim());
-    const client = match ? deps.findClient(match[1]!) : null;
+    const client = lookUpToken(c, deps.limiter, match?.[1] ?? '', deps.findClient);
     if (!client) throw new ApiError(401, 'Incorrect client token provided. Use a client token issued by the Uploads Console operator (not an OpenAI API key).', { code: 'invalid_api_key' });
     c.set('client', client);
     await next();

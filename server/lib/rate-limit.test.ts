@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { errorEnvelopeSchema } from '../../contract/uploads.ts';
+import { OPERATOR_TOKEN, startHarness } from '../test-support/harness.ts';
+import { FailedAttemptLimiter } from './rate-limit.ts';
+
+describe('FailedAttemptLimiter', () => {
+  it('blocks an address after the limit, until the window has room again', () => {
+    let now = 0;
+    const limiter = new FailedAttemptLimiter(3, 1000, () => now);
+    for (let i = 0; i < 3; i++) limiter.fail('a');
+    expect(limiter.blockedFor('a')).toBe(1000);
+    expect(limiter.blockedFor('b')).toBe(0);
+    now = 1001;
+    expect(limiter.blockedFor('a')).toBe(0);
+  });
+});
+
+describe('sign-in rate limiting', () => {
+  it('refuses every token from an address after ten failed attempts, the right one included', async () => {
+    const h = await startHarness();
+    try {
+      const login = (token: string) => h.app.request('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+      for (let i = 0; i < 10; i++) expect((await login(`guess-${i}`)).status).toBe(401);
+      const blocked = await login(OPERATOR_TOKEN);
+      expect(blocked.status).toBe(429);
+      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(errorEnvelopeSchema.parse(await blocked.json()).error.code).toBe('too_many_sign_in_attempts');
+      // Bearer tokens, the login URL and client tokens share the same count.
+      expect((await h.app.request('/api/uploads', { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } })).status).toBe(429);
+      expect((await h.app.request(`/?token=${OPERATOR_TOKEN}`)).headers.get('location')).toBe('/login?error=too-many-attempts');
+      expect((await h.v1('/uploads')).status).toBe(429);
+    } finally {
+      await h.close();
+    }
+  });
+});
