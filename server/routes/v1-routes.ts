@@ -162,7 +162,9 @@ export function v1Routes(deps: V1Deps) {
     // Refuse an oversized part before the upstream is bothered, when the client says its size.
     if (length > maxPartBytes + MULTIPART_OVERHEAD) throw partTooLarge(maxPartBytes);
     const contentType = c.req.header('content-type') ?? '';
-    const source = c.env?.incoming ?? (c.req.raw.body ? Readable.fromWeb(c.req.raw.body as import('node:stream/web').ReadableStream) : null);
+    // On Node the raw request streams straight through; elsewhere (in-process tests) the web stream does.
+    const incoming = c.env?.incoming;
+    const source = incoming instanceof Readable ? incoming : c.req.raw.body ? Readable.fromWeb(c.req.raw.body as import('node:stream/web').ReadableStream) : null;
     if (!source) throw new ApiError(400, "Missing required parameter: 'data'.", { param: 'data' });
     const counter = new PartCounter(contentType, maxPartBytes);
     source.on('error', (error) => counter.destroy(error));
