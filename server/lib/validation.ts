@@ -13,15 +13,26 @@ export function invalid(error: z.ZodError, where: string): ApiError {
 }
 
 export async function parseJsonBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
-  const type = c.req.header('content-type') ?? '';
-  if (!/^application\/json\b/i.test(type)) {
-    throw new ApiError(415, `Expected a JSON body (Content-Type: application/json), got ${type ? quote(type, 60) : 'none'}.`);
-  }
-  let json: unknown;
-  try {
-    json = await c.req.json();
-  } catch {
-    throw new ApiError(400, 'We could not parse the JSON body of your request. Send valid JSON.');
+  return parseJson(c, schema, await c.req.text(), false);
+}
+
+/** A JSON body that may be absent altogether (no body, or an empty one, is `{}`). */
+export async function parseOptionalJsonBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
+  return parseJson(c, schema, await c.req.text(), true);
+}
+
+function parseJson<T extends z.ZodType>(c: Context, schema: T, text: string, emptyIsObject: boolean): z.infer<T> {
+  let json: unknown = {};
+  if (!emptyIsObject || text.trim() !== '') {
+    const type = c.req.header('content-type') ?? '';
+    if (!/^application\/json\b/i.test(type)) {
+      throw new ApiError(415, `Expected a JSON body (Content-Type: application/json), got ${type ? quote(type, 60) : 'none'}.`);
+    }
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new ApiError(400, 'We could not parse the JSON body of your request. Send valid JSON.');
+    }
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw invalid(parsed.error, 'body parameter');
@@ -42,25 +53,3 @@ export function parseUploadId(raw: string): string {
   return parsed.data;
 }
 
-/** A JSON body that may be absent altogether (no body, or an empty one, is `{}`). */
-export async function parseOptionalJsonBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
-  const text = await c.req.text();
-  if (text.trim() === '') {
-    const parsed = schema.safeParse({});
-    if (!parsed.success) throw invalid(parsed.error, 'body parameter');
-    return parsed.data;
-  }
-  const type = c.req.header('content-type') ?? '';
-  if (!/^application\/json\b/i.test(type)) {
-    throw new ApiError(415, `Expected a JSON body (Content-Type: application/json), got ${type ? quote(type, 60) : 'none'}.`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ApiError(400, 'We could not parse the JSON body of your request. Send valid JSON.');
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) throw invalid(parsed.error, 'body parameter');
-  return parsed.data;
-}
