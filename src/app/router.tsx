@@ -2,6 +2,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import { createBrowserRouter } from 'react-router-dom';
 import { paths } from '../config/paths.ts';
 import { AppRoot, AppRootError, AppRootHydrateFallback, appRootLoader } from './routes/app-root.tsx';
+import { AuditRoute, auditLoader } from './routes/audit.tsx';
 import { LoginRoute, loginLoader } from './routes/login.tsx';
 import { NotFoundRoute } from './routes/not-found.tsx';
 import { UploadRoute, UploadRouteError, uploadLoader } from './routes/upload.tsx';
@@ -24,6 +25,7 @@ export function createAppRouter(queryClient: QueryClient) {
       children: [
         { index: true, loader: uploadsLoader(queryClient), Component: UploadsRoute },
         { path: paths.upload.path, loader: uploadLoader(queryClient), Component: UploadRoute, ErrorBoundary: UploadRouteError },
+        { path: paths.audit.path, loader: auditLoader(queryClient), Component: AuditRoute },
         { path: '*', Component: NotFoundRoute },
       ],
     },

@@ -10,6 +10,16 @@ export const paths = {
     path: '/uploads/:id',
     getHref: (id: string) => `/uploads/${encodeURIComponent(id)}`,
   },
+  audit: {
+    path: '/audit',
+    /** Audit filters ride in the query string, e.g. `{ upload_id }` for one upload's entries. */
+    getHref: (filters: Readonly<Record<string, string | undefined>> = {}) => {
+      const params = new URLSearchParams();
+      for (const [name, value] of Object.entries(filters)) if (value) params.set(name, value);
+      const search = params.toString();
+      return search ? `/audit?${search}` : '/audit';
+    },
+  },
   login: {
     path: '/login',
     /** `next` is where to return after signing in. */

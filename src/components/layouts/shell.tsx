@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useLocation } from 'react-router-dom';
 import type { Session } from '../../../contract/dashboard-api.ts';
 import { paths } from '../../config/paths.ts';
 import { cn } from '../../lib/cn.ts';
@@ -37,6 +37,35 @@ function Logo() {
   );
 }
 
+const NAV_LINK =
+  'relative inline-flex h-14 items-center px-1 text-[13px] font-medium transition-colors focus-visible:rounded-sm focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-sky-600';
+
+/**
+ * The page itself gets aria-current="page"; a page inside a section (an upload's detail, under
+ * Uploads) marks the section's link "true".
+ */
+function NavItem({ to, section, children }: { to: string; section: (pathname: string) => boolean; children: ReactNode }) {
+  const { pathname } = useLocation();
+  const current = pathname === to ? 'page' : section(pathname) ? 'true' : undefined;
+  return (
+    <Link
+      to={to}
+      aria-current={current}
+      className={cn(
+        NAV_LINK,
+        current
+          ? 'text-slate-900 after:absolute after:inset-x-0 after:bottom-0 after:h-0.5 after:rounded-full after:bg-slate-900'
+          : 'text-slate-500 hover:text-slate-900',
+      )}
+    >
+      {children}
+    </Link>
+  );
+}
+
+const isUploadsSection = (pathname: string) => pathname === paths.uploads.path || pathname.startsWith('/uploads/');
+const isAuditSection = (pathname: string) => pathname === paths.audit.path || pathname.startsWith(`${paths.audit.path}/`);
+
 /** The frame around every signed-in page. Knows nothing of where the session comes from. */
 export function Shell({ session, onLogout, loggingOut, busy, children }: ShellProps) {
   const upstream = UPSTREAM[session.upstream];
@@ -64,12 +93,28 @@ export function Shell({ session, onLogout, loggingOut, busy, children }: ShellPr
             <span className="sr-only">Upstream: </span>
             <span>{upstream.label}</span>
           </span>
+          <nav aria-label="Main" className="ml-3 flex items-center gap-5 border-l border-slate-200 pl-5">
+            <NavItem to={paths.uploads.getHref()} section={isUploadsSection}>
+              Uploads
+            </NavItem>
+            <NavItem to={paths.audit.getHref()} section={isAuditSection}>
+              Audit
+            </NavItem>
+          </nav>
           <div className="ml-auto flex items-center gap-3">
             <span className="hidden items-center gap-1.5 text-[13px] text-slate-600 sm:inline-flex">
               <UserIcon className="size-4 text-slate-400" />
               <span className="sr-only">Signed in as </span>
               <span className="font-medium text-slate-800">{session.operator}</span>
             </span>
+            {session.role === 'read_only' && (
+              <span
+                title="This operator can look at everything but cancel nothing."
+                className="-ml-1.5 inline-flex items-center rounded-full bg-amber-50 px-2 py-0.5 text-[11px] font-semibold text-amber-800 ring-1 ring-amber-600/30 ring-inset"
+              >
+                Read-only
+              </span>
+            )}
             <Button size="sm" variant="ghost" onClick={onLogout} disabled={loggingOut}>
               <LogOutIcon className="size-3.5" />
               {loggingOut ? 'Logging out…' : 'Log out'}

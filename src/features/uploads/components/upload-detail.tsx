@@ -16,6 +16,7 @@ import { SeenViaTag } from './seen-via-tag.tsx';
 import { StatusBadge } from './status-badge.tsx';
 import { UploadExpiry } from './upload-expiry.tsx';
 import { UploadProgress, receivedPercent } from './upload-progress.tsx';
+import { UploadTimeline } from './upload-timeline.tsx';
 
 const SEEN_VIA: Record<UploadRecord['seen_via'], string> = {
   create: 'create — the proxy saw it created',
@@ -165,6 +166,8 @@ export function UploadDetail({ record }: { record: UploadRecord }) {
             <DescriptionItem label="Cancelled at">{record.cancelled_at === null ? <NoValue /> : <Timestamp at={record.cancelled_at} />}</DescriptionItem>
           </DescriptionList>
         </Card>
+
+        <UploadTimeline record={record} className="lg:col-span-2" />
 
         {upload.file && <FileCard file={upload.file} />}
 

@@ -1,0 +1,8 @@
+// Every query key of the audit feature, written once (TkDodo, "Effective React Query Keys").
+import { normalizeAuditFilters, type AuditFilters } from '../utils/audit-filters.ts';
+
+export const auditKeys = {
+  all: ['audit'] as const,
+  lists: () => [...auditKeys.all, 'list'] as const,
+  list: (filters: AuditFilters) => [...auditKeys.lists(), normalizeAuditFilters(filters)] as const,
+};

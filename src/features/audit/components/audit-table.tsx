@@ -1,0 +1,183 @@
+import { Link } from 'react-router-dom';
+import type { AuditEntry } from '../../../../contract/dashboard-api.ts';
+import { CopyButton } from '../../../components/ui/copy-button.tsx';
+import { NoValue } from '../../../components/ui/description-list.tsx';
+import { RelativeTime } from '../../../components/ui/relative-time.tsx';
+import { Skeleton } from '../../../components/ui/skeleton.tsx';
+import { paths } from '../../../config/paths.ts';
+import { cn } from '../../../lib/cn.ts';
+// The one status badge of the app; the audit log shows it as it stood before the cancel.
+import { StatusBadge } from '../../uploads/components/status-badge.tsx';
+import { describeActor, SOURCE_HINTS, SOURCE_LABELS } from '../utils/audit-wording.ts';
+import { OutcomeBadge } from './outcome-badge.tsx';
+
+interface Column {
+  header: string;
+  className: string;
+  skeletonWidth: string;
+}
+
+const COLUMNS: Column[] = [
+  { header: 'When', className: 'w-28', skeletonWidth: 'w-14' },
+  { header: 'Who', className: 'w-40', skeletonWidth: 'w-20' },
+  { header: 'What', className: 'w-36', skeletonWidth: 'w-20' },
+  { header: 'Upload', className: 'w-72', skeletonWidth: 'w-48' },
+  { header: 'Before', className: 'w-28', skeletonWidth: 'w-16' },
+  { header: 'Outcome', className: 'w-36', skeletonWidth: 'w-20' },
+  { header: 'OpenAI', className: 'w-56', skeletonWidth: 'w-32' },
+  { header: 'Reason / message', className: '', skeletonWidth: 'w-40' },
+];
+
+const SKELETON_ROWS = 6;
+const CELL = 'px-3 py-2.5 first:pl-4 last:pr-4';
+
+function Who({ actor }: { actor: string }) {
+  const { name, isClient } = describeActor(actor);
+  return (
+    <div className="flex min-w-0 flex-wrap items-center gap-1.5" title={actor}>
+      <span className="min-w-0 truncate font-medium text-slate-900">{name}</span>
+      {isClient && (
+        <span className="inline-flex items-center rounded bg-violet-50 px-1.5 py-px text-[11px] font-medium whitespace-nowrap text-violet-700 ring-1 ring-violet-200 ring-inset">
+          SDK client
+        </span>
+      )}
+    </div>
+  );
+}
+
+function What({ entry }: { entry: AuditEntry }) {
+  return (
+    <div className="min-w-0">
+      <span title={SOURCE_HINTS[entry.source]} className="text-slate-800">
+        {SOURCE_LABELS[entry.source]}
+      </span>
+      {entry.job_id && (
+        <code className="mt-0.5 block truncate font-mono text-[11px] text-slate-500" title={`Bulk job ${entry.job_id}`}>
+          {entry.job_id}
+        </code>
+      )}
+    </div>
+  );
+}
+
+function UploadCell({ entry }: { entry: AuditEntry }) {
+  const { upload_id: id, filename } = entry;
+  return (
+    <div className="min-w-0">
+      <Link
+        to={paths.upload.getHref(id)}
+        title={filename ?? id}
+        className="block min-w-0 truncate font-medium text-slate-900 underline-offset-2 hover:text-sky-700 hover:underline focus-visible:rounded-sm focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+      >
+        {filename ?? id}
+      </Link>
+      {filename !== null && (
+        <div className="mt-0.5 flex items-center gap-0.5">
+          <code className="min-w-0 truncate font-mono text-[11px] text-slate-500">{id}</code>
+          <CopyButton value={id} label={`Copy ${id}`} copiedMessage={`Copied ${id}`} />
+        </div>
+      )}
+    </div>
+  );
+}
+
+function OpenAiCell({ entry }: { entry: AuditEntry }) {
+  if (entry.upstream_status === null && entry.request_id === null) return <NoValue text="no answer from OpenAI" />;
+  return (
+    <div className="flex min-w-0 items-center gap-1.5 font-mono text-[11px] text-slate-600">
+      {entry.upstream_status !== null && (
+        <span
+          title={`OpenAI answered HTTP ${entry.upstream_status}`}
+          className={cn('rounded px-1 py-px font-semibold', entry.upstream_status < 400 ? 'bg-slate-100 text-slate-700' : 'bg-rose-50 text-rose-700')}
+        >
+          {entry.upstream_status}
+        </span>
+      )}
+      {entry.request_id !== null && (
+        <>
+          <code className="min-w-0 truncate" title={`x-request-id ${entry.request_id}`}>
+            {entry.request_id}
+          </code>
+          <CopyButton value={entry.request_id} label={`Copy request id ${entry.request_id}`} copiedMessage={`Copied ${entry.request_id}`} />
+        </>
+      )}
+    </div>
+  );
+}
+
+function ReasonCell({ entry }: { entry: AuditEntry }) {
+  if (entry.reason === null && entry.message === null) return <NoValue />;
+  return (
+    <div className="min-w-0 space-y-0.5 break-words">
+      {entry.reason !== null && <p className="text-slate-700">{entry.reason}</p>}
+      {entry.message !== null && (
+        <p className="text-xs text-slate-500">
+          <span className="sr-only">Message: </span>
+          {entry.message}
+        </p>
+      )}
+    </div>
+  );
+}
+
+interface AuditTableProps {
+  entries: AuditEntry[] | undefined;
+  loading?: boolean;
+}
+
+export function AuditTable({ entries, loading = false }: AuditTableProps) {
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full min-w-[1180px] table-fixed border-collapse text-left text-[13px]" aria-busy={loading || undefined}>
+        <caption className="sr-only">Audit log, newest first{loading ? ' (loading)' : ''}</caption>
+        <thead className="border-b border-slate-200 bg-slate-50/80">
+          <tr>
+            {COLUMNS.map((column) => (
+              <th key={column.header} scope="col" className={cn('px-3 py-2 text-[11px] font-semibold tracking-wide text-slate-500 uppercase first:pl-4 last:pr-4', column.className)}>
+                {column.header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {loading || !entries
+            ? Array.from({ length: SKELETON_ROWS }, (_, index) => (
+                <tr key={index}>
+                  {COLUMNS.map((column) => (
+                    <td key={column.header} className="px-3 py-3.5 first:pl-4 last:pr-4">
+                      <Skeleton className={cn('h-3.5', column.skeletonWidth)} />
+                    </td>
+                  ))}
+                </tr>
+              ))
+            : entries.map((entry) => (
+                <tr key={entry.id} data-audit-id={entry.id} className="align-top transition-colors hover:bg-slate-50/70">
+                  <td className={CELL}>
+                    <RelativeTime at={entry.at} tense="past" className="whitespace-nowrap text-slate-700 tabular-nums" />
+                  </td>
+                  <td className={CELL}>
+                    <Who actor={entry.actor} />
+                  </td>
+                  <td className={CELL}>
+                    <What entry={entry} />
+                  </td>
+                  <td className={CELL}>
+                    <UploadCell entry={entry} />
+                  </td>
+                  <td className={CELL}>{entry.previous_status ? <StatusBadge status={entry.previous_status} /> : <NoValue text="never seen" />}</td>
+                  <td className={CELL}>
+                    <OutcomeBadge outcome={entry.outcome} />
+                  </td>
+                  <td className={CELL}>
+                    <OpenAiCell entry={entry} />
+                  </td>
+                  <td className={CELL}>
+                    <ReasonCell entry={entry} />
+                  </td>
+                </tr>
+              ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,26 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { timelineSchema, type TimelineEvent } from '../../../../contract/dashboard-api.ts';
+import { apiClient } from '../../../lib/api-client.ts';
+import { uploadKeys } from './upload-keys.ts';
+
+/** Like the detail it sits on: parts and expiry are news nobody pushes. */
+export const TIMELINE_REFRESH_MS = 5_000;
+
+/** Everything the proxy saw happen to one upload, oldest first. */
+export async function getUploadTimeline(id: string, signal?: AbortSignal): Promise<TimelineEvent[]> {
+  const list = await apiClient.get(`/api/uploads/${encodeURIComponent(id)}/timeline`, timelineSchema, { signal });
+  return list.data;
+}
+
+export function uploadTimelineQueryOptions(id: string) {
+  return queryOptions({
+    queryKey: uploadKeys.timeline(id),
+    queryFn: ({ signal }) => getUploadTimeline(id, signal),
+    refetchInterval: TIMELINE_REFRESH_MS,
+  });
+}
+
+/** Not a suspense query: the detail page shows at once, and the timeline fills in its own card. */
+export function useUploadTimeline(id: string) {
+  return useQuery(uploadTimelineQueryOptions(id));
+}
