@@ -15,7 +15,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'server', include: ['server/**/*.test.ts', 'contract/**/*.test.ts'], environment: 'node' },
+        test: { name: 'server', include: ['server/**/*.test.ts', 'contract/**/*.test.ts', 'bench/**/*.test.ts'], environment: 'node' },
       },
       {
         extends: true,
