@@ -86,8 +86,14 @@ const ALREADY_FINISHED = /^Cannot cancel upload with status '(completed|cancelle
 
 export function classify(error: UpstreamError): CancelOutcome {
   if (error.kind === 'timeout') return 'unknown';
-  if (error.kind === 'http' && error.status === 404) return 'not_found';
-  if (error.kind === 'http' && error.status === 400 && ALREADY_FINISHED.test(error.envelope.error.message)) return 'already_finished';
+  return error.kind === 'http' ? classifyAnswer(error.status, error.envelope.error.message) : 'failed';
+}
+
+/** What an upstream answer to a cancel means, from its status and message alone. */
+export function classifyAnswer(status: number, message: string): CancelOutcome {
+  if (status >= 200 && status < 300) return 'cancelled';
+  if (status === 404) return 'not_found';
+  if (status === 400 && ALREADY_FINISHED.test(message)) return 'already_finished';
   return 'failed';
 }
 

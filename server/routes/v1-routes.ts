@@ -4,7 +4,7 @@
 import { Readable } from 'node:stream';
 import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
-import { uploadPartSchema, uploadSchema, UPLOAD_ID_PATTERN, type ErrorEnvelope, type UploadStatus, errorEnvelope, errorEnvelopeSchema } from '../../contract/uploads.ts';
+import { uploadPartSchema, uploadSchema, UPLOAD_ID_PATTERN, type ErrorEnvelope, errorEnvelope, errorEnvelopeSchema } from '../../contract/uploads.ts';
 import { ApiError, quote } from '../lib/api-error.ts';
 import { unixSeconds, type Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -13,7 +13,7 @@ import type { SeenVia, UploadStore } from '../store/upload-store.ts';
 import type { ForwardResponse, UpstreamClient } from '../upstream/openai-client.ts';
 import { UpstreamError } from '../upstream/upstream-error.ts';
 import { dashboardErrorFor } from './upload-routes.ts';
-import { classify } from '../cancel/cancel-service.ts';
+import { classifyAnswer } from '../cancel/cancel-service.ts';
 import type { ChangeFeed } from '../lib/change-feed.ts';
 import type { FailedAttemptLimiter } from '../lib/rate-limit.ts';
 import { lookUpToken } from '../lib/token-guard.ts';
@@ -89,15 +89,16 @@ export function v1Routes(deps: V1Deps) {
   }
 
   async function relay(c: Context<V1Env>, operation: Operation, path: string, body: Buffer | Readable | null, counter?: PartCounter) {
-    const abort = new AbortController();
-    counter?.on('error', (error) => abort.abort(error));
+    // Only a streamed part can be cut short by us (too large); JSON calls need no abort signal.
+    const abort = counter ? new AbortController() : null;
+    if (counter && abort) counter.on('error', (error) => abort.abort(error));
     let response: ForwardResponse;
     try {
       response = await deps.upstream.forward({
         path,
         headers: forwardedHeaders(c),
         body,
-        signal: abort.signal,
+        ...(abort ? { signal: abort.signal } : {}),
         ...(operation === 'parts' ? { timeoutMs: PART_TIMEOUT_MS } : {}),
       });
     } catch (error) {
@@ -105,9 +106,8 @@ export function v1Routes(deps: V1Deps) {
       if (error instanceof UpstreamError) throw dashboardErrorFor(error);
       throw error;
     }
-    const before = operation === 'cancel' ? await deps.store.getUpload(path.split('/')[2]!, unixSeconds(deps.clock)).catch(() => null) : null;
-    if (response.status >= 200 && response.status < 300) await record(c, operation, response, counter?.dataBytes ?? 0);
-    if (operation === 'cancel') await audit(c, path.split('/')[2]!, before?.status ?? null, response);
+    if (operation === 'cancel') await recordCancel(c, path.split('/')[2]!, response);
+    else if (response.status >= 200 && response.status < 300) await record(c, operation, response, counter?.dataBytes ?? 0);
     if (response.status === 401 || response.status === 403) {
       // The upstream rejected the proxy's own key; the client's token was fine, so do not say 401.
       throw dashboardErrorFor(new UpstreamError('http', response.status, parseEnvelopeOr(response)));
@@ -130,26 +130,32 @@ export function v1Routes(deps: V1Deps) {
     }
   }
 
-  /** A client's cancel is an operator-visible act too: it goes in the audit log. */
-  async function audit(c: Context<V1Env>, uploadId: string, previous: UploadStatus | null, response: ForwardResponse) {
+  /** A client's cancel is an operator-visible act too: recorded and audited in one transaction. */
+  async function recordCancel(c: Context<V1Env>, uploadId: string, response: ForwardResponse) {
     const ok = response.status >= 200 && response.status < 300;
-    const envelope = ok ? null : parseEnvelopeOr(response);
     try {
-      await deps.store.recordAudit({
-        at: unixSeconds(deps.clock),
-        actor: `client:${c.get('client')}`,
-        source: 'pass_through',
-        upload_id: uploadId,
-        reason: null,
-        previous_status: previous,
-        outcome: envelope ? classify(new UpstreamError('http', response.status, envelope)) : 'cancelled',
-        upstream_status: response.status,
-        request_id: response.headers['x-request-id'] ?? null,
-        job_id: null,
-        message: envelope?.error.message ?? null,
-      });
+      const json: unknown = JSON.parse(response.body.toString('utf8'));
+      const upload = ok ? uploadSchema.parse(json) : null;
+      const message = ok ? null : ((json as { error?: { message?: unknown } }).error?.message ?? null);
+      const { record } = await deps.store.recordCancel(
+        {
+          at: unixSeconds(deps.clock),
+          actor: `client:${c.get('client')}`,
+          source: 'pass_through',
+          upload_id: uploadId,
+          reason: null,
+          outcome: classifyAnswer(response.status, typeof message === 'string' ? message : ''),
+          upstream_status: response.status,
+          request_id: response.headers['x-request-id'] ?? null,
+          job_id: null,
+          message: typeof message === 'string' ? message : null,
+        },
+        upload,
+      );
+      if (record) deps.feed.emit('upload', record);
     } catch (error) {
-      deps.log.error('could not write an audit entry for a client cancel', { error: String(error) });
+      // The client's call was answered upstream: failing to write it down must not fail it.
+      deps.log.error('could not record a client cancel', { error: String(error) });
     }
   }
 

@@ -381,6 +381,24 @@ class SqliteUploadStore implements UploadStore {
     return this.stmt.events.all(id).map((e) => ({ at: e.at, kind: e.kind as TimelineEvent['kind'], actor: e.actor, message: describeEvent(e.kind, e.actor, e.detail) }));
   }
 
+  async recordCancel(entry: Omit<NewAuditEntry, 'previous_status'>, upload: Upload | null): Promise<{ record: UploadRecord | null; audit: AuditEntry }> {
+    const { row, id, previous } = this.db.transaction(() => {
+      const before = this.stmt.get.get(entry.upload_id);
+      const recorded = upload ? this.recordTx(upload, { at: entry.at, via: 'cancel', actor: entry.actor }) : before;
+      const audit = { ...entry, previous_status: before?.status ?? null };
+      const inserted = this.stmt.auditInsert.get(audit) as { id: number };
+      if (entry.outcome !== 'cancelled') {
+        this.event(entry.upload_id, entry.at, 'cancel_attempt', entry.actor, JSON.stringify({ outcome: entry.outcome, message: entry.message }));
+      }
+      return { row: recorded, id: inserted.id, previous: audit.previous_status };
+    })();
+    const filename = row ? (JSON.parse(row.object_json) as Upload).filename : null;
+    return {
+      record: upload && row ? this.toRecord(row, entry.at) : null,
+      audit: { ...entry, previous_status: previous, id, action: 'cancel', filename },
+    };
+  }
+
   async markCancelUnknown(id: string, at: number): Promise<UploadRecord | null> {
     if (this.stmt.markUnknown.run({ id, at }).changes === 0) return null;
     return this.getUpload(id, at);

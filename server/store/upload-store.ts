@@ -83,6 +83,11 @@ export interface UploadStore {
    * transaction; if that item was already settled, nothing is written and null comes back.
    */
   recordAudit(entry: NewAuditEntry, jobItem?: { seq: number }): Promise<AuditEntry | null>;
+  /**
+   * A cancel's answer in one transaction: the Upload object it returned (if any) is recorded, and
+   * the audit entry is written with the status the upload had just before.
+   */
+  recordCancel(entry: Omit<NewAuditEntry, 'previous_status'>, upload: Upload | null): Promise<{ record: UploadRecord | null; audit: AuditEntry }>;
   listAudit(query: AuditQuery): Promise<{ data: AuditEntry[]; nextCursor: string | null }>;
 
   // ---- bulk cancel jobs

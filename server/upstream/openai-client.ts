@@ -137,15 +137,19 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
 
   async function forward(forwarded: ForwardRequest): Promise<ForwardResponse> {
     const timeoutMs = forwarded.timeoutMs ?? config.timeoutMs;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = forwarded.signal ? AbortSignal.any([timeout, forwarded.signal]) : timeout;
+    // undici's own timeouts cost nothing per call; an AbortSignal is made only when a caller
+    // needs to cut a request short (a part found too large on the way).
+    const timeout = forwarded.signal ? AbortSignal.timeout(timeoutMs) : null;
+    const signal = forwarded.signal && timeout ? AbortSignal.any([timeout, forwarded.signal]) : undefined;
     try {
       const response = await request(`${config.baseUrl}${forwarded.path}`, {
         method: 'POST',
         headers: { ...forwarded.headers, ...baseHeaders, 'user-agent': forwarded.headers['user-agent'] ?? baseHeaders['user-agent']! },
         body: forwarded.body,
         dispatcher,
-        signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        ...(signal ? { signal } : {}),
       });
       const body = Buffer.from(await response.body.arrayBuffer());
       const headers = pickHeaders(response.headers);
@@ -154,7 +158,7 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
       return { status: response.statusCode, headers, body };
     } catch (error) {
       // A caller's own abort (e.g. a part over the limit) is not a timeout.
-      if (forwarded.signal?.aborted && !timeout.aborted) throw forwarded.signal.reason;
+      if (forwarded.signal?.aborted && !timeout?.aborted) throw forwarded.signal.reason;
       throw classifyTransportError(error, timeoutMs);
     }
   }
