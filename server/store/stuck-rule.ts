@@ -10,8 +10,10 @@ export interface StuckInput {
   last_activity_at: number;
 }
 
+/** "45 s", "23 min", "3 h": how long, in the unit an operator would say. */
 const minutes = (seconds: number) => {
-  const m = Math.max(1, Math.round(seconds / 60));
+  if (seconds < 60) return `${Math.max(1, Math.round(seconds))} s`;
+  const m = Math.round(seconds / 60);
   return m >= 120 ? `${Math.round(m / 60)} h` : `${m} min`;
 };
 
