@@ -6,24 +6,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Upload, UploadStatus } from '../contract/uploads.ts';
+import type { UploadStatus } from '../contract/uploads.ts';
 import { ManualClock } from '../server/lib/clock.ts';
 import { openSqliteStore } from '../server/store/sqlite-store.ts';
-import type { UploadStore } from '../server/store/upload-store.ts';
 import { createUpstreamClient } from '../server/upstream/openai-client.ts';
 import { createConsoleApp, OPERATOR_TOKEN } from './lib/console-app.ts';
+import { fillUploads, ONE_PERCENT_SEARCH as SEARCH } from './lib/fill-uploads.ts';
 import { pairwiseRatios, percentile, roundOrder, summarize, type BenchOptions, type Row } from './lib/report.ts';
 
 const LIMIT = 100;
 const TARGET_P50_MS = 2;
 /** "About 1×" for the deep page, as a number: keyset pagination should not grow with depth. */
 const DEEP_RATIO_LIMIT = 1.5;
-const DAY = 86_400;
-const ADJECTIVES = ['amber', 'brisk', 'cobalt', 'dusky', 'ember', 'frosty', 'golden', 'hazel', 'ivory', 'jade'];
-const NOUNS = ['falcon', 'harbor', 'meadow', 'otter', 'quarry', 'ridge', 'summit', 'tundra', 'valley', 'willow'];
-/** One dataset name in a hundred: the search matches about 1% of the rows. */
-const SEARCH = 'amber-falcon';
-const PURPOSES = ['batch', 'fine-tune', 'assistants', 'vision', 'user_data', 'evals'] as const;
 
 interface Sizes {
   rows: number;
@@ -66,7 +60,7 @@ export async function run(options: BenchOptions): Promise<Row[]> {
     };
 
     options.log(`api: recording ${sizes.rows.toLocaleString('en-US')} uploads through store.recordUpload…`);
-    const fillMs = await fill(store, sizes.rows, nowSeconds);
+    const { ms: fillMs } = await fillUploads(store, sizes.rows, nowSeconds);
     options.log(`api: filled in ${(fillMs / 1000).toFixed(1)} s`);
 
     const firstPage = await list(`limit=${LIMIT}`);
@@ -181,51 +175,4 @@ async function time(call: () => Promise<void>, count: number, maxMs: number): Pr
     samples.push(performance.now() - started);
   }
   return samples;
-}
-
-/** Records `count` varied uploads spread over 30 days, newest first, the way the pass-through would. */
-async function fill(store: UploadStore, count: number, nowSeconds: number): Promise<number> {
-  const random = mulberry32(42);
-  const started = performance.now();
-  for (let i = 0; i < count; i++) {
-    const createdAt = nowSeconds - 60 - Math.floor((i * 30 * DAY) / count) - Math.floor(random() * 30);
-    const age = nowSeconds - createdAt;
-    const r = random();
-    const status: UploadStatus =
-      age < 3600 ? (r < 0.7 ? 'pending' : 'completed') : r < 0.55 ? 'completed' : r < 0.75 ? 'cancelled' : r < 0.9 ? 'expired' : 'pending';
-    const dataset = `${ADJECTIVES[Math.floor(random() * ADJECTIVES.length)]}-${NOUNS[Math.floor(random() * NOUNS.length)]}`;
-    const day = new Date(createdAt * 1000).toISOString().slice(0, 10);
-    const purpose = PURPOSES[Math.floor(random() * PURPOSES.length)]!;
-    const filename = `${dataset}-${day}-part${String(i % 50).padStart(2, '0')}.${purpose === 'vision' ? 'png' : 'jsonl'}`;
-    const bytes = 1 + Math.floor(random() * 512 * 1024 * 1024);
-    const upload: Upload = {
-      id: `upload_${createdAt.toString(16).padStart(8, '0')}${i.toString(16).padStart(24, '0')}`,
-      object: 'upload',
-      bytes,
-      created_at: createdAt,
-      expires_at: createdAt + 3600,
-      filename,
-      purpose,
-      status,
-      file:
-        status === 'completed'
-          ? { id: `file-bench${i}`, object: 'file', bytes, created_at: createdAt + 120, expires_at: null, filename, purpose, status: 'processed', status_details: null }
-          : null,
-    };
-    const via = status === 'cancelled' ? 'cancel' : status === 'completed' ? 'complete' : 'create';
-    await store.recordUpload(upload, { at: status === 'pending' ? createdAt : createdAt + 120, via, actor: via === 'cancel' ? 'client:bench' : null });
-  }
-  return performance.now() - started;
-}
-
-/** A small seeded PRNG: the same rows every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -21,6 +21,9 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   api: () => import('./api.ts'),
   passthrough: () => import('./passthrough.ts'),
   streaming: () => import('./streaming.ts'),
+  speed: () => import('./dashboard-speed.ts'),
+  bulk: () => import('./bulk-cleanup.ts'),
+  load: () => import('./load.ts'),
 };
 
 async function main(): Promise<number> {

@@ -3,7 +3,11 @@
 // anything is; `npm run bench` measures.
 import { describe, expect, it } from 'vitest';
 import * as api from './api.ts';
+import * as bulk from './bulk-cleanup.ts';
+import * as speed from './dashboard-speed.ts';
+import { findChromium } from './lib/browser.ts';
 import { isFiniteMeasure, type BenchModule, type Row } from './lib/report.ts';
+import * as load from './load.ts';
 import * as passthrough from './passthrough.ts';
 import * as streaming from './streaming.ts';
 import * as weight from './weight.ts';
@@ -22,13 +26,23 @@ function expectFiniteFigures(rows: Row[]): void {
   }
 }
 
-describe.each<[string, BenchModule]>([
-  ['weight', weight],
-  ['api', api],
-  ['passthrough', passthrough],
-  ['streaming', streaming],
-])('bench/%s.ts --quick', (_name, bench) => {
-  it('produces finite figures', { timeout: 60_000 }, async () => {
+describe.each<[string, BenchModule, number]>([
+  ['weight', weight, 60_000],
+  ['api', api, 60_000],
+  ['passthrough', passthrough, 60_000],
+  ['streaming', streaming, 60_000],
+  ['bulk-cleanup', bulk, 60_000],
+  ['load', load, 60_000],
+])('bench/%s.ts --quick', (_name, bench, timeout) => {
+  it('produces finite figures', { timeout }, async () => {
     expectFiniteFigures(await bench.run(quick));
+  });
+});
+
+// Chromium is what it measures: without one it only reports that it skipped.
+describe('bench/dashboard-speed.ts --quick', () => {
+  const chromium = findChromium();
+  it.skipIf('problem' in chromium)('produces finite figures in Chromium', { timeout: 120_000 }, async () => {
+    expectFiniteFigures(await speed.run(quick));
   });
 });

@@ -13,7 +13,7 @@ import { pairwiseRatios, summarize, type BenchOptions, type Row } from './lib/re
 
 const JS_TARGET = 1.15;
 /** Inside the repository, so Node resolution finds node_modules/; gitignored by bench/.gitignore. */
-const FLOOR_PARENT = join(REPO_ROOT, 'bench', '.floor');
+export const FLOOR_PARENT = join(REPO_ROOT, 'bench', '.floor');
 
 export interface BuildWeight {
   /** Gzipped (level 9) bytes of the JS loaded initially: entry scripts and their static imports. */
@@ -177,8 +177,10 @@ export async function buildAndWeigh(root: string, outDir: string): Promise<Build
 /**
  * The floor app. Plain .jsx on purpose: neither tsc (tsconfig.node.json includes bench/) nor
  * ESLint pick it up should a run be killed before it is removed; Vite builds it the same way.
+ * `basename`: where it is served when not at / (bench/dashboard-speed.ts serves it at /floor/,
+ * beside the dashboard); without it the code is exactly what this benchmark weighs.
  */
-function writeFloorApp(root: string): void {
+export function writeFloorApp(root: string, { basename }: { basename?: string } = {}): void {
   writeFileSync(
     join(root, 'index.html'),
     `<!doctype html>
@@ -254,7 +256,7 @@ function Uploads() {
   );
 }
 
-const router = createBrowserRouter([{ path: '/', element: <Uploads /> }]);
+const router = createBrowserRouter([{ path: '/', element: <Uploads /> }]${basename ? `, { basename: ${JSON.stringify(basename)} }` : ''});
 const queryClient = new QueryClient();
 
 createRoot(document.getElementById('root')).render(

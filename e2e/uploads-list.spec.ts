@@ -1,11 +1,14 @@
 import { expect, screenshot, signIn, test } from './support/fixtures.ts';
+import { openUploads, uniqueTag } from './support/uploads-page.ts';
 
 test('lists uploads with a badge for each of the four statuses', async ({ page, seed }) => {
-  const pending = await seed.halfway('list-pending');
-  const completed = await seed.completed('list-completed');
-  const cancelled = await seed.cancelled('list-cancelled');
-  const expired = await seed.expired('list-expired');
-  await signIn(page);
+  // The expired one was created two hours ago, far down the newest-first list: search for the set.
+  const tag = uniqueTag('list');
+  const pending = await seed.halfway(`${tag}-pending`);
+  const completed = await seed.completed(`${tag}-completed`);
+  const cancelled = await seed.cancelled(`${tag}-cancelled`);
+  const expired = await seed.expired(`${tag}-expired`);
+  await openUploads(page, `?q=${tag}`);
 
   for (const [upload, status] of [
     [pending, 'pending'],
@@ -49,7 +52,7 @@ test('an empty filter and a first load are designed states', async ({ page }) =>
   await signIn(page);
   await page.route('**/api/uploads?*', async (route) => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    await route.fulfill({ json: { object: 'list', data: [], has_more: false, next_cursor: null, counts: { pending: 0, completed: 0, cancelled: 0, expired: 0 } } });
+    await route.fulfill({ json: { object: 'list', data: [], has_more: false, next_cursor: null, counts: { pending: 0, completed: 0, cancelled: 0, expired: 0, stuck: 0 } } });
   });
   await page.goto('/?status=expired');
   await screenshot(page, 'uploads-loading');
@@ -62,7 +65,10 @@ test('an empty filter and a first load are designed states', async ({ page }) =>
 
 test('when the server is unreachable the dashboard says so, keeps the rows, and recovers', async ({ page, seed }) => {
   const upload = await seed.pending('offline');
+  // Unreachable means the live stream is down too: the list falls back to polling.
+  await page.route('**/api/events', (route) => route.abort('connectionrefused'));
   await signIn(page);
+  await expect(page.getByText('Polling', { exact: true })).toBeVisible();
   const row = page.getByRole('row').filter({ hasText: upload.filename });
   await expect(row).toBeVisible();
   await page.route('**/api/uploads?*', (route) => route.abort('connectionrefused'));
@@ -71,4 +77,49 @@ test('when the server is unreachable the dashboard says so, keeps the rows, and 
   await screenshot(page, 'uploads-server-unreachable');
   await page.unroute('**/api/uploads?*');
   await expect(page.getByText("Can't reach the Uploads Console server")).toBeHidden({ timeout: 20_000 });
+});
+
+test('a list of 100,000 uploads keeps only the rows in view in the page, and loads more on scroll', async ({ page }) => {
+  const total = 100_000;
+  const now = Math.floor(Date.now() / 1000);
+  const record = (i: number) => ({
+    upload: { id: `upload_scale${String(i).padStart(6, '0')}`, object: 'upload', bytes: 4096, created_at: now - i, expires_at: now - i + 3600, filename: `scale-${i}.jsonl`, purpose: 'batch', status: 'pending', file: null },
+    status: 'pending',
+    parts_count: 0,
+    bytes_received: 0,
+    last_activity_at: now - i,
+    first_seen_at: now - i,
+    seen_via: 'create',
+    cancelled_by: null,
+    cancelled_at: null,
+    stuck: null,
+  });
+  await page.route('**/api/uploads?*', async (route) => {
+    const params = new URL(route.request().url()).searchParams;
+    const offset = Number(params.get('cursor') ?? 0);
+    const limit = Number(params.get('limit'));
+    const data = Array.from({ length: Math.min(limit, total - offset) }, (_, i) => record(offset + i));
+    const more = offset + data.length < total;
+    await route.fulfill({
+      json: { object: 'list', data, has_more: more, next_cursor: more ? String(offset + data.length) : null, counts: { pending: total, completed: 0, cancelled: 0, expired: 0, stuck: 0 } },
+    });
+  });
+  await signIn(page);
+  await expect(page.getByRole('row').filter({ hasText: 'scale-0.jsonl' })).toBeVisible();
+  await expect(page.getByText('Showing 100 of 100,000')).toBeVisible();
+  const table = page.getByRole('table', { name: 'Uploads' });
+  await expect(table).toHaveAttribute('aria-rowcount', String(total + 1));
+  expect(await page.getByRole('row').count()).toBeLessThan(40);
+
+  // Scrolling to the end of what is loaded fetches the next page, again and again.
+  for (const loaded of [200, 300]) {
+    await table.evaluate((element) => element.parentElement!.scrollTo({ top: element.parentElement!.scrollHeight }));
+    await expect(page.getByText(`Showing ${loaded} of 100,000`)).toBeVisible();
+  }
+  await expect(page.getByRole('row').filter({ hasText: 'scale-199.jsonl' })).toBeVisible();
+  expect(await page.getByRole('row').count()).toBeLessThan(40);
+
+  // The button does the same for those who prefer it.
+  await page.getByRole('button', { name: 'Load more' }).click();
+  await expect(page.getByText('Showing 400 of 100,000')).toBeVisible();
 });

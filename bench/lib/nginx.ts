@@ -3,10 +3,10 @@
 // temp folder; it runs in the foreground (daemon off) so it is our child and stops with us.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
+import { freePort } from './free-port.ts';
 
 export const NGINX_BINARY = '/usr/sbin/nginx';
 
@@ -25,6 +25,7 @@ export function nginxAvailable(): boolean {
 export async function startNginx(options: { dir: string; upstreamPort: number }): Promise<RunningNginx> {
   const { dir } = options;
   mkdirSync(dir, { recursive: true });
+  // nginx cannot be told to pick a port and say which.
   const port = await freePort();
   const config = join(dir, 'nginx.conf');
   writeFileSync(
@@ -107,17 +108,4 @@ http {
       clearTimeout(timer);
     },
   };
-}
-
-/** A port that was free a moment ago (nginx cannot be told to pick one and say which). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

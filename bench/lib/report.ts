@@ -78,6 +78,8 @@ export function roundOrder<T>(subjects: readonly T[], round: number): T[] {
 
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
+  // Counts (frames, rows, errors) read as counts, not as 3-digit decimals.
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
   const abs = Math.abs(value);
   if (abs >= 1000) return Math.round(value).toLocaleString('en-US');
   if (abs >= 100) return value.toFixed(0);

@@ -80,6 +80,11 @@ interface RequestOptions {
   /** react-query's signal: aborting it means nobody wants the answer any more. */
   signal?: AbortSignal;
   timeoutMs?: number;
+  /**
+   * Lets the request outlive the page (fetch keepalive): for a cancel sent while the tab is
+   * being hidden or closed. The request is issued synchronously, before the first await.
+   */
+  keepalive?: boolean;
 }
 
 async function request(method: 'GET' | 'POST' | 'DELETE', path: string, options: RequestOptions = {}): Promise<{ status: number; text: string }> {
@@ -99,6 +104,7 @@ async function request(method: 'GET' | 'POST' | 'DELETE', path: string, options:
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       credentials: 'same-origin',
       signal,
+      ...(options.keepalive ? { keepalive: true } : {}),
     });
     // The body is read inside the same guard: a connection can drop or time out mid-body.
     text = await response.text();

@@ -31,6 +31,7 @@ export function makeRecord(upload: Partial<Upload> = {}, overrides: Partial<Uplo
     cancelled_by: null,
     cancelled_at: null,
     stuck: null,
+    cancel_outcome_unknown: false,
     ...overrides,
   };
 }

@@ -15,8 +15,14 @@ export function createTestQueryClient(): QueryClient {
   return client;
 }
 
-export function renderWithProviders(ui: ReactElement, { queryClient = createTestQueryClient() }: { queryClient?: QueryClient } = {}) {
-  const router = createMemoryRouter([{ path: '*', element: ui }]);
+export interface RenderOptions {
+  queryClient?: QueryClient;
+  /** Where the memory router starts, e.g. `/?status=pending`. */
+  route?: string;
+}
+
+export function renderWithProviders(ui: ReactElement, { queryClient = createTestQueryClient(), route = '/' }: RenderOptions = {}) {
+  const router = createMemoryRouter([{ path: '*', element: ui }], { initialEntries: [route] });
   const view = render(
     <QueryClientProvider client={queryClient}>
       <RouterProvider router={router} />

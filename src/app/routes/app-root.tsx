@@ -1,4 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { Outlet, redirect, useNavigation, useRevalidator, useRouteError, type LoaderFunctionArgs } from 'react-router-dom';
 import { toast } from 'sonner';
 import { Button } from '../../components/ui/button.tsx';
@@ -8,6 +9,8 @@ import { Shell } from '../../components/layouts/shell.tsx';
 import { paths } from '../../config/paths.ts';
 import { sessionQueryOptions, useSession } from '../../features/auth/api/get-session.ts';
 import { useLogout } from '../../features/auth/api/logout.ts';
+import { useLiveUpdates } from '../../features/uploads/api/live-updates.ts';
+import { OperatorAccessProvider } from '../../features/uploads/components/operator-access.tsx';
 import { isServerUnavailable, isUnauthorized } from '../../lib/api-client.ts';
 
 /** Every page below needs a session: without one, go and sign in, then come back here. */
@@ -29,6 +32,12 @@ export const appRootLoader =
 export function AppRoot() {
   const { data: session } = useSession();
   const navigation = useNavigation();
+  // One live stream for every signed-in page: lists, details and bulk progress follow it.
+  useLiveUpdates();
+  const access = useMemo(
+    () => ({ readOnly: session.role === 'read_only', stuckAfterMinutes: session.stuck_after_minutes }),
+    [session.role, session.stuck_after_minutes],
+  );
   const logout = useLogout({
     mutationConfig: {
       // A full page load, not a client-side navigation: it also empties every cache.
@@ -38,7 +47,9 @@ export function AppRoot() {
   });
   return (
     <Shell session={session} onLogout={() => logout.mutate()} loggingOut={logout.isPending} busy={navigation.state === 'loading'}>
-      <Outlet />
+      <OperatorAccessProvider value={access}>
+        <Outlet />
+      </OperatorAccessProvider>
     </Shell>
   );
 }

@@ -5,7 +5,7 @@ import { Button } from '../../components/ui/button.tsx';
 import { EmptyState } from '../../components/ui/empty-state.tsx';
 import { AlertTriangleIcon } from '../../components/ui/icons.tsx';
 import { isApiError } from '../../lib/api-client.ts';
-import { usePendingCancelIds, withPendingCancel } from '../../features/uploads/api/cancel-upload.ts';
+import { usePendingCancelIds, withPendingCancel } from '../../features/uploads/api/pending-cancels.ts';
 import { uploadDetailQueryOptions, useUpload } from '../../features/uploads/api/get-upload.ts';
 import { seedUploadDetail } from '../../features/uploads/api/upload-cache.ts';
 import { ServerErrorBanner } from '../../features/uploads/components/server-error-banner.tsx';

@@ -1,13 +1,8 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { useSearchParams, type LoaderFunctionArgs } from 'react-router-dom';
-import { UPLOAD_STATUSES, type UploadStatus } from '../../../contract/uploads.ts';
+import type { LoaderFunctionArgs } from 'react-router-dom';
 import { uploadListQueryOptions } from '../../features/uploads/api/get-uploads.ts';
 import { UploadsList } from '../../features/uploads/components/uploads-list.tsx';
-
-/** An unknown ?status= shows everything rather than an error. */
-function parseStatus(value: string | null): UploadStatus | undefined {
-  return UPLOAD_STATUSES.find((status) => status === value);
-}
+import { parseListSearch } from '../../features/uploads/utils/list-search-params.ts';
 
 /**
  * Starts the request while the route renders, without waiting for it: the list has its own
@@ -16,13 +11,11 @@ function parseStatus(value: string | null): UploadStatus | undefined {
 export const uploadsLoader =
   (queryClient: QueryClient) =>
   ({ request }: LoaderFunctionArgs) => {
-    const status = parseStatus(new URL(request.url).searchParams.get('status'));
-    void queryClient.prefetchInfiniteQuery(uploadListQueryOptions({ status }));
+    void queryClient.prefetchInfiniteQuery(uploadListQueryOptions(parseListSearch(new URL(request.url).searchParams)));
     return null;
   };
 
+/** The list reads its view (tab, filters, sort) from the URL itself. */
 export function UploadsRoute() {
-  const [searchParams] = useSearchParams();
-  const status = parseStatus(searchParams.get('status'));
-  return <UploadsList status={status} />;
+  return <UploadsList />;
 }

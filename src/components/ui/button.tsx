@@ -5,6 +5,8 @@ const variants = {
   primary: 'bg-slate-900 text-white shadow-sm hover:bg-slate-800 disabled:bg-slate-400',
   secondary: 'border border-slate-300 bg-white text-slate-700 shadow-xs hover:bg-slate-50 hover:text-slate-900',
   danger: 'border border-rose-200 bg-white text-rose-700 shadow-xs hover:border-rose-300 hover:bg-rose-50',
+  /** The one destructive action a bar or dialog leads to. */
+  dangerSolid: 'border border-rose-700 bg-rose-600 text-white shadow-xs hover:bg-rose-700',
   ghost: 'text-slate-500 hover:bg-slate-100 hover:text-slate-900',
 } as const;
 

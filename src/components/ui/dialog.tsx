@@ -5,7 +5,7 @@ interface DialogProps {
   open: boolean;
   /** Called however the dialog closes: Escape, a button that sets `open` to false, or the browser. */
   onClose: () => void;
-  title: string;
+  title: ReactNode;
   description?: ReactNode;
   /** What receives focus on opening; otherwise the browser picks the first focusable element. */
   initialFocus?: RefObject<HTMLElement | null>;

@@ -26,7 +26,7 @@ export function Tooltip({ content, children, side = 'top', align = 'end', classN
           role="tooltip"
           id={id}
           className={cn(
-            'pointer-events-none invisible absolute z-20 w-max max-w-64 rounded-md bg-slate-900 px-2 py-1 text-xs font-normal text-white opacity-0 shadow-lg transition-opacity',
+            'pointer-events-none invisible absolute z-20 w-max max-w-64 rounded-md bg-slate-900 px-2 py-1 text-left text-xs font-normal tracking-normal whitespace-normal text-white normal-case opacity-0 shadow-lg transition-opacity',
             'group-focus-within/tooltip:visible group-focus-within/tooltip:opacity-100 group-hover/tooltip:visible group-hover/tooltip:opacity-100',
             side === 'top' ? 'bottom-full mb-1.5' : 'top-full mt-1.5',
             align === 'end' ? 'right-0' : 'left-0',

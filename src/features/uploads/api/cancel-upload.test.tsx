@@ -1,13 +1,12 @@
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
-import { act, cleanup, fireEvent, renderHook, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { UploadRecord } from '../../../../contract/dashboard-api.ts';
 import { ApiError } from '../../../lib/api-client.ts';
 import { deferred, errorResponse, jsonResponse, mockFetch } from '../../../testing/fetch-mock.ts';
 import { makeList, makeRecord } from '../../../testing/fixtures.ts';
-import { createTestQueryClient, renderWithProviders } from '../../../testing/render.tsx';
-import { UploadsList } from '../components/uploads-list.tsx';
+import { createTestQueryClient } from '../../../testing/render.tsx';
 import { useCancelUpload } from './cancel-upload.ts';
 import type { UploadListData } from './upload-cache.ts';
 import { uploadKeys } from './upload-keys.ts';
@@ -144,83 +143,5 @@ describe('useCancelUpload (cache)', () => {
     second.resolve(jsonResponse({ ...other.upload, status: 'cancelled' }));
     await waitFor(() => expect(invalidate).toHaveBeenCalledWith({ queryKey: uploadKeys.lists() }));
     expect(listedRecord(client, other.upload.id)?.status).toBe('cancelled');
-  });
-});
-
-describe('cancelling from the uploads list', () => {
-  function serve(records: UploadRecord[], onCancel: (id: string) => Promise<Response> | Response) {
-    const server = { records };
-    const fetchMock = mockFetch(({ method, url }) => {
-      if (method === 'GET' && url.pathname === '/api/uploads') return jsonResponse(makeList(server.records));
-      const match = /^\/api\/uploads\/([^/]+)\/cancel$/.exec(url.pathname);
-      if (method === 'POST' && match?.[1]) return onCancel(match[1]);
-      return errorResponse(404, `Invalid URL (${method} ${url.pathname})`);
-    });
-    return { server, fetchMock };
-  }
-
-  const rowOf = (button: HTMLElement) => {
-    const row = button.closest('tr');
-    if (!row) throw new Error('button outside a table row');
-    return row;
-  };
-
-  it('shows the row cancelled at once, and keeps it so through a refetch that still says pending', async () => {
-    const answer = deferred<Response>();
-    const { server } = serve([pending, completed], () => answer.promise);
-    const { queryClient } = renderWithProviders(<UploadsList status={undefined} />);
-
-    const button = await screen.findByRole('button', { name: 'Cancel training.jsonl' });
-    const row = rowOf(button);
-    expect(within(row).getByText('pending')).toBeTruthy();
-
-    fireEvent.click(button);
-    // Before the cancel request has been answered.
-    expect(await within(row).findByText('cancelled')).toBeTruthy();
-    expect(within(row).queryByText('pending')).toBeNull();
-
-    // A poll lands mid-cancel: the server still says "pending" (and has seen more bytes since).
-    server.records = [{ ...pending, bytes_received: 268_000_000 }, completed];
-    await act(async () => {
-      await queryClient.refetchQueries({ queryKey: uploadKeys.lists() });
-    });
-    expect(listedRecord(queryClient, pending.upload.id)?.status).toBe('pending');
-    await waitFor(() => expect(row.textContent).toContain('268 MB / 2.1 GB'));
-    expect(within(row).getByText('cancelled')).toBeTruthy();
-    expect(within(row).queryByText('pending')).toBeNull();
-
-    const cancelledUpload = { ...pending.upload, status: 'cancelled' as const };
-    server.records = [{ ...pending, upload: cancelledUpload, status: 'cancelled', cancelled_by: 'ops', cancelled_at: 1 }, completed];
-    answer.resolve(jsonResponse(cancelledUpload));
-
-    expect(await screen.findByText('Cancelled training.jsonl')).toBeTruthy();
-    await waitFor(() => expect(listedRecord(queryClient, pending.upload.id)?.cancelled_by).toBe('ops'));
-    expect(within(row).getByText('cancelled')).toBeTruthy();
-    expect(rowOf(screen.getByRole('button', { name: 'Cancel training.jsonl' })).isSameNode(row)).toBe(true);
-    expect(screen.getByRole('button', { name: 'Cancel training.jsonl' }).getAttribute('aria-disabled')).toBe('true');
-  });
-
-  it('puts the row back and says why when the server refuses', async () => {
-    serve([pending], () => errorResponse(400, "Cannot cancel upload with status 'completed'."));
-    renderWithProviders(<UploadsList status={undefined} />);
-
-    const button = await screen.findByRole('button', { name: 'Cancel training.jsonl' });
-    fireEvent.click(button);
-
-    expect(await screen.findByText("Couldn't cancel training.jsonl — Cannot cancel upload with status 'completed'.")).toBeTruthy();
-    const row = rowOf(screen.getByRole('button', { name: 'Cancel training.jsonl' }));
-    await waitFor(() => expect(within(row).getByText('pending')).toBeTruthy());
-    expect(screen.getByRole('button', { name: 'Cancel training.jsonl' }).getAttribute('aria-disabled')).toBeNull();
-  });
-
-  it('gives non-pending rows a focusable Cancel that explains itself', async () => {
-    serve([completed], () => errorResponse(500, 'should not be called'));
-    renderWithProviders(<UploadsList status={undefined} />);
-
-    const button = await screen.findByRole('button', { name: 'Cancel done.jsonl' });
-    expect(button.getAttribute('aria-disabled')).toBe('true');
-    expect(button.hasAttribute('disabled')).toBe(false);
-    const describedBy = button.getAttribute('aria-describedby') ?? '';
-    expect(document.getElementById(describedBy)?.textContent).toBe('Already completed — nothing to cancel');
   });
 });

@@ -1,5 +1,4 @@
-import { useMutation, useMutationState, type UseMutationOptions } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { mutationOptions, useMutation, type MutationFunctionContext } from '@tanstack/react-query';
 import type { UploadRecord } from '../../../../contract/dashboard-api.ts';
 import { uploadSchema, type Upload } from '../../../../contract/uploads.ts';
 import { apiClient } from '../../../lib/api-client.ts';
@@ -8,11 +7,20 @@ import { uploadKeys } from './upload-keys.ts';
 
 export interface CancelUploadVariables {
   id: string;
+  /**
+   * The request, when it has already gone out: a tab being hidden or closed sends its waiting
+   * cancels at once, with keepalive, before anything asynchronous could run.
+   */
+  sent?: Promise<Upload>;
+}
+
+export function cancelPath(id: string): string {
+  return `/api/uploads/${encodeURIComponent(id)}/cancel`;
 }
 
 /** Answers with the Upload object OpenAI returned (status "cancelled"). */
-export function cancelUpload({ id }: CancelUploadVariables): Promise<Upload> {
-  return apiClient.post(`/api/uploads/${encodeURIComponent(id)}/cancel`, uploadSchema);
+export function cancelUpload({ id }: Pick<CancelUploadVariables, 'id'>, { keepalive = false }: { keepalive?: boolean } = {}): Promise<Upload> {
+  return apiClient.post(cancelPath(id), uploadSchema, { keepalive });
 }
 
 export interface CancelUploadContext {
@@ -20,11 +28,15 @@ export interface CancelUploadContext {
   previous: Map<string, UploadRecord>;
 }
 
-type CancelUploadOptions = UseMutationOptions<Upload, Error, CancelUploadVariables, CancelUploadContext>;
+export interface CancelUploadCallbacks {
+  onSuccess?: (upload: Upload, variables: CancelUploadVariables) => unknown;
+  onError?: (error: Error, variables: CancelUploadVariables) => unknown;
+  onSettled?: (upload: Upload | undefined, error: Error | null, variables: CancelUploadVariables) => unknown;
+}
 
 export interface UseCancelUploadOptions {
   /** For the call site's toasts; the cache work below always runs first. */
-  mutationConfig?: Pick<CancelUploadOptions, 'onSuccess' | 'onError' | 'onSettled'>;
+  mutationConfig?: CancelUploadCallbacks;
 }
 
 /**
@@ -33,12 +45,11 @@ export interface UseCancelUploadOptions {
  * server's object when it agrees, and the lists are refetched once the last of several
  * overlapping cancels has settled.
  */
-export function useCancelUpload({ mutationConfig }: UseCancelUploadOptions = {}) {
-  const { onSuccess, onError, onSettled } = mutationConfig ?? {};
-  return useMutation({
+export function cancelUploadMutationOptions({ onSuccess, onError, onSettled }: CancelUploadCallbacks = {}) {
+  return mutationOptions<Upload, Error, CancelUploadVariables, CancelUploadContext>({
     mutationKey: uploadKeys.cancel(),
-    mutationFn: cancelUpload,
-    onMutate: async ({ id }, { client }) => {
+    mutationFn: ({ id, sent }) => sent ?? cancelUpload({ id }),
+    onMutate: async ({ id }, { client }: MutationFunctionContext) => {
       // A refetch already on its way would land on top of the optimistic write.
       await Promise.all([
         client.cancelQueries({ queryKey: uploadKeys.lists() }),
@@ -61,7 +72,7 @@ export function useCancelUpload({ mutationConfig }: UseCancelUploadOptions = {})
           return before && record.status === 'cancelled' ? before : record;
         });
       }
-      return onError?.(error, variables, context, fnContext);
+      return onError?.(error, variables);
     },
     onSuccess: async (upload, variables, context, fnContext) => {
       // A poll that left before OpenAI confirmed would still say "pending": drop it.
@@ -69,35 +80,23 @@ export function useCancelUpload({ mutationConfig }: UseCancelUploadOptions = {})
         fnContext.client.cancelQueries({ queryKey: uploadKeys.lists() }),
         fnContext.client.cancelQueries({ queryKey: uploadKeys.detail(variables.id) }),
       ]);
-      updateCachedUpload(fnContext.client, variables.id, (record) => ({ ...record, upload, status: upload.status }));
-      return onSuccess?.(upload, variables, context, fnContext);
+      updateCachedUpload(fnContext.client, variables.id, (record) => ({ ...withStatus(record, upload.status), upload }));
+      return onSuccess?.(upload, variables);
     },
     onSettled: async (data, error, variables, context, fnContext) => {
-      await onSettled?.(data, error, variables, context, fnContext);
+      await onSettled?.(data, error, variables);
       // Refetching while another cancel is in flight would bring its row back as pending.
       if (fnContext.client.isMutating({ mutationKey: uploadKeys.cancel() }) === 1) {
         return Promise.all([
           fnContext.client.invalidateQueries({ queryKey: uploadKeys.lists() }),
           fnContext.client.invalidateQueries({ queryKey: uploadKeys.details() }),
+          fnContext.client.invalidateQueries({ queryKey: uploadKeys.matchings() }),
         ]);
       }
     },
   });
 }
 
-/** Ids of uploads whose cancel request is still on its way. */
-export function usePendingCancelIds(): ReadonlySet<string> {
-  const ids = useMutationState({
-    filters: { mutationKey: uploadKeys.cancel(), status: 'pending' },
-    select: (mutation) => (mutation.state.variables as CancelUploadVariables | undefined)?.id,
-  });
-  return useMemo(() => new Set(ids.filter((id): id is string => id !== undefined)), [ids]);
-}
-
-/**
- * The render-time half of the optimistic update: whatever a background refetch has just
- * written, an upload whose cancel is in flight reads "cancelled".
- */
-export function withPendingCancel(record: UploadRecord, pendingIds: ReadonlySet<string>): UploadRecord {
-  return record.status === 'pending' && pendingIds.has(record.upload.id) ? withStatus(record, 'cancelled') : record;
+export function useCancelUpload({ mutationConfig }: UseCancelUploadOptions = {}) {
+  return useMutation(cancelUploadMutationOptions(mutationConfig));
 }

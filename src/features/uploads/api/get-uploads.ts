@@ -1,32 +1,41 @@
-import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
+import { infiniteQueryOptions, keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { uploadListSchema, type UploadList } from '../../../../contract/dashboard-api.ts';
 import { apiClient } from '../../../lib/api-client.ts';
-import { uploadKeys, type UploadListFilters } from './upload-keys.ts';
+import { uploadKeys, type UploadListView } from './upload-keys.ts';
 
-export const UPLOADS_PAGE_SIZE = 50;
-/** Expiry is derived on the server and nothing pushes changes, so the list polls. */
+export const UPLOADS_PAGE_SIZE = 100;
+/** While the live stream is down, the list polls. */
 export const UPLOADS_REFRESH_MS = 5_000;
+/**
+ * While it is up, changes arrive as events; a slow poll remains because "stuck" is a matter of
+ * time passing, which no event announces.
+ */
+export const UPLOADS_LIVE_REFRESH_MS = 30_000;
 
-export function getUploads(
-  { status, cursor }: UploadListFilters & { cursor?: string | null },
-  signal?: AbortSignal,
-): Promise<UploadList> {
+export function getUploads(view: UploadListView & { cursor?: string | null }, signal?: AbortSignal): Promise<UploadList> {
   const params = new URLSearchParams({ limit: String(UPLOADS_PAGE_SIZE) });
-  if (status) params.set('status', status);
-  if (cursor) params.set('cursor', cursor);
+  if (view.stuck) params.set('stuck', 'true');
+  else if (view.status) params.set('status', view.status);
+  if (view.purpose) params.set('purpose', view.purpose);
+  if (view.q) params.set('q', view.q);
+  if (view.older_than !== undefined) params.set('older_than', String(view.older_than));
+  if (view.sort) params.set('sort', view.sort);
+  if (view.order) params.set('order', view.order);
+  if (view.cursor) params.set('cursor', view.cursor);
   return apiClient.get(`/api/uploads?${params}`, uploadListSchema, { signal });
 }
 
-export function uploadListQueryOptions(filters: UploadListFilters) {
+export function uploadListQueryOptions(view: UploadListView, refetchInterval: number = UPLOADS_REFRESH_MS) {
   return infiniteQueryOptions({
-    queryKey: uploadKeys.list(filters),
-    queryFn: ({ pageParam, signal }) => getUploads({ ...filters, cursor: pageParam }, signal),
+    queryKey: uploadKeys.list(view),
+    queryFn: ({ pageParam, signal }) => getUploads({ ...view, cursor: pageParam }, signal),
     initialPageParam: null as string | null,
     getNextPageParam: (lastPage) => (lastPage.has_more ? lastPage.next_cursor : null),
-    refetchInterval: UPLOADS_REFRESH_MS,
+    refetchInterval,
   });
 }
 
-export function useUploads(filters: UploadListFilters) {
-  return useInfiniteQuery(uploadListQueryOptions(filters));
+/** While another filter loads, the previous rows stay on screen (dimmed) instead of a skeleton. */
+export function useUploads(view: UploadListView, { refetchInterval }: { refetchInterval?: number } = {}) {
+  return useInfiniteQuery({ ...uploadListQueryOptions(view, refetchInterval), placeholderData: keepPreviousData });
 }

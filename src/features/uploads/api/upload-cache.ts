@@ -50,7 +50,8 @@ export function updateCachedUpload(client: QueryClient, id: string, update: Reco
 }
 
 export function withStatus(record: UploadRecord, status: UploadStatus): UploadRecord {
-  return { ...record, status, upload: { ...record.upload, status } };
+  // Only a pending upload can be stuck.
+  return { ...record, status, upload: { ...record.upload, status }, stuck: status === 'pending' ? record.stuck : null };
 }
 
 /**

@@ -1,7 +1,8 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { UploadRecord } from '../../../../contract/dashboard-api.ts';
 import { installDialogPolyfill } from '../../../testing/dialog-polyfill.ts';
+import { installLayoutStub } from '../../../testing/layout-stub.ts';
 import { errorResponse, jsonResponse, mockFetch, type MockRequest } from '../../../testing/fetch-mock.ts';
 import { makeList, makeRecord } from '../../../testing/fixtures.ts';
 import { renderWithProviders } from '../../../testing/render.tsx';
@@ -38,6 +39,11 @@ async function openDialog() {
 }
 
 beforeAll(installDialogPolyfill);
+let restoreLayout: () => void;
+beforeAll(() => {
+  restoreLayout = installLayoutStub();
+});
+afterAll(() => restoreLayout());
 
 afterEach(() => {
   cleanup();
@@ -48,7 +54,7 @@ afterEach(() => {
 describe('cancel by id', () => {
   it('opens with the focus in the id field', async () => {
     serve(() => errorResponse(500, 'should not be called'));
-    renderWithProviders(<UploadsList status={undefined} />);
+    renderWithProviders(<UploadsList />);
 
     const { dialog, input } = await openDialog();
 
@@ -59,7 +65,7 @@ describe('cancel by id', () => {
 
   it('refuses a malformed id without sending anything, and says what an id looks like', async () => {
     const { cancels } = serve(() => errorResponse(500, 'should not be called'));
-    renderWithProviders(<UploadsList status={undefined} />);
+    renderWithProviders(<UploadsList />);
     const { input, submit } = await openDialog();
 
     fireEvent.click(submit);
@@ -86,7 +92,7 @@ describe('cancel by id', () => {
       server.records = [fromLog, listed];
       return jsonResponse({ ...fromLog.upload, id });
     });
-    const { router } = renderWithProviders(<UploadsList status={undefined} />);
+    const { router } = renderWithProviders(<UploadsList />);
     await screen.findByText('listed.jsonl');
     expect(screen.queryByText('from-a-log.jsonl')).toBeNull();
     const { input, submit } = await openDialog();
@@ -100,7 +106,7 @@ describe('cancel by id', () => {
     expect(cancels[0]?.headers.get('X-Requested-With')).toBe('uploads-console');
 
     expect(await screen.findByText('Cancelled from-a-log.jsonl (upload_fromalog1)')).toBeTruthy();
-    const row = (await screen.findByRole('link', { name: 'from-a-log.jsonl' })).closest('tr');
+    const row = (await screen.findByRole('link', { name: 'from-a-log.jsonl' })).closest<HTMLElement>('[role="row"]');
     if (!row) throw new Error('link outside a table row');
     expect(within(row).getByText('cancelled')).toBeTruthy();
     expect(within(row).getByText('seen via cancel')).toBeTruthy();
@@ -111,7 +117,7 @@ describe('cancel by id', () => {
 
   it('stays open on a refusal and shows it in plain words with the server’s message', async () => {
     const { cancels } = serve((id) => errorResponse(404, `No such Upload object: ${id}`, 'invalid_request_error'));
-    renderWithProviders(<UploadsList status={undefined} />);
+    renderWithProviders(<UploadsList />);
     const { dialog, input, submit } = await openDialog();
 
     fireEvent.change(input, { target: { value: 'upload_x' } });
@@ -133,7 +139,7 @@ describe('cancel by id', () => {
 
   it('closes with the Close button and opens afresh', async () => {
     serve(() => errorResponse(500, 'should not be called'));
-    renderWithProviders(<UploadsList status={undefined} />);
+    renderWithProviders(<UploadsList />);
     const first = await openDialog();
     fireEvent.change(first.input, { target: { value: '../etc' } });
     fireEvent.click(first.submit);

@@ -5,9 +5,11 @@ import { UPLOAD_ID_PATTERN } from '../../../../contract/uploads.ts';
 import { Button } from '../../../components/ui/button.tsx';
 import { Dialog, DialogFooter } from '../../../components/ui/dialog.tsx';
 import { AlertTriangleIcon, BanIcon, SpinnerIcon } from '../../../components/ui/icons.tsx';
+import { Tooltip } from '../../../components/ui/tooltip.tsx';
 import { paths } from '../../../config/paths.ts';
 import { useCancelUpload } from '../api/cancel-upload.ts';
 import { describeCancelError } from '../utils/describe-cancel-error.ts';
+import { READ_ONLY_REASON, useOperatorAccess } from './operator-access.tsx';
 
 /** Checked before sending: the server would refuse these anyway, and no id should reach a URL unchecked. */
 function idProblem(id: string): string | null {
@@ -21,6 +23,24 @@ function idProblem(id: string): string | null {
  * once cancelled, the server records it and the list shows it from then on.
  */
 export function CancelByIdDialog() {
+  const { readOnly } = useOperatorAccess();
+  if (readOnly) {
+    return (
+      <Tooltip content={READ_ONLY_REASON} align="end" side="bottom">
+        {(describedBy) => (
+          <Button aria-disabled="true" aria-describedby={describedBy}>
+            <BanIcon className="size-3.5" />
+            Cancel by id
+          </Button>
+        )}
+      </Tooltip>
+    );
+  }
+  return <CancelByIdDialogForOperator />;
+}
+
+/** Cancels at once, without an undo window: the dialog itself is the deliberate step. */
+function CancelByIdDialogForOperator() {
   const [open, setOpen] = useState(false);
   const [value, setValue] = useState('');
   // Validation speaks up after the first attempt to send, then follows every keystroke.

@@ -4,17 +4,28 @@ import { Button } from '../../../components/ui/button.tsx';
 import { SpinnerIcon } from '../../../components/ui/icons.tsx';
 import { Tooltip } from '../../../components/ui/tooltip.tsx';
 import { useCancelUpload } from '../api/cancel-upload.ts';
+import { usePendingCancelIds } from '../api/pending-cancels.ts';
 import { cancelUnavailableReason } from '../utils/cancel-availability.ts';
 import { describeCancelError } from '../utils/describe-cancel-error.ts';
+import { READ_ONLY_REASON, useOperatorAccess } from './operator-access.tsx';
 
 interface CancelUploadButtonProps {
   record: UploadRecord;
   size?: 'sm' | 'md';
   tooltipAlign?: 'start' | 'end';
+  /** Below, where a tooltip above would be cut off (the first row under a table's sticky header). */
+  tooltipSide?: 'top' | 'bottom';
+  /**
+   * What a click does instead of cancelling at once: the list holds the cancel back for an
+   * undo window. Without it (the detail page) the cancel is sent straight away.
+   */
+  onCancel?: () => void;
 }
 
-export function CancelUploadButton({ record, size = 'sm', tooltipAlign = 'end' }: CancelUploadButtonProps) {
+export function CancelUploadButton({ record, size = 'sm', tooltipAlign = 'end', tooltipSide = 'top', onCancel }: CancelUploadButtonProps) {
   const { id, filename } = record.upload;
+  const { readOnly } = useOperatorAccess();
+  const pendingIds = usePendingCancelIds();
   const cancel = useCancelUpload({
     mutationConfig: {
       onSuccess: () => {
@@ -27,12 +38,13 @@ export function CancelUploadButton({ record, size = 'sm', tooltipAlign = 'end' }
     },
   });
 
-  const reason = cancel.isPending ? 'Cancelling…' : cancelUnavailableReason(record.status);
+  const cancelling = cancel.isPending || pendingIds.has(id);
+  const reason = readOnly ? READ_ONLY_REASON : cancelling ? 'Cancelling…' : cancelUnavailableReason(record.status);
 
   // Never `disabled`: a disabled button drops out of the tab order, and keyboard users could
   // not reach the reason it does nothing.
   return (
-    <Tooltip content={reason} align={tooltipAlign}>
+    <Tooltip content={reason} align={tooltipAlign} side={tooltipSide}>
       {(describedBy) => (
         <Button
           variant="danger"
@@ -40,9 +52,9 @@ export function CancelUploadButton({ record, size = 'sm', tooltipAlign = 'end' }
           aria-label={`Cancel ${filename}`}
           aria-disabled={reason === null ? undefined : 'true'}
           aria-describedby={describedBy}
-          onClick={reason === null ? () => cancel.mutate({ id }) : undefined}
+          onClick={reason === null ? (onCancel ?? (() => cancel.mutate({ id }))) : undefined}
         >
-          {cancel.isPending && <SpinnerIcon className="size-3" />}
+          {cancelling && !readOnly && <SpinnerIcon className="size-3" />}
           Cancel
         </Button>
       )}

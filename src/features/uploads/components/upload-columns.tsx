@@ -1,101 +1,235 @@
-// Column definitions for the uploads table (TanStack Table). Cells read the whole record:
-// most columns combine several fields.
+// Column definitions for the uploads table (TanStack Table). Cells read the whole record (most
+// columns combine several fields) and the table's state (selection, sort, actions) from context.
 import { createColumnHelper, metaHelper, tableFeatures } from '@tanstack/react-table';
 import { Link } from 'react-router-dom';
-import type { UploadRecord } from '../../../../contract/dashboard-api.ts';
+import type { SortField, UploadRecord } from '../../../../contract/dashboard-api.ts';
+import { ArrowDownIcon, ArrowUpIcon, ChevronsUpDownIcon } from '../../../components/ui/icons.tsx';
 import { RelativeTime } from '../../../components/ui/relative-time.tsx';
+import { Tooltip } from '../../../components/ui/tooltip.tsx';
 import { paths } from '../../../config/paths.ts';
+import { cn } from '../../../lib/cn.ts';
 import { formatBytes, formatExactBytes } from '../../../lib/format-bytes.ts';
+import { failureNote } from '../utils/bulk-wording.ts';
+import { selectUnavailableReason } from '../utils/selection.ts';
 import { CancelUploadButton } from './cancel-upload-button.tsx';
 import { CopyIdButton } from './copy-id-button.tsx';
 import { SeenViaTag } from './seen-via-tag.tsx';
 import { StatusBadge } from './status-badge.tsx';
+import { StuckNote } from './stuck-note.tsx';
 import { UploadExpiry } from './upload-expiry.tsx';
 import { UploadProgress } from './upload-progress.tsx';
+import { useUploadsTableState } from './uploads-table-context.tsx';
 
 export interface UploadColumnMeta {
+  /** The column's track in the rows' CSS grid, shared by header and body so they line up. */
+  width: string;
   /** Classes for both the header and the body cells of the column. */
   className?: string;
   /** The header is read by screen readers but not shown (the actions column). */
   srOnlyHeader?: boolean;
   /** Placeholder width while loading. */
   skeletonWidth: string;
+  /** Its header sorts the list by this field (and carries aria-sort). */
+  sortField?: SortField;
 }
 
 export const uploadTableFeatures = tableFeatures({ columnMeta: metaHelper<UploadColumnMeta>() });
 
 const column = createColumnHelper<typeof uploadTableFeatures, UploadRecord>();
 
-export const uploadColumns = column.columns([
+const checkboxClass =
+  'size-4 cursor-pointer rounded border-slate-300 accent-sky-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 aria-disabled:cursor-not-allowed aria-disabled:opacity-35';
+
+function SelectAllCheckbox() {
+  const { headerCheck, selectableCount, onToggleAll } = useUploadsTableState();
+  const nothing = headerCheck === 'none' && selectableCount === 0;
+  return (
+    <Tooltip content={nothing ? 'No pending uploads to select here' : null} align="start" side="bottom">
+      {(describedBy) => (
+        <input
+          type="checkbox"
+          aria-label="Select all loaded uploads"
+          aria-disabled={nothing ? 'true' : undefined}
+          aria-describedby={describedBy}
+          className={checkboxClass}
+          checked={headerCheck === 'all'}
+          ref={(element) => {
+            if (element) element.indeterminate = headerCheck === 'some';
+          }}
+          onChange={() => {
+            if (!nothing) onToggleAll(headerCheck === 'none');
+          }}
+        />
+      )}
+    </Tooltip>
+  );
+}
+
+function SelectCheckbox({ record, first }: { record: UploadRecord; first: boolean }) {
+  const { selected, cancellingIds, onToggle } = useUploadsTableState();
+  const { id, filename } = record.upload;
+  const checked = selected.has(id);
+  // Unticking is always allowed: a row that finished after it was picked can still be dropped.
+  const reason = checked ? null : selectUnavailableReason(record, cancellingIds);
+  return (
+    <Tooltip content={reason} align="start" side={first ? 'bottom' : 'top'}>
+      {(describedBy) => (
+        <input
+          type="checkbox"
+          aria-label={`Select ${filename}`}
+          aria-disabled={reason === null ? undefined : 'true'}
+          aria-describedby={describedBy}
+          className={checkboxClass}
+          checked={checked}
+          onChange={(event) => {
+            if (reason !== null) return;
+            onToggle(id, event.target.checked, (event.nativeEvent as MouseEvent).shiftKey === true);
+          }}
+        />
+      )}
+    </Tooltip>
+  );
+}
+
+function SortButton({ field, label, align = 'start' }: { field: SortField; label: string; align?: 'start' | 'end' }) {
+  const { sort, order, onSort } = useUploadsTableState();
+  const active = sort === field;
+  const Icon = !active ? ChevronsUpDownIcon : order === 'asc' ? ArrowUpIcon : ArrowDownIcon;
+  return (
+    <button
+      type="button"
+      onClick={() => onSort(field)}
+      className={cn(
+        'inline-flex items-center gap-1 rounded-sm tracking-wide uppercase transition-colors hover:text-slate-900',
+        'focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600',
+        active && 'text-slate-900',
+        align === 'end' && 'flex-row-reverse',
+      )}
+    >
+      {label}
+      <Icon className={cn('size-3 shrink-0', active ? 'text-slate-700' : 'text-slate-400')} />
+    </button>
+  );
+}
+
+function UploadCell({ record }: { record: UploadRecord }) {
+  const { failures } = useUploadsTableState();
+  const { id, filename } = record.upload;
+  const failure = record.status === 'pending' ? failures.get(id) : undefined;
+  return (
+    <div className="min-w-0">
+      <div className="flex min-w-0 items-center gap-2">
+        <Link
+          to={paths.upload.getHref(id)}
+          title={filename}
+          className="min-w-0 truncate font-medium text-slate-900 underline-offset-2 hover:text-sky-700 hover:underline focus-visible:rounded-sm focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+        >
+          {filename}
+        </Link>
+        <SeenViaTag seenVia={record.seen_via} />
+        {record.cancel_outcome_unknown && (
+          <span
+            title="A cancel was sent but no answer came back; the server is finding out whether it landed."
+            className="inline-flex shrink-0 items-center rounded bg-amber-50 px-1.5 py-px text-[11px] font-medium text-amber-800 ring-1 ring-amber-200 ring-inset"
+          >
+            cancel unconfirmed
+          </span>
+        )}
+      </div>
+      <div className="mt-0.5 flex items-center gap-0.5">
+        <code className="min-w-0 truncate font-mono text-[11px] text-slate-500">{id}</code>
+        <CopyIdButton id={id} />
+      </div>
+      {failure && <p className="mt-0.5 text-[11px] leading-4 font-medium break-words text-rose-700">{failureNote(failure)}</p>}
+    </div>
+  );
+}
+
+function ProgressCell({ record }: { record: UploadRecord }) {
+  return (
+    <div className="min-w-0">
+      <UploadProgress record={record} />
+      {record.status === 'pending' && record.stuck && <StuckNote stuck={record.stuck} />}
+    </div>
+  );
+}
+
+function ActionsCell({ record, first }: { record: UploadRecord; first: boolean }) {
+  const { onCancel } = useUploadsTableState();
+  return <CancelUploadButton record={record} tooltipSide={first ? 'bottom' : 'top'} onCancel={() => onCancel(record)} />;
+}
+
+const selectColumn = column.display({
+  id: 'select',
+  header: () => <SelectAllCheckbox />,
+  // The first row's tooltips open downwards: above, the sticky header would cover them.
+  cell: ({ row }) => <SelectCheckbox record={row.original} first={row.index === 0} />,
+  meta: { width: '2.5rem', className: 'pr-0', skeletonWidth: 'w-4' },
+});
+
+const dataColumns = column.columns([
   column.accessor('status', {
     header: 'Status',
     cell: ({ row }) => <StatusBadge status={row.original.status} />,
-    meta: { className: 'w-32', skeletonWidth: 'w-20' },
+    meta: { width: '7.5rem', skeletonWidth: 'w-20' },
   }),
   column.accessor((record) => record.upload.filename, {
     id: 'upload',
     header: 'Upload',
-    cell: ({ row }) => {
-      const { id, filename } = row.original.upload;
-      return (
-        <div className="min-w-0">
-          <div className="flex min-w-0 items-center gap-2">
-            <Link
-              to={paths.upload.getHref(id)}
-              title={filename}
-              className="min-w-0 truncate font-medium text-slate-900 underline-offset-2 hover:text-sky-700 hover:underline focus-visible:rounded-sm focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
-            >
-              {filename}
-            </Link>
-            <SeenViaTag seenVia={row.original.seen_via} />
-          </div>
-          <div className="mt-0.5 flex items-center gap-0.5">
-            <code className="min-w-0 truncate font-mono text-[11px] text-slate-500">{id}</code>
-            <CopyIdButton id={id} />
-          </div>
-        </div>
-      );
-    },
-    meta: { skeletonWidth: 'w-48' },
+    cell: ({ row }) => <UploadCell record={row.original} />,
+    meta: { width: 'minmax(15rem, 1fr)', skeletonWidth: 'w-48' },
   }),
   column.accessor((record) => record.upload.purpose, {
     id: 'purpose',
     header: 'Purpose',
     cell: ({ getValue }) => <span className="font-mono text-xs text-slate-700">{getValue()}</span>,
-    meta: { className: 'w-28', skeletonWidth: 'w-16' },
+    meta: { width: '6.5rem', skeletonWidth: 'w-16' },
   }),
   column.accessor((record) => record.upload.bytes, {
     id: 'size',
-    header: 'Size',
+    header: () => <SortButton field="bytes" label="Size" align="end" />,
     cell: ({ getValue }) => (
       <span className="tabular-nums" title={formatExactBytes(getValue())}>
         {formatBytes(getValue())}
       </span>
     ),
-    meta: { className: 'w-24 text-right', skeletonWidth: 'w-12 ml-auto' },
+    meta: { width: '5.5rem', className: 'text-right justify-end', skeletonWidth: 'w-12 ml-auto', sortField: 'bytes' },
   }),
   column.display({
     id: 'progress',
-    header: 'Progress',
-    cell: ({ row }) => <UploadProgress record={row.original} />,
-    meta: { className: 'w-60', skeletonWidth: 'w-40' },
+    header: () => (
+      <span className="inline-flex items-center gap-1.5">
+        <span>Progress ·</span>
+        <SortButton field="last_activity_at" label="Last activity" />
+      </span>
+    ),
+    cell: ({ row }) => <ProgressCell record={row.original} />,
+    meta: { width: '15rem', skeletonWidth: 'w-40', sortField: 'last_activity_at' },
   }),
   column.accessor((record) => record.upload.created_at, {
     id: 'created',
-    header: 'Created',
+    header: () => <SortButton field="created_at" label="Created" />,
     cell: ({ getValue }) => <RelativeTime at={getValue()} tense="past" className="whitespace-nowrap tabular-nums" />,
-    meta: { className: 'w-28', skeletonWidth: 'w-16' },
+    meta: { width: '7rem', skeletonWidth: 'w-16', sortField: 'created_at' },
   }),
   column.display({
     id: 'expiry',
-    header: 'Expiry',
+    header: () => <SortButton field="expires_at" label="Expiry" />,
     cell: ({ row }) => <UploadExpiry record={row.original} />,
-    meta: { className: 'w-40 whitespace-nowrap', skeletonWidth: 'w-24' },
+    meta: { width: '9.5rem', className: 'whitespace-nowrap', skeletonWidth: 'w-24', sortField: 'expires_at' },
   }),
   column.display({
     id: 'actions',
     header: 'Actions',
-    cell: ({ row }) => <CancelUploadButton record={row.original} />,
-    meta: { className: 'w-28 text-right', srOnlyHeader: true, skeletonWidth: 'w-14 ml-auto' },
+    cell: ({ row }) => <ActionsCell record={row.original} first={row.index === 0} />,
+    meta: { width: '6.75rem', className: 'text-right justify-end', srOnlyHeader: true, skeletonWidth: 'w-14 ml-auto' },
   }),
 ]);
+
+/** Read-only operators get no selection column: there is nothing they could do with one. */
+export function uploadColumnsFor(readOnly: boolean) {
+  return readOnly ? dataColumns : [selectColumn, ...dataColumns];
+}
+
+export const uploadColumns = uploadColumnsFor(false);
+export const readOnlyUploadColumns = uploadColumnsFor(true);

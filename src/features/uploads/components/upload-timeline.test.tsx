@@ -10,7 +10,7 @@ const NOW = Math.floor(Date.now() / 1000);
 const record = makeRecord({ id: 'upload_tl1', filename: 'history.jsonl', status: 'cancelled' });
 
 const events: TimelineEvent[] = [
-  { at: NOW - 600, kind: 'created', actor: 'client:etl', message: 'Created by client:etl' },
+  { at: NOW - 630, kind: 'created', actor: 'client:etl', message: 'Created by client:etl' },
   { at: NOW - 540, kind: 'part', actor: null, message: 'Part part_1 received: 2,048 bytes' },
   { at: NOW - 300, kind: 'cancel_attempt', actor: 'alice', message: 'Cancel by alice: it failed (Rate limit reached)' },
   { at: NOW - 60, kind: 'cancelled', actor: 'alice', message: 'Cancelled by alice' },
@@ -48,7 +48,7 @@ describe('UploadTimeline', () => {
     const time = items[0]!.querySelector('time')!;
     expect(time.textContent).toBe('10 min ago');
     expect(time.getAttribute('title')).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/);
-    expect(time.getAttribute('datetime')).toBe(new Date((NOW - 600) * 1000).toISOString());
+    expect(time.getAttribute('datetime')).toBe(new Date((NOW - 630) * 1000).toISOString());
   });
 
   it('names the actor when there is one, marking SDK clients', async () => {

@@ -1,8 +1,12 @@
 import { Link } from 'react-router-dom';
 import type { UploadStatus } from '../../../../contract/uploads.ts';
+import { Button } from '../../../components/ui/button.tsx';
 import { EmptyState } from '../../../components/ui/empty-state.tsx';
-import { InboxIcon, UploadCloudIcon } from '../../../components/ui/icons.tsx';
+import { CheckCircleIcon, InboxIcon, SearchIcon, UploadCloudIcon } from '../../../components/ui/icons.tsx';
 import { paths } from '../../../config/paths.ts';
+import type { UploadListView } from '../api/upload-keys.ts';
+import { hasNarrowingFilters } from '../utils/list-search-params.ts';
+import { useOperatorAccess } from './operator-access.tsx';
 
 const FILTER_HINTS: Record<UploadStatus, string> = {
   pending: 'Nothing is in progress right now.',
@@ -11,19 +15,58 @@ const FILTER_HINTS: Record<UploadStatus, string> = {
   expired: 'No upload has run past its expiry.',
 };
 
-export function UploadsEmptyState({ status }: { status: UploadStatus | undefined }) {
-  if (status) {
+const linkClass =
+  'text-sm font-medium text-sky-700 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600';
+
+interface UploadsEmptyStateProps {
+  view: UploadListView;
+  onClearFilters: () => void;
+}
+
+export function UploadsEmptyState({ view, onClearFilters }: UploadsEmptyStateProps) {
+  const { stuckAfterMinutes } = useOperatorAccess();
+  if (hasNarrowingFilters(view)) {
     return (
       <EmptyState
-        icon={<InboxIcon className="size-5" />}
-        title={`No ${status} uploads`}
+        icon={<SearchIcon className="size-5" />}
+        title="No uploads match these filters"
         action={
-          <Link to={paths.uploads.getHref()} className="text-sm font-medium text-sky-700 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600">
+          <Button size="sm" onClick={onClearFilters}>
+            Clear filters
+          </Button>
+        }
+      >
+        {view.q ? `Nothing matches “${view.q}” here. Search looks at filenames and ids (upload_…).` : 'Try a wider age or another purpose.'}
+      </EmptyState>
+    );
+  }
+  if (view.stuck) {
+    return (
+      <EmptyState
+        icon={<CheckCircleIcon className="size-5" />}
+        title="No stuck uploads"
+        action={
+          <Link to={paths.uploads.getHref()} className={linkClass}>
             Show all uploads
           </Link>
         }
       >
-        {FILTER_HINTS[status]}
+        Every pending upload has received a part in the last {stuckAfterMinutes} min and is on pace to finish before it expires.
+      </EmptyState>
+    );
+  }
+  if (view.status) {
+    return (
+      <EmptyState
+        icon={<InboxIcon className="size-5" />}
+        title={`No ${view.status} uploads`}
+        action={
+          <Link to={paths.uploads.getHref()} className={linkClass}>
+            Show all uploads
+          </Link>
+        }
+      >
+        {FILTER_HINTS[view.status]}
       </EmptyState>
     );
   }

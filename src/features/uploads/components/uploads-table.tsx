@@ -1,40 +1,97 @@
 import { useTable } from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, type CSSProperties } from 'react';
 import type { UploadRecord } from '../../../../contract/dashboard-api.ts';
 import { Skeleton } from '../../../components/ui/skeleton.tsx';
 import { cn } from '../../../lib/cn.ts';
-import { uploadColumns, uploadTableFeatures } from './upload-columns.tsx';
+import { readOnlyUploadColumns, uploadColumns, uploadTableFeatures } from './upload-columns.tsx';
+import { useUploadsTableState } from './uploads-table-context.tsx';
 
 const SKELETON_ROWS = 6;
+/** A row with a one-line progress note; real heights are measured as rows render. */
+const ESTIMATED_ROW_PX = 66;
+const OVERSCAN = 8;
+/** Start loading the next page this many rows before the end. */
+const NEAR_END_ROWS = 20;
 const noRecords: UploadRecord[] = [];
 
 interface UploadsTableProps {
   /** Records as they should read, in-flight cancels already applied. */
   records: UploadRecord[] | undefined;
   loading?: boolean;
+  /** The row the keyboard is on (j/k); kept scrolled into view. */
+  activeIndex?: number | null;
+  /** Draw the focus ring on it (it was reached by keyboard). */
+  showActive?: boolean;
+  /** Called as the operator scrolls near the last loaded row. */
+  onNearEnd?: () => void;
+  /** Rows of the previous filter shown while the new one loads. */
+  stale?: boolean;
+  /** Total rows the list could have, for aria-rowcount; unknown is -1. */
+  rowCount?: number;
 }
 
-export function UploadsTable({ records, loading = false }: UploadsTableProps) {
+/**
+ * A virtualized table (TanStack Virtual): only the rows in view, plus a few either side, are in
+ * the DOM, however many are loaded. ARIA table roles on CSS-grid rows keep it a table to
+ * assistive technology, and one grid template for header and body keeps the columns aligned.
+ */
+export function UploadsTable({ records, loading = false, activeIndex = null, showActive = false, onNearEnd, stale = false, rowCount }: UploadsTableProps) {
+  const { readOnly, selected, sort, order } = useUploadsTableState();
   const table = useTable({
     features: uploadTableFeatures,
-    columns: uploadColumns,
+    columns: readOnly ? readOnlyUploadColumns : uploadColumns,
     data: records ?? noRecords,
     getRowId: (record) => record.upload.id,
   });
+  const columns = table.getAllLeafColumns();
+  const gridStyle: CSSProperties = { gridTemplateColumns: columns.map((c) => c.columnDef.meta?.width ?? '1fr').join(' ') };
+  const rows = table.getRowModel().rows;
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render on purpose; this component is not memoized
+  const virtualizer = useVirtualizer({
+    count: loading ? 0 : rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ESTIMATED_ROW_PX,
+    overscan: OVERSCAN,
+    getItemKey: (index) => rows[index]?.id ?? index,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.at(-1)?.index ?? -1;
+
+  useEffect(() => {
+    if (lastIndex >= 0 && lastIndex >= rows.length - NEAR_END_ROWS) onNearEnd?.();
+  }, [lastIndex, rows.length, onNearEnd]);
+
+  useEffect(() => {
+    if (showActive && activeIndex !== null && activeIndex >= 0) virtualizer.scrollToIndex(activeIndex, { align: 'auto' });
+  }, [activeIndex, showActive, virtualizer]);
 
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full min-w-[1120px] table-fixed border-collapse text-left text-[13px]" aria-busy={loading || undefined}>
-        <caption className="sr-only">Uploads{loading ? ' (loading)' : ''}</caption>
-        <thead className="border-b border-slate-200 bg-slate-50/80">
+    <div ref={scrollRef} className="relative max-h-[max(24rem,calc(100dvh-20.5rem))] overflow-auto overscroll-contain">
+      <div
+        role="table"
+        aria-label={loading ? 'Uploads (loading)' : 'Uploads'}
+        aria-busy={loading || undefined}
+        aria-rowcount={rowCount ?? (loading ? -1 : rows.length + 1)}
+        className={cn('min-w-[76rem] text-left text-[13px] transition-opacity', stale && 'opacity-60')}
+      >
+        <div role="rowgroup" className="sticky top-0 z-10 border-b border-slate-200 bg-slate-50">
           {table.getHeaderGroups().map((group) => (
-            <tr key={group.id}>
+            <div role="row" aria-rowindex={1} key={group.id} className="grid" style={gridStyle}>
               {group.headers.map((header) => {
                 const meta = header.column.columnDef.meta;
+                const sorted = meta?.sortField !== undefined && meta.sortField === sort;
                 return (
-                  <th
+                  <div
                     key={header.id}
-                    scope="col"
-                    className={cn('px-3 py-2 text-[11px] font-semibold tracking-wide text-slate-500 uppercase first:pl-4 last:pr-4', meta?.className)}
+                    role="columnheader"
+                    aria-sort={sorted ? (order === 'asc' ? 'ascending' : 'descending') : undefined}
+                    className={cn(
+                      'flex items-center px-3 py-2 text-[11px] font-semibold tracking-wide whitespace-nowrap text-slate-500 uppercase first:pl-4 last:pr-4',
+                      meta?.className,
+                    )}
                   >
                     {meta?.srOnlyHeader ? (
                       <span className="sr-only">
@@ -43,34 +100,62 @@ export function UploadsTable({ records, loading = false }: UploadsTableProps) {
                     ) : (
                       <table.FlexRender header={header} />
                     )}
-                  </th>
+                  </div>
                 );
               })}
-            </tr>
+            </div>
           ))}
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {loading
-            ? Array.from({ length: SKELETON_ROWS }, (_, index) => (
-                <tr key={index}>
-                  {table.getAllLeafColumns().map((column) => (
-                    <td key={column.id} className="px-3 py-3.5 first:pl-4 last:pr-4">
-                      <Skeleton className={cn('h-3.5', column.columnDef.meta?.skeletonWidth)} />
-                    </td>
-                  ))}
-                </tr>
-              ))
-            : table.getRowModel().rows.map((row) => (
-                <tr key={row.id} data-upload-id={row.id} className="align-top transition-colors hover:bg-slate-50/70">
+        </div>
+
+        {loading ? (
+          <div role="rowgroup" className="divide-y divide-slate-100">
+            {Array.from({ length: SKELETON_ROWS }, (_, index) => (
+              <div role="row" key={index} className="grid" style={gridStyle}>
+                {columns.map((column) => (
+                  <div role="cell" key={column.id} className="px-3 py-4 first:pl-4 last:pr-4">
+                    <Skeleton className={cn('h-3.5', column.columnDef.meta?.skeletonWidth)} />
+                  </div>
+                ))}
+              </div>
+            ))}
+          </div>
+        ) : (
+          <div role="rowgroup" className="relative" style={{ height: virtualizer.getTotalSize() }}>
+            {items.map((item) => {
+              const row = rows[item.index];
+              if (!row) return null;
+              const active = item.index === activeIndex;
+              return (
+                <div
+                  role="row"
+                  key={row.id}
+                  ref={virtualizer.measureElement}
+                  data-index={item.index}
+                  data-upload-id={row.id}
+                  aria-rowindex={item.index + 2}
+                  aria-current={active ? 'true' : undefined}
+                  className={cn(
+                    'absolute top-0 left-0 grid w-full border-b border-slate-100 transition-colors',
+                    selected.has(row.id) ? 'bg-sky-50/70' : 'hover:bg-slate-50/70',
+                    active && showActive && 'z-[1] outline-2 -outline-offset-2 outline-sky-600',
+                  )}
+                  style={{ ...gridStyle, transform: `translateY(${item.start}px)` }}
+                >
                   {row.getAllCells().map((cell) => (
-                    <td key={cell.id} className={cn('px-3 py-2.5 first:pl-4 last:pr-4', cell.column.columnDef.meta?.className)}>
+                    <div
+                      role="cell"
+                      key={cell.id}
+                      className={cn('min-w-0 px-3 py-2.5 first:pl-4 last:pr-4', cell.column.columnDef.meta?.className)}
+                    >
                       <table.FlexRender cell={cell} />
-                    </td>
+                    </div>
                   ))}
-                </tr>
-              ))}
-        </tbody>
-      </table>
+                </div>
+              );
+            })}
+          </div>
+        )}
+      </div>
     </div>
   );
 }

@@ -1,0 +1,159 @@
+import { MutationObserver } from '@tanstack/react-query';
+import { act } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { BulkCancelJob, UploadRecord } from '../../../../contract/dashboard-api.ts';
+import { getLiveState } from '../../../lib/live-events.ts';
+import { deferred, mockFetch } from '../../../testing/fetch-mock.ts';
+import { makeList, makeRecord } from '../../../testing/fixtures.ts';
+import { createTestQueryClient } from '../../../testing/render.tsx';
+import { cancelUploadMutationOptions } from './cancel-upload.ts';
+import { applyCountsEvent, applyJobEvent, applyUploadEvent, NEW_UPLOAD_REFETCH_MS, subscribeToLiveUpdates } from './live-updates.ts';
+import { pendingCancelsFor } from './pending-cancels.ts';
+import type { UploadListData } from './upload-cache.ts';
+import { bulkCancelKeys, uploadKeys } from './upload-keys.ts';
+
+const a = makeRecord({ id: 'upload_a1', filename: 'a.jsonl' });
+const b = makeRecord({ id: 'upload_b1', filename: 'b.jsonl' });
+
+function seeded() {
+  const client = createTestQueryClient();
+  client.setQueryData<UploadListData>(uploadKeys.list({}), { pages: [makeList([a, b])], pageParams: [null] });
+  client.setQueryData(uploadKeys.detail(a.upload.id), a);
+  return client;
+}
+
+const listed = (client: ReturnType<typeof seeded>, id: string) =>
+  client
+    .getQueryData<UploadListData>(uploadKeys.list({}))
+    ?.pages.flatMap((page) => page.data)
+    .find((record) => record.upload.id === id);
+
+const progressed = (record: UploadRecord): UploadRecord => ({ ...record, bytes_received: record.bytes_received + 1_000, parts_count: record.parts_count + 1 });
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
+
+describe('applying live events to the cache', () => {
+  it('patches a changed record into every list page and its detail', () => {
+    const client = seeded();
+    const changed = { ...a, status: 'cancelled' as const, upload: { ...a.upload, status: 'cancelled' as const }, cancelled_by: 'alice' };
+    expect(applyUploadEvent(client, changed)).toBe(true);
+    expect(listed(client, a.upload.id)).toEqual(changed);
+    expect(client.getQueryData(uploadKeys.detail(a.upload.id))).toEqual(changed);
+    expect(listed(client, b.upload.id)).toBe(b);
+  });
+
+  it('never writes over a row whose cancel is on its way', async () => {
+    const client = seeded();
+    const answer = deferred<Response>();
+    mockFetch(() => answer.promise);
+    void new MutationObserver(client, cancelUploadMutationOptions()).mutate({ id: a.upload.id }).catch(() => undefined);
+    await vi.waitFor(() => expect(listed(client, a.upload.id)?.status).toBe('cancelled'));
+
+    // A part arrived just before the cancel: the server says pending, with more bytes.
+    expect(applyUploadEvent(client, progressed(a))).toBe(true);
+    expect(listed(client, a.upload.id)?.status).toBe('cancelled');
+    expect(client.getQueryData<UploadRecord>(uploadKeys.detail(a.upload.id))?.status).toBe('cancelled');
+    // Other rows still take their events.
+    applyUploadEvent(client, progressed(b));
+    expect(listed(client, b.upload.id)?.parts_count).toBe(b.parts_count + 1);
+  });
+
+  it('never writes over a row in its undo window or in a bulk job', () => {
+    const client = seeded();
+    pendingCancelsFor(client).defer(a.upload.id);
+    pendingCancelsFor(client).markBulk('local-1', [b.upload.id]);
+    applyUploadEvent(client, progressed(a));
+    applyUploadEvent(client, progressed(b));
+    expect(listed(client, a.upload.id)).toBe(a);
+    expect(listed(client, b.upload.id)).toBe(b);
+    pendingCancelsFor(client).undo(a.upload.id);
+  });
+
+  it('says when no loaded page holds the record (a new upload)', () => {
+    const client = seeded();
+    expect(applyUploadEvent(client, makeRecord({ id: 'upload_new1' }))).toBe(false);
+  });
+
+  it('writes counts into every page, and job progress into a followed job only', () => {
+    const client = seeded();
+    const counts = { pending: 9, completed: 1, cancelled: 2, expired: 0, stuck: 3 };
+    applyCountsEvent(client, counts);
+    expect(client.getQueryData<UploadListData>(uploadKeys.list({}))?.pages[0]?.counts).toEqual(counts);
+
+    const job: BulkCancelJob = {
+      id: 'bulk_0123456789abcdef01234567',
+      object: 'bulk_cancel',
+      state: 'running',
+      created_by: 'ops',
+      created_at: 1,
+      finished_at: null,
+      reason: null,
+      total: 5,
+      progress: { pending: 3, cancelled: 2, already_finished: 0, not_found: 0, failed: 0, unknown: 0, skipped: 0 },
+      concurrency: 8,
+    };
+    applyJobEvent(client, job);
+    expect(client.getQueryData(bulkCancelKeys.detail(job.id))).toBeUndefined();
+    client.setQueryData(bulkCancelKeys.detail(job.id), { ...job, items: [] });
+    applyJobEvent(client, { ...job, progress: { ...job.progress, pending: 0, cancelled: 5 }, state: 'done' });
+    expect(client.getQueryData<BulkCancelJob>(bulkCancelKeys.detail(job.id))).toMatchObject({ state: 'done', items: [] });
+  });
+});
+
+/** Just enough of EventSource to play the server's part. */
+class FakeEventSource extends EventTarget {
+  static CONNECTING = 0;
+  static OPEN = 1;
+  static CLOSED = 2;
+  static instances: FakeEventSource[] = [];
+  readyState = FakeEventSource.OPEN;
+  constructor(readonly url: string) {
+    super();
+    FakeEventSource.instances.push(this);
+  }
+  emit(type: string, data: unknown) {
+    this.dispatchEvent(new MessageEvent(type, { data: JSON.stringify(data) }));
+  }
+  close() {
+    this.readyState = FakeEventSource.CLOSED;
+  }
+}
+
+describe('the live stream', () => {
+  it('says Live once ready, patches uploads, and refetches the lists (throttled) for new ones', async () => {
+    vi.useFakeTimers();
+    FakeEventSource.instances = [];
+    vi.stubGlobal('EventSource', FakeEventSource);
+    const client = seeded();
+    const invalidate = vi.spyOn(client, 'invalidateQueries').mockResolvedValue();
+    const stop = subscribeToLiveUpdates(client);
+    const source = FakeEventSource.instances[0]!;
+    expect(source.url).toBe('/api/events');
+    expect(getLiveState().connected).toBe(false);
+
+    act(() => source.emit('ready', {}));
+    expect(getLiveState().connected).toBe(true);
+
+    source.emit('upload', progressed(a));
+    expect(listed(client, a.upload.id)?.parts_count).toBe(a.parts_count + 1);
+    expect(invalidate).not.toHaveBeenCalled();
+
+    source.emit('upload', makeRecord({ id: 'upload_new1' }));
+    source.emit('upload', makeRecord({ id: 'upload_new2' }));
+    source.emit('upload', makeRecord({ id: 'upload_new3' }));
+    expect(invalidate).toHaveBeenCalledWith({ queryKey: uploadKeys.lists() });
+    const afterFirst = invalidate.mock.calls.length;
+    await vi.advanceTimersByTimeAsync(NEW_UPLOAD_REFETCH_MS);
+    // The two that came within the window make one more refetch, not two.
+    expect(invalidate.mock.calls.length).toBe(afterFirst * 2);
+
+    act(() => source.dispatchEvent(new Event('error')));
+    expect(getLiveState().connected).toBe(false);
+    act(() => stop());
+    expect(source.readyState).toBe(FakeEventSource.CLOSED);
+  });
+});

@@ -1,0 +1,146 @@
+// Applies the server's live events (GET /api/events) to the query cache, so every open list and
+// detail shows a change within a moment of it happening, whoever made it.
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import {
+  bulkCancelJobSchema,
+  statusCountsSchema,
+  uploadRecordSchema,
+  type BulkCancelJob,
+  type StatusCounts,
+  type UploadRecord,
+} from '../../../../contract/dashboard-api.ts';
+import { connectLiveEvents } from '../../../lib/live-events.ts';
+import { isCancelling, pendingCancelsFor } from './pending-cancels.ts';
+import type { UploadListData } from './upload-cache.ts';
+import { bulkCancelKeys, uploadKeys } from './upload-keys.ts';
+
+/** New uploads show up through a refetch, at most this often however busy the proxy is. */
+export const NEW_UPLOAD_REFETCH_MS = 2_000;
+
+/** Keeps each entry's dataUpdatedAt: an event is not a fetch (the indicator tracks events itself). */
+function write(client: QueryClient, queryKey: readonly unknown[], data: unknown): void {
+  client.setQueryData(queryKey, data, { updatedAt: client.getQueryState(queryKey)?.dataUpdatedAt });
+}
+
+/**
+ * Writes a changed record wherever it is cached, except over a row that is being cancelled (in
+ * its undo window, on its way, or in a bulk job): there the server's answer decides.
+ * Answers whether any loaded list page holds the record.
+ */
+export function applyUploadEvent(client: QueryClient, record: UploadRecord): boolean {
+  const id = record.upload.id;
+  const protectedRow = isCancelling(client, id);
+  let listed = false;
+  for (const [queryKey, data] of client.getQueriesData<UploadListData>({ queryKey: uploadKeys.lists() })) {
+    if (!data) continue;
+    let changed = false;
+    const pages = data.pages.map((page) => {
+      const index = page.data.findIndex((candidate) => candidate.upload.id === id);
+      if (index === -1) return page;
+      listed = true;
+      if (protectedRow) return page;
+      changed = true;
+      return { ...page, data: page.data.map((candidate, i) => (i === index ? record : candidate)) };
+    });
+    if (changed) write(client, queryKey, { ...data, pages });
+  }
+  const detailKey = uploadKeys.detail(id);
+  if (!protectedRow && client.getQueryData(detailKey)) write(client, detailKey, record);
+  return listed;
+}
+
+/** The counts ride on every list page; the tabs read the first page's. */
+export function applyCountsEvent(client: QueryClient, counts: StatusCounts): void {
+  for (const [queryKey, data] of client.getQueriesData<UploadListData>({ queryKey: uploadKeys.lists() })) {
+    if (!data) continue;
+    write(client, queryKey, { ...data, pages: data.pages.map((page) => ({ ...page, counts })) });
+  }
+}
+
+/** Progress of a job someone follows; events carry no items, so the ones already fetched stay. */
+export function applyJobEvent(client: QueryClient, job: BulkCancelJob): void {
+  const key = bulkCancelKeys.detail(job.id);
+  const cached = client.getQueryData<BulkCancelJob>(key);
+  if (!cached) return;
+  // Events can overtake a slower poll; never let progress go backwards.
+  if (cached.state === 'done' && job.state === 'running') return;
+  write(client, key, { ...job, items: job.items ?? cached.items });
+}
+
+const SETTLE_GRACE_MS = 3_000;
+
+/** Once a finished job's rows have had time to be refetched, they read what the server says. */
+function settleBulkRows(client: QueryClient, jobId: string): void {
+  if (!pendingCancelsFor(client).hasBulk(jobId)) return;
+  setTimeout(() => {
+    void client.invalidateQueries({ queryKey: uploadKeys.lists() }).then(() => pendingCancelsFor(client).unmarkBulk(jobId));
+  }, SETTLE_GRACE_MS);
+}
+
+/** Calls `run` now, or once `ms` after it last ran; calls in between collapse into one. */
+function throttle(run: () => void, ms: number) {
+  let last = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const fire = () => {
+    timer = undefined;
+    last = Date.now();
+    run();
+  };
+  return {
+    call() {
+      if (timer !== undefined) return;
+      const wait = last + ms - Date.now();
+      if (wait <= 0) fire();
+      else timer = setTimeout(fire, wait);
+    },
+    cancel() {
+      clearTimeout(timer);
+    },
+  };
+}
+
+export function subscribeToLiveUpdates(client: QueryClient, url = '/api/events'): () => void {
+  const refreshLists = () => {
+    void client.invalidateQueries({ queryKey: uploadKeys.lists() });
+    void client.invalidateQueries({ queryKey: uploadKeys.matchings() });
+  };
+  const newUploads = throttle(refreshLists, NEW_UPLOAD_REFETCH_MS);
+  const disconnect = connectLiveEvents(url, {
+    handlers: {
+      upload: (data) => {
+        const parsed = uploadRecordSchema.safeParse(data);
+        if (parsed.success && !applyUploadEvent(client, parsed.data)) newUploads.call();
+      },
+      counts: (data) => {
+        const parsed = statusCountsSchema.safeParse(data);
+        if (parsed.success) applyCountsEvent(client, parsed.data);
+      },
+      job: (data) => {
+        const parsed = bulkCancelJobSchema.safeParse(data);
+        if (!parsed.success) return;
+        applyJobEvent(client, parsed.data);
+        // The page that started the job settles its rows itself; this is for a page that has
+        // since been left (the list unmounted), so its rows do not read "cancelled" forever.
+        if (parsed.data.state === 'done') settleBulkRows(client, parsed.data.id);
+      },
+    },
+    // After a gap in the stream, events may have been missed: catch up once.
+    onReady: (first) => {
+      if (!first) {
+        refreshLists();
+        void client.invalidateQueries({ queryKey: bulkCancelKeys.all });
+      }
+    },
+  });
+  return () => {
+    newUploads.cancel();
+    disconnect();
+  };
+}
+
+/** Mounted once for the signed-in part of the app. */
+export function useLiveUpdates(): void {
+  const client = useQueryClient();
+  useEffect(() => subscribeToLiveUpdates(client), [client]);
+}

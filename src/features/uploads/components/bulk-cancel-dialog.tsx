@@ -1,0 +1,139 @@
+import { useId, useRef, useState, type FormEvent, type RefObject } from 'react';
+import type { BulkCancelJob, BulkCancelPreview, BulkCancelRequest } from '../../../../contract/dashboard-api.ts';
+import { Button } from '../../../components/ui/button.tsx';
+import { Dialog, DialogFooter } from '../../../components/ui/dialog.tsx';
+import { AlertTriangleIcon, SpinnerIcon } from '../../../components/ui/icons.tsx';
+import { useBulkCancelPreview } from '../api/preview-bulk-cancel.ts';
+import { useStartBulkCancel } from '../api/start-bulk-cancel.ts';
+import { confirmDetail, confirmTitle } from '../utils/bulk-wording.ts';
+
+export interface BulkCancelTarget {
+  /** The selected ids, or the filter for "all matching". */
+  request: BulkCancelRequest;
+  scope: 'selected' | 'matching';
+  /** Loaded rows the job will cancel: they read "cancelled" from the moment it starts. */
+  affectedIds: string[];
+  /** The same numbers worked out from the loaded rows, in case the server can't be asked. */
+  fallback: BulkCancelPreview;
+}
+
+interface BulkCancelDialogProps {
+  /** null: closed. */
+  target: BulkCancelTarget | null;
+  onClose: () => void;
+  onStarted: (job: BulkCancelJob) => void;
+}
+
+const number = new Intl.NumberFormat('en-US');
+
+/** One confirmation for many cancels, with the exact numbers the server will act on. */
+export function BulkCancelDialog({ target, onClose, onStarted }: BulkCancelDialogProps) {
+  const [opened, setOpened] = useState(0);
+  const [last, setLast] = useState<BulkCancelTarget | null>(null);
+  // Each opening starts a fresh form (reason, error): keyed by how many times it has opened.
+  if (target !== last) {
+    setLast(target);
+    if (target) setOpened(opened + 1);
+  }
+  const reasonRef = useRef<HTMLInputElement>(null);
+  return (
+    <Dialog
+      open={target !== null}
+      onClose={onClose}
+      title={target ? <TitleFor target={target} /> : ''}
+      initialFocus={reasonRef}
+    >
+      {target && <BulkCancelForm key={opened} target={target} onClose={onClose} onStarted={onStarted} reasonRef={reasonRef} />}
+    </Dialog>
+  );
+}
+
+function usePreview(target: BulkCancelTarget) {
+  const preview = useBulkCancelPreview(target.request);
+  return { preview: preview.data ?? (preview.isError ? target.fallback : undefined), failed: preview.isError };
+}
+
+function TitleFor({ target }: { target: BulkCancelTarget }) {
+  const { preview } = usePreview(target);
+  return preview ? confirmTitle(preview) : 'Checking what can be cancelled…';
+}
+
+interface BulkCancelFormProps {
+  target: BulkCancelTarget;
+  onClose: () => void;
+  onStarted: (job: BulkCancelJob) => void;
+  reasonRef: RefObject<HTMLInputElement | null>;
+}
+
+function BulkCancelForm({ target, onClose, onStarted, reasonRef }: BulkCancelFormProps) {
+  const { preview, failed } = usePreview(target);
+  const [reason, setReason] = useState('');
+  const reasonId = useId();
+  const hintId = useId();
+  const start = useStartBulkCancel({ onSuccess: onStarted });
+  const n = preview ? preview.cancellable + preview.unknown : 0;
+  const blocked = !preview || n === 0 || start.isPending;
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (blocked) return;
+    const trimmed = reason.trim();
+    const request: BulkCancelRequest = 'ids' in target.request ? { ids: target.request.ids } : { filter: target.request.filter };
+    if (trimmed) request.reason = trimmed;
+    start.mutate({ request, affectedIds: target.affectedIds });
+  };
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <div className="space-y-3 px-5 pt-2 pb-5 text-[13px]">
+        {preview ? (
+          <div className="space-y-1 text-slate-600">
+            {confirmDetail(preview, target.scope).map((line) => (
+              <p key={line}>{line}</p>
+            ))}
+            {n > 0 && <p>Each cancel goes to OpenAI from the server, a few at a time; you can follow the progress here.</p>}
+            {failed && <p className="text-amber-800">The server couldn’t be asked for the exact numbers; these come from the rows on this page.</p>}
+          </div>
+        ) : (
+          <p className="flex items-center gap-2 text-slate-500" role="status">
+            <SpinnerIcon className="size-3.5" /> Asking the server which uploads are still pending…
+          </p>
+        )}
+        <div className="space-y-1.5">
+          <label htmlFor={reasonId} className="block font-medium text-slate-800">
+            Reason <span className="font-normal text-slate-500">(optional)</span>
+          </label>
+          <input
+            ref={reasonRef}
+            id={reasonId}
+            name="reason"
+            type="text"
+            maxLength={500}
+            autoComplete="off"
+            placeholder="e.g. stalled client, see INC-1234"
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+            aria-describedby={hintId}
+            className="block h-9 w-full rounded-md border border-slate-300 bg-white px-3 text-sm text-slate-900 shadow-xs placeholder:text-slate-400 focus:border-sky-600 focus:ring-2 focus:ring-sky-600/20 focus:outline-none"
+          />
+          <p id={hintId} className="text-xs text-slate-500">
+            Recorded in the audit log with every cancel.
+          </p>
+        </div>
+        {start.isError && (
+          <div role="alert" className="flex items-start gap-2 rounded-md bg-rose-50 px-3 py-2 text-rose-800">
+            <AlertTriangleIcon className="mt-0.5 size-4 shrink-0 text-rose-600" />
+            <p className="min-w-0 break-words">Couldn’t start the bulk cancel: {start.error.message}</p>
+          </div>
+        )}
+      </div>
+      <DialogFooter>
+        <Button onClick={onClose}>Go back</Button>
+        <Button type="submit" variant="danger" aria-disabled={blocked ? 'true' : undefined}>
+          {start.isPending && <SpinnerIcon className="size-3.5" />}
+          {start.isPending ? 'Starting…' : n > 0 ? `Cancel ${number.format(n)} ${n === 1 ? 'upload' : 'uploads'}` : 'Cancel uploads'}
+        </Button>
+      </DialogFooter>
+    </form>
+  );
+}

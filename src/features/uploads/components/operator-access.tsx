@@ -1,0 +1,21 @@
+import { createContext, useContext, type ReactNode } from 'react';
+
+export interface OperatorAccess {
+  /** A read-only operator sees everything and can cancel nothing (the server refuses too). */
+  readOnly: boolean;
+  /** Minutes without a part after which a pending upload counts as stuck. */
+  stuckAfterMinutes: number;
+}
+
+export const READ_ONLY_REASON = 'Your access is read-only';
+
+const OperatorAccessContext = createContext<OperatorAccess>({ readOnly: false, stuckAfterMinutes: 10 });
+
+/** Set once, where the session is known (the signed-in root), for every uploads page below. */
+export function OperatorAccessProvider({ value, children }: { value: OperatorAccess; children: ReactNode }) {
+  return <OperatorAccessContext value={value}>{children}</OperatorAccessContext>;
+}
+
+export function useOperatorAccess(): OperatorAccess {
+  return useContext(OperatorAccessContext);
+}

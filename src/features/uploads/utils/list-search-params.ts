@@ -1,0 +1,113 @@
+// The uploads list keeps its whole view (tab, filters, sort) in the URL's search params, so a
+// link reproduces what the operator sees and Back steps through it. This is the one place that
+// reads and writes them.
+import { SORT_FIELDS, type SortField, type UploadFilter } from '../../../../contract/dashboard-api.ts';
+import { UPLOAD_STATUSES } from '../../../../contract/uploads.ts';
+import type { UploadListFilters, UploadListView } from '../api/upload-keys.ts';
+
+/** The purposes OpenAI accepts for uploads; an unknown one from a link still filters. */
+export const UPLOAD_PURPOSES = ['assistants', 'batch', 'fine-tune', 'vision', 'user_data', 'evals'] as const;
+
+export const AGE_OPTIONS = [
+  { seconds: 600, label: 'Older than 10 min' },
+  { seconds: 1800, label: 'Older than 30 min' },
+  { seconds: 3600, label: 'Older than 1 h' },
+  { seconds: 86_400, label: 'Older than 1 day' },
+] as const;
+
+export const DEFAULT_SORT: SortField = 'created_at';
+export const DEFAULT_ORDER = 'desc';
+
+/** The direction a column sorts in on its first click: soonest expiry first, otherwise largest/newest. */
+export const FIRST_ORDER: Record<SortField, 'asc' | 'desc'> = {
+  created_at: 'desc',
+  expires_at: 'asc',
+  bytes: 'desc',
+  last_activity_at: 'desc',
+};
+
+const MAX_AGE_SECONDS = 10 * 365 * 86_400;
+
+export interface ParsedListView extends UploadListView {
+  sort: SortField;
+  order: 'asc' | 'desc';
+}
+
+/** Anything unknown or malformed in the URL is ignored rather than shown as an error. */
+export function parseListSearch(params: URLSearchParams): ParsedListView {
+  const view: ParsedListView = { sort: DEFAULT_SORT, order: DEFAULT_ORDER };
+  // Stuck uploads are pending by definition: the stuck view has no status of its own.
+  if (params.get('stuck') === 'true') {
+    view.stuck = true;
+  } else {
+    const status = UPLOAD_STATUSES.find((s) => s === params.get('status'));
+    if (status) view.status = status;
+  }
+  const purpose = params.get('purpose')?.trim();
+  if (purpose && purpose.length <= 64) view.purpose = purpose;
+  const q = params.get('q')?.trim();
+  if (q) view.q = q.slice(0, 200);
+  const olderThan = params.get('older_than');
+  if (olderThan !== null && /^\d{1,10}$/.test(olderThan)) {
+    const seconds = Number(olderThan);
+    if (seconds > 0 && seconds <= MAX_AGE_SECONDS) view.older_than = seconds;
+  }
+  const sort = SORT_FIELDS.find((field) => field === params.get('sort'));
+  if (sort) view.sort = sort;
+  const order = params.get('order');
+  if (order === 'asc' || order === 'desc') view.order = order;
+  return view;
+}
+
+/** The inverse of parseListSearch; defaults are left out, so the plain list is just `/`. */
+export function listSearchFor(view: UploadListView): URLSearchParams {
+  const params = new URLSearchParams();
+  if (view.stuck) params.set('stuck', 'true');
+  else if (view.status) params.set('status', view.status);
+  if (view.purpose) params.set('purpose', view.purpose);
+  if (view.older_than !== undefined) params.set('older_than', String(view.older_than));
+  if (view.q) params.set('q', view.q);
+  const sort = view.sort ?? DEFAULT_SORT;
+  const order = view.order ?? DEFAULT_ORDER;
+  if (sort !== DEFAULT_SORT || order !== DEFAULT_ORDER) {
+    params.set('sort', sort);
+    params.set('order', order);
+  }
+  return params;
+}
+
+export function listHrefFor(view: UploadListView): string {
+  const search = listSearchFor(view).toString();
+  return search ? `/?${search}` : '/';
+}
+
+/** Just what narrows the rows (no sort). */
+export function filtersOf(view: UploadListView): UploadListFilters {
+  const { status, stuck, purpose, q, older_than } = view;
+  return { status, stuck, purpose, q, older_than };
+}
+
+/** Search, purpose or age: the narrowing an operator types or picks, as opposed to a tab. */
+export function hasNarrowingFilters(view: UploadListFilters): boolean {
+  return view.purpose !== undefined || view.q !== undefined || view.older_than !== undefined;
+}
+
+/** The filter as the bulk-cancel endpoints take it (the wire spells booleans as strings). */
+export function filterForRequest(filters: UploadListFilters): UploadFilter {
+  const filter: UploadFilter = {};
+  if (filters.stuck) filter.stuck = 'true';
+  else if (filters.status) filter.status = filters.status;
+  if (filters.purpose) filter.purpose = filters.purpose;
+  if (filters.q) filter.q = filters.q;
+  if (filters.older_than !== undefined) filter.older_than = filters.older_than;
+  return filter;
+}
+
+export function ageLabel(seconds: number): string {
+  const known = AGE_OPTIONS.find((option) => option.seconds === seconds);
+  if (known) return known.label;
+  if (seconds % 86_400 === 0) return `Older than ${seconds / 86_400} d`;
+  if (seconds % 3600 === 0) return `Older than ${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `Older than ${seconds / 60} min`;
+  return `Older than ${seconds} s`;
+}

@@ -1,0 +1,74 @@
+// Which rows can be picked for a bulk cancel, and how clicks change the picked set. The
+// selection is a set of ids, so it outlives refetches, live events and re-sorting.
+import type { UploadRecord } from '../../../../contract/dashboard-api.ts';
+
+/** Why a row's checkbox does nothing; null when it can be selected. `record` as shown (cancels applied). */
+export function selectUnavailableReason(record: UploadRecord, cancellingIds: ReadonlySet<string>): string | null {
+  if (cancellingIds.has(record.upload.id)) return 'Being cancelled';
+  switch (record.status) {
+    case 'pending':
+      return null;
+    case 'completed':
+      return 'Already completed — nothing to cancel';
+    case 'cancelled':
+      return 'Already cancelled';
+    case 'expired':
+      return 'Expired — nothing to cancel';
+  }
+}
+
+export function isSelectable(record: UploadRecord, cancellingIds: ReadonlySet<string>): boolean {
+  return selectUnavailableReason(record, cancellingIds) === null;
+}
+
+/**
+ * A plain click toggles one row; a shift-click sets every selectable row between the last
+ * clicked one (the anchor) and this one to this row's new state, as file managers do.
+ * Unselecting is always allowed, so a row that finished after it was picked can be dropped.
+ */
+export function toggleSelection(
+  selected: ReadonlySet<string>,
+  records: readonly UploadRecord[],
+  cancellingIds: ReadonlySet<string>,
+  { id, checked, anchor, shift }: { id: string; checked: boolean; anchor: string | null; shift: boolean },
+): Set<string> {
+  const next = new Set(selected);
+  const to = records.findIndex((record) => record.upload.id === id);
+  const from = shift && anchor !== null ? records.findIndex((record) => record.upload.id === anchor) : -1;
+  const span = from === -1 || to === -1 ? [to] : range(from, to);
+  for (const index of span) {
+    const record = records[index];
+    if (!record) continue;
+    if (!checked) next.delete(record.upload.id);
+    else if (isSelectable(record, cancellingIds)) next.add(record.upload.id);
+  }
+  return next;
+}
+
+function range(a: number, b: number): number[] {
+  const [low, high] = a <= b ? [a, b] : [b, a];
+  return Array.from({ length: high - low + 1 }, (_, i) => low + i);
+}
+
+export type HeaderCheckState = 'none' | 'some' | 'all';
+
+/** The header checkbox: all loaded selectable rows picked, some, or none. */
+export function headerCheckState(selected: ReadonlySet<string>, records: readonly UploadRecord[], cancellingIds: ReadonlySet<string>): HeaderCheckState {
+  let selectable = 0;
+  let picked = 0;
+  for (const record of records) {
+    if (!isSelectable(record, cancellingIds)) continue;
+    selectable += 1;
+    if (selected.has(record.upload.id)) picked += 1;
+  }
+  if (picked === 0) return selected.size > 0 ? 'some' : 'none';
+  return picked === selectable ? 'all' : 'some';
+}
+
+/** The header checkbox's click: select every loaded selectable row, or clear. */
+export function toggleAll(selected: ReadonlySet<string>, records: readonly UploadRecord[], cancellingIds: ReadonlySet<string>, checked: boolean): Set<string> {
+  if (!checked) return new Set();
+  const next = new Set(selected);
+  for (const record of records) if (isSelectable(record, cancellingIds)) next.add(record.upload.id);
+  return next;
+}
