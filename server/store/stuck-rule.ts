@@ -13,7 +13,8 @@ export interface StuckInput {
 /** "45 s", "23 min", "3 h": how long, in the unit an operator would say. */
 const minutes = (seconds: number) => {
   if (seconds < 60) return `${Math.max(1, Math.round(seconds))} s`;
-  const m = Math.round(seconds / 60);
+  // Whole minutes elapsed, as the dashboard shows times ("49 min ago" until the 50th has passed).
+  const m = Math.floor(seconds / 60);
   return m >= 120 ? `${Math.round(m / 60)} h` : `${m} min`;
 };
 
