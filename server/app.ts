@@ -100,11 +100,14 @@ export function createApp(deps: AppDeps) {
     if (!operator) return c.redirect('/login?error=invalid-token', 303);
     startSession(c, sessionDeps, operator);
     c.header('cache-control', 'no-store');
-    return c.redirect(c.req.path === '/login' ? '/' : c.req.path, 303);
+    // Only a path on this site: `//evil.example/x` would leave it.
+    const back = c.req.path === '/login' || !/^\/(?![/\\])/.test(c.req.path) ? '/' : c.req.path;
+    return c.redirect(back, 303);
   });
 
   const api = new Hono<AppEnv>();
-  api.use(bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new ApiError(413, 'The request body is larger than 64 KB.'); } }));
+  // Past the limit the rest of the body is still on the wire: the connection is closed, not reused.
+  api.use(bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new ApiError(413, 'The request body is larger than 64 KB.', { headers: { connection: 'close' } }); } }));
   api.route('/session', sessionRoutes(sessionDeps));
   api.use(async (c, next) => {
     const found = operatorFor(c, sessionDeps);
@@ -122,7 +125,8 @@ export function createApp(deps: AppDeps) {
     throw new ApiError(404, `Invalid URL (${c.req.method} ${c.req.path})`);
   });
   app.route('/api', api);
-  app.route('/v1', v1Routes({ ...cancelDeps, findClient: deps.findClient, limiter: sessionDeps.limiter, maxPartBytes: deps.maxPartBytes }));
+  // Its own count: a client with a stale token must not lock operators out, nor the other way round.
+  app.route('/v1', v1Routes({ ...cancelDeps, findClient: deps.findClient, limiter: new FailedAttemptLimiter(), maxPartBytes: deps.maxPartBytes }));
 
   if (deps.staticDir) app.route('/', staticRoutes(deps.staticDir));
 

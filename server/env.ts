@@ -50,6 +50,8 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+const SHOWN_VALUES = new Set(['PORT', 'HOST', 'DATABASE_PATH', 'OPENAI_BASE_URL', 'UPSTREAM_TIMEOUT_MS', 'EMULATOR_PORT', 'DEMO_DATA', 'STUCK_AFTER_MINUTES', 'BULK_CONCURRENCY']);
+
 export class EnvError extends Error {}
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
@@ -58,7 +60,8 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const lines = parsed.error.issues.map((issue) => {
     const name = issue.path.join('.');
     const value = source[name];
-    const shown = value === undefined ? '' : ` (got ${name.includes('TOKEN') || name.includes('KEY') ? 'a hidden value' : JSON.stringify(value)})`;
+    // Values are shown only for settings that can never hold a secret.
+    const shown = value === undefined ? '' : ` (got ${SHOWN_VALUES.has(name) ? JSON.stringify(value) : 'a hidden value'})`;
     return `  ${name}: ${issue.message}${shown}`;
   });
   throw new EnvError(`Invalid configuration:\n${lines.join('\n')}`);

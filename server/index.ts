@@ -122,13 +122,18 @@ async function main(): Promise<void> {
   };
   await sweep();
   const sweeper = setInterval(() => sweep().catch((error: unknown) => log.error('expiry sweep failed', { error: String(error) })), EXPIRY_SWEEP_MS);
-  const reconcile = () =>
-    reconcileUnknownCancels(cancelDeps).then(
-      (settled) => settled > 0 && log.info(`settled ${settled} cancel(s) whose outcome was unknown`),
-      (error: unknown) => log.error('reconciling unknown cancels failed', { error: String(error) }),
-    );
-  void reconcile();
-  const reconciler = setInterval(() => void reconcile(), RECONCILE_MS);
+  // One round at a time: when OpenAI is slow a round can outlast the interval.
+  let reconciling: Promise<unknown> | null = null;
+  const reconcile = () => {
+    reconciling ??= reconcileUnknownCancels(cancelDeps)
+      .then(
+        (settled) => settled > 0 && log.info(`settled ${settled} cancel(s) whose outcome was unknown`),
+        (error: unknown) => log.error('reconciling unknown cancels failed', { error: String(error) }),
+      )
+      .finally(() => (reconciling = null));
+  };
+  reconcile();
+  const reconciler = setInterval(reconcile, RECONCILE_MS);
 
   const stopTraffic = new AbortController();
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
@@ -181,6 +186,7 @@ async function main(): Promise<void> {
     });
     feed.close();
     await runner.stop();
+    await reconciling;
     await serverClosed;
     await upstream.close();
     await emulator?.close();

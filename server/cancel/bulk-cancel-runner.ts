@@ -43,7 +43,7 @@ export class BulkCancelRunner {
 
   /** Picks up jobs a previous process left running. */
   async resume(): Promise<number> {
-    const jobs = await this.deps.store.listJobs('running');
+    const jobs = await this.deps.store.runningJobs();
     for (const job of jobs) {
       this.deps.log.info(`resuming bulk cancel ${job.id}: ${job.progress.pending} of ${job.total} left`);
       this.launch(job.id, job.created_by, true);
@@ -97,25 +97,11 @@ export class BulkCancelRunner {
           inFlight += 1;
           peak = Math.max(peak, inFlight);
           try {
-            const result = await cancelUpload(this.deps, {
-              id: item.upload_id,
-              actor,
-              source: 'bulk',
-              reason: job.reason,
-              jobItem: { jobId, seq: item.seq },
-              // After a restart, an item may have been sent just before the process died.
-              mayHaveLanded: resumed,
-              retry: this.options.retry ?? BULK_RETRY,
-              gate,
-            });
-            // The audit entry settles the item; only if it could not be written is it settled here.
-            if (!result.audit) {
-              await store.finishJobItem(jobId, item.seq, {
-                outcome: result.outcome,
-                message: result.error?.envelope.error.message ?? null,
-                upstream_status: result.error ? result.error.status || null : 200,
-              });
-            }
+            await this.settleOne(jobId, item, actor, job.reason, resumed, gate);
+          } catch (error) {
+            // One item's trouble (a store error, say) settles that item as failed; the job goes on.
+            this.deps.log.error(`bulk cancel ${jobId}: item ${item.upload_id} failed`, { error: String(error) });
+            await store.finishJobItem(jobId, item.seq, { outcome: 'failed', message: 'The console could not process this item; see the server log.', upstream_status: null }).catch(() => {});
           } finally {
             inFlight -= 1;
           }
@@ -137,5 +123,27 @@ export class BulkCancelRunner {
     }
     const finished = await store.finishJob(jobId, unixSeconds(clock), peak);
     if (finished) feed.emit('job', finished);
+  }
+
+  /** Sends one item's cancel; its audit entry settles the item (or, if that could not be written, this does). */
+  private async settleOne(jobId: string, item: { seq: number; upload_id: string }, actor: string, reason: string | null, resumed: boolean, gate: RetryGate) {
+    const result = await cancelUpload(this.deps, {
+      id: item.upload_id,
+      actor,
+      source: 'bulk',
+      reason,
+      jobItem: { jobId, seq: item.seq },
+      // After a restart, an item may have been sent just before the process died.
+      mayHaveLanded: resumed,
+      retry: this.options.retry ?? BULK_RETRY,
+      gate,
+    });
+    if (!result.audit) {
+      await this.deps.store.finishJobItem(jobId, item.seq, {
+        outcome: result.outcome,
+        message: result.error?.envelope.error.message ?? null,
+        upstream_status: result.error ? result.error.status || null : 200,
+      });
+    }
   }
 }

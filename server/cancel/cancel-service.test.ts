@@ -77,3 +77,45 @@ describe('a cancel whose outcome is unknown', () => {
     expect(entries[0]).toMatchObject({ actor: 'console', source: 'reconcile', outcome: 'cancelled' });
   }, 15_000);
 });
+
+describe('when a cancel may have landed (review findings)', () => {
+  const deps = () => ({ clock: h.clock, store: h.store, upstream: h.upstream, feed: h.feed, log: { info() {}, warn() {}, error() {} } });
+
+  it('a timeout followed by server errors ends as unknown, not failed, and the row says so', async () => {
+    const upload = await create('timeout-then-500.jsonl');
+    h.emulator.faults.add({ operation: 'cancel', delay_ms: 700 }); // lands, but answers too late
+    h.emulator.faults.add({ operation: 'cancel', status: 500, count: 5 });
+    const res = await as(OPERATOR_TOKEN, `/api/uploads/${upload.id}/cancel`);
+    expect(res.status).toBe(500);
+    expect(await record(upload.id)).toMatchObject({ status: 'pending', cancel_outcome_unknown: true });
+    expect((await auditOf(upload.id))[0]!.outcome).toBe('unknown');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+  }, 15_000);
+
+  it('an outage during reconciliation keeps the doubt; the next round settles it', async () => {
+    const upload = await create('reconcile-outage.jsonl');
+    h.emulator.faults.add({ operation: 'cancel', delay_ms: 700, count: 3 });
+    await as(OPERATOR_TOKEN, `/api/uploads/${upload.id}/cancel`);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    h.emulator.faults.clear();
+    h.emulator.faults.add({ operation: 'cancel', status: 503, count: null });
+    await reconcileUnknownCancels(deps());
+    expect(await record(upload.id)).toMatchObject({ status: 'pending', cancel_outcome_unknown: true });
+    h.emulator.faults.clear();
+    await reconcileUnknownCancels(deps());
+    expect(await record(upload.id)).toMatchObject({ status: 'cancelled', cancel_outcome_unknown: false });
+  }, 20_000);
+
+  it('the expiry sweep leaves a doubtful row to the reconciler, which settles it once', async () => {
+    const upload = await create('doubt-then-expiry.jsonl');
+    h.emulator.faults.add({ operation: 'cancel', delay_ms: 700, count: 3 });
+    await as(OPERATOR_TOKEN, `/api/uploads/${upload.id}/cancel`);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    h.emulator.faults.clear();
+    const later = Math.floor(h.clock.now() / 1000) + 4000;
+    expect((await h.store.expireLapsed(later, 100)).map((r) => r.upload.id)).not.toContain(upload.id);
+    expect(await reconcileUnknownCancels(deps())).toBeGreaterThanOrEqual(1);
+    expect(await record(upload.id)).toMatchObject({ status: 'cancelled', cancel_outcome_unknown: false });
+    expect(await h.store.cancelsWithUnknownOutcome(50)).not.toContain(upload.id);
+  }, 20_000);
+});

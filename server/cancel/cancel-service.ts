@@ -78,6 +78,8 @@ interface Flight {
   error: UpstreamError | null;
   /** A repeated cancel after a possible landing read "already cancelled": that counts as done. */
   confirmed: boolean;
+  /** Some attempt may have reached OpenAI without our hearing the answer. */
+  mayHaveLanded: boolean;
 }
 
 // Our emulator's wording for a cancel refused because the upload already finished (see the
@@ -121,21 +123,27 @@ async function fly(deps: CancelDeps, request: CancelRequest): Promise<Flight> {
     if (request.gate && request.gate.waitMs > 0) await sleep(request.gate.waitMs);
     try {
       const { object, requestId } = await deps.upstream.cancelUpload(request.id);
-      return { leader: request.actor, upload: object, requestId, error: null, confirmed: false };
+      return { leader: request.actor, upload: object, requestId, error: null, confirmed: false, mayHaveLanded };
     } catch (caught) {
       if (!(caught instanceof UpstreamError)) throw caught;
       error = caught;
       if (mayHaveLanded && classify(caught) === 'already_finished' && /'cancelled'/.test(caught.envelope.error.message)) {
-        return { leader: request.actor, upload: null, requestId: caught.requestId, error: caught, confirmed: true };
+        return { leader: request.actor, upload: null, requestId: caught.requestId, error: caught, confirmed: true, mayHaveLanded };
       }
-      if (caught.kind === 'timeout') mayHaveLanded = true;
+      // A timeout, or a connection that broke after the request went out, may hide a cancel that landed.
+      if (caught.kind === 'timeout' || caught.kind === 'unreachable' || caught.kind === 'bad_response') mayHaveLanded = true;
       const delay = attempt < policy.attempts ? retryDelay(caught, attempt, policy) : null;
       if (delay === null) break;
       if (caught.kind === 'http' && caught.status === 429) request.gate?.closeFor(delay);
       await sleep(delay);
     }
   }
-  return { leader: request.actor, upload: null, requestId: error?.requestId ?? null, error, confirmed: false };
+  return { leader: request.actor, upload: null, requestId: error?.requestId ?? null, error, confirmed: false, mayHaveLanded };
+}
+
+/** OpenAI answered and meant it: a 4xx other than the ones clients are told to retry. */
+export function isDefinitive(error: UpstreamError): boolean {
+  return error.kind === 'http' && error.status >= 400 && error.status < 500 && ![408, 409, 429].includes(error.status);
 }
 
 export async function cancelUpload(deps: CancelDeps, request: CancelRequest): Promise<CancelResult> {
@@ -172,7 +180,8 @@ export async function cancelUpload(deps: CancelDeps, request: CancelRequest): Pr
     const record = await learnStatus(deps, request.id, 'cancelled');
     return { outcome: 'cancelled', upload: null, record, error: null, audit: await audit('cancelled', failure.status, 'Confirmed by a repeated cancel: the earlier one had landed') };
   }
-  const outcome = classify(failure);
+  // If an earlier attempt may have landed, only a definitive answer tells us it did not.
+  const outcome = flight.mayHaveLanded && !isDefinitive(failure) ? 'unknown' : classify(failure);
   let record: UploadRecord | null = null;
   if (outcome === 'already_finished') {
     const status = ALREADY_FINISHED.exec(failure.envelope.error.message)![1] as Exclude<UploadStatus, 'pending'>;

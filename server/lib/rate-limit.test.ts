@@ -25,10 +25,13 @@ describe('sign-in rate limiting', () => {
       expect(blocked.status).toBe(429);
       expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(errorEnvelopeSchema.parse(await blocked.json()).error.code).toBe('too_many_sign_in_attempts');
-      // Bearer tokens, the login URL and client tokens share the same count.
+      // Bearer tokens and the login URL share the count; the pass-through keeps its own, so a
+      // client with a stale token cannot lock operators out, nor the other way round.
       expect((await h.app.request('/api/uploads', { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } })).status).toBe(429);
       expect((await h.app.request(`/?token=${OPERATOR_TOKEN}`)).headers.get('location')).toBe('/login?error=too-many-attempts');
-      expect((await h.v1('/uploads')).status).toBe(429);
+      expect((await h.v1('/uploads/upload_abc/cancel')).status).toBe(404);
+      for (let i = 0; i < 10; i++) expect((await h.app.request('/v1/uploads/upload_abc/cancel', { method: 'POST', headers: { authorization: `Bearer stale-${i}` } })).status).toBe(401);
+      expect((await h.v1('/uploads/upload_abc/cancel')).status).toBe(429);
     } finally {
       await h.close();
     }

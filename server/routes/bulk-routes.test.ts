@@ -77,6 +77,15 @@ describe('bulk cancel', () => {
     for (const u of uploads) expect(uploadRecordSchema.parse(await (await h.api(`/api/uploads/${u.id}`)).json()).status).toBe('cancelled');
   });
 
+  it('never cancels outside the filter: "all matching" on a finished-status tab matches nothing', async () => {
+    const uploads = await createUploads(2, 'zz-status-scope');
+    const filter = { status: 'cancelled', q: 'zz-status-scope' };
+    expect(await (await h.api('/api/bulk-cancels/preview', json({ filter }))).json()).toMatchObject({ cancellable: 0 });
+    const job = await finished(bulkCancelJobSchema.parse(await (await h.api('/api/bulk-cancels', json({ filter }))).json()).id);
+    expect(job.total).toBe(0);
+    for (const u of uploads) expect(uploadRecordSchema.parse(await (await h.api(`/api/uploads/${u.id}`)).json()).status).toBe('pending');
+  });
+
   it('validates the request', async () => {
     const bad = await h.api('/api/bulk-cancels', json({ ids: ['../x'] }));
     expect(bad.status).toBe(400);

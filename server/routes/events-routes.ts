@@ -1,10 +1,13 @@
 // Live updates for open dashboards, as server-sent events (see LIVE_EVENTS in the contract).
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { AppEnv } from '../app-env.ts';
 import type { ChangeFeed } from '../lib/change-feed.ts';
 
 type Outgoing = { event: string; data: string } | 'ping' | 'close';
+
+/** A dashboard this far behind is not reading: its stream ends, and it reconnects and refetches. */
+const MAX_QUEUED = 5_000;
 
 export function eventRoutes({ feed, heartbeatMs = 15_000 }: { feed: ChangeFeed; heartbeatMs?: number }) {
   return new Hono<AppEnv>().get('/', (c) => {
@@ -14,7 +17,8 @@ export function eventRoutes({ feed, heartbeatMs = 15_000 }: { feed: ChangeFeed; 
       const queue: Outgoing[] = [];
       let wake: (() => void) | null = null;
       const push = (item: Outgoing) => {
-        queue.push(item);
+        if (queue.length >= MAX_QUEUED) queue.splice(0, queue.length, 'close');
+        else queue.push(item);
         wake?.();
       };
       const unsubscribe = [
@@ -24,25 +28,25 @@ export function eventRoutes({ feed, heartbeatMs = 15_000 }: { feed: ChangeFeed; 
         feed.on('close', () => push('close')),
       ];
       const heartbeat = setInterval(() => push('ping'), heartbeatMs);
-      stream.onAbort(() => {
+      stream.onAbort(() => wake?.());
+      try {
+        await stream.writeSSE({ event: 'ready', data: '{}' });
+        await pump(stream, queue, (resolve) => (wake = resolve));
+      } finally {
+        // However the stream ends (client gone, shutdown, too far behind), nothing of it stays subscribed.
         clearInterval(heartbeat);
         for (const off of unsubscribe) off();
-        wake?.();
-      });
-      await stream.writeSSE({ event: 'ready', data: '{}' });
-      while (!stream.aborted) {
-        const next = queue.shift();
-        if (next === undefined) {
-          await new Promise<void>((resolve) => (wake = resolve));
-          wake = null;
-        } else if (next === 'close') {
-          break;
-        } else if (next === 'ping') {
-          await stream.write(': ping\n\n');
-        } else {
-          await stream.writeSSE(next);
-        }
       }
     });
   });
+}
+
+async function pump(stream: SSEStreamingApi, queue: Outgoing[], sleep: (wake: () => void) => void): Promise<void> {
+  while (!stream.aborted) {
+    const next = queue.shift();
+    if (next === undefined) await new Promise<void>(sleep);
+    else if (next === 'close') return;
+    else if (next === 'ping') await stream.write(': ping\n\n');
+    else await stream.writeSSE(next);
+  }
 }

@@ -54,6 +54,12 @@ describe('operator auth', () => {
     expect(await session.json()).toEqual({ operator: 'alice', role: 'operator', upstream: 'emulator', stuck_after_minutes: 10 });
   });
 
+  it('never redirects off the site after the login URL', async () => {
+    const res = await h.app.request(`//evil.example/x?token=${OPERATOR_TOKEN}`);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/');
+  });
+
   it('sends a wrong login-URL token to the login page', async () => {
     const res = await h.app.request('/?token=nope');
     expect(res.status).toBe(303);

@@ -49,7 +49,12 @@ export function uploadRoutes(deps: CancelDeps) {
       });
       if (result.error) throw dashboardErrorFor(result.error);
       if (result.audit?.request_id) c.header('x-request-id', result.audit.request_id);
-      return c.json(result.upload ?? result.record?.upload);
+      const upload = result.upload ?? result.record?.upload ?? (await store.getUpload(id, unixSeconds(clock)))?.upload;
+      if (!upload) {
+        // OpenAI confirmed the cancel ("already cancelled") but never showed us the object.
+        throw new ApiError(502, `OpenAI confirms ${id} is cancelled but returned no Upload object for it.`, { type: 'upstream_error', code: 'upstream_no_object' });
+      }
+      return c.json(upload);
     });
 }
 

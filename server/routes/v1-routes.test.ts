@@ -134,6 +134,20 @@ describe('the pass-through itself', () => {
     expect(errorEnvelopeSchema.parse(await hostile.json()).error.param).toBe('upload_id');
   });
 
+  it('stops reading a chunked JSON body past 1 MB with a 413', async () => {
+    const chunk = new TextEncoder().encode(' '.repeat(64 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 40) controller.enqueue(chunk); // 2.5 MB, chunked
+        else controller.close();
+      },
+    });
+    const res = await fetch(`${h.origin}/v1/uploads`, { method: 'POST', headers: { authorization: `Bearer ${CLIENT_TOKEN}`, 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(res.headers.get('connection')).toBe('close'); // the unread rest must not poison a reused connection
+  });
+
   it('passes upstream validation errors through verbatim', async () => {
     const res = await h.v1('/uploads', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ filename: 'a', purpose: 'batch', bytes: 1, mime_type: 'application/jsonl', color: 'red' }) });
     expect(res.status).toBe(400);

@@ -4,6 +4,7 @@
 import { Readable } from 'node:stream';
 import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { uploadPartSchema, uploadSchema, UPLOAD_ID_PATTERN, type ErrorEnvelope, errorEnvelope, errorEnvelopeSchema } from '../../contract/uploads.ts';
 import { ApiError, quote } from '../lib/api-error.ts';
 import { unixSeconds, type Clock } from '../lib/clock.ts';
@@ -81,12 +82,17 @@ export function v1Routes(deps: V1Deps) {
   };
 
   async function jsonBody(c: Context): Promise<Buffer | null> {
-    const length = Number(c.req.header('content-length') ?? 0);
-    if (length > MAX_JSON_BYTES) throw new ApiError(413, `The request body is larger than ${MAX_JSON_BYTES} bytes.`);
+    // bodyLimit (below) stops reading past the limit, chunked bodies included.
     const body = Buffer.from(await c.req.arrayBuffer());
-    if (body.length > MAX_JSON_BYTES) throw new ApiError(413, `The request body is larger than ${MAX_JSON_BYTES} bytes.`);
     return body.length ? body : null;
   }
+  const jsonLimit = bodyLimit({
+    maxSize: MAX_JSON_BYTES,
+    onError: () => {
+      // The rest of the body is still on the wire: close the connection so it is not reused.
+      throw new ApiError(413, `The request body is larger than ${MAX_JSON_BYTES} bytes.`, { headers: { connection: 'close' } });
+    },
+  });
 
   async function relay(c: Context<V1Env>, operation: Operation, path: string, body: Buffer | Readable | null, counter?: PartCounter) {
     // Only a streamed part can be cut short by us (too large); JSON calls need no abort signal.
@@ -159,9 +165,9 @@ export function v1Routes(deps: V1Deps) {
     }
   }
 
-  app.post('/uploads', async (c) => relay(c, 'create', '/uploads', await jsonBody(c)));
-  app.post('/uploads/:upload_id/complete', async (c) => relay(c, 'complete', uploadPath(c, 'complete'), await jsonBody(c)));
-  app.post('/uploads/:upload_id/cancel', async (c) => relay(c, 'cancel', uploadPath(c, 'cancel'), await jsonBody(c)));
+  app.post('/uploads', jsonLimit, async (c) => relay(c, 'create', '/uploads', await jsonBody(c)));
+  app.post('/uploads/:upload_id/complete', jsonLimit, async (c) => relay(c, 'complete', uploadPath(c, 'complete'), await jsonBody(c)));
+  app.post('/uploads/:upload_id/cancel', jsonLimit, async (c) => relay(c, 'cancel', uploadPath(c, 'cancel'), await jsonBody(c)));
   app.post('/uploads/:upload_id/parts', async (c) => {
     const path = uploadPath(c, 'parts');
     const length = Number(c.req.header('content-length') ?? NaN);

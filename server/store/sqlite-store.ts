@@ -81,7 +81,7 @@ const EFFECTIVE_STATUS_SQL: Record<UploadStatus, string> = {
   expired: "(status = 'expired' OR (status = 'pending' AND expires_at <= @now))",
 };
 
-/** The SQL twin of stuckReason() in stuck-rule.ts (checked to agree by stuck-rule.test.ts). */
+/** The SQL twin of stuckReason() in stuck-rule.ts (upload-queries.test.ts checks that they agree). */
 const STUCK_SQL = `(status = 'pending' AND expires_at > @now AND (
   last_activity_at <= @now - @stuck_after
   OR (bytes_received > 0 AND last_activity_at > created_at AND bytes > bytes_received
@@ -184,7 +184,8 @@ class SqliteUploadStore implements UploadStore {
         WHERE id = @id AND status = 'pending'`),
       markUnknown: db.prepare("UPDATE uploads SET cancel_unknown_since = COALESCE(cancel_unknown_since, @at) WHERE id = @id AND status = 'pending'"),
       clearUnknown: db.prepare('UPDATE uploads SET cancel_unknown_since = NULL WHERE id = ? AND cancel_unknown_since IS NOT NULL'),
-      unknownCancels: db.prepare<[number], string>('SELECT id FROM uploads WHERE cancel_unknown_since IS NOT NULL ORDER BY cancel_unknown_since LIMIT ?'),
+      // A row whose cancel may have landed is left for the reconciler to settle, not marked expired here.
+      unknownCancels: db.prepare<[number], string>("SELECT id FROM uploads WHERE cancel_unknown_since IS NOT NULL AND status = 'pending' ORDER BY cancel_unknown_since LIMIT ?"),
       touch: db.prepare('UPDATE uploads SET last_activity_at = MAX(last_activity_at, @at) WHERE id = @id'),
       partTotals: db.prepare<[string], { n: number; total: number | null }>(
         'SELECT COUNT(*) AS n, SUM(bytes) AS total FROM upload_parts WHERE upload_id = ?',
@@ -204,7 +205,7 @@ class SqliteUploadStore implements UploadStore {
       stuckCount: db.prepare<{ now: number; stuck_after: number }, { n: number }>(`SELECT COUNT(*) AS n FROM uploads WHERE ${STUCK_SQL}`),
       expire: db.prepare<{ now: number; limit: number }, UploadRow>(`
         UPDATE uploads SET status = 'expired', object_json = json_set(object_json, '$.status', 'expired')
-        WHERE rowid IN (SELECT rowid FROM uploads WHERE status = 'pending' AND expires_at <= @now ORDER BY expires_at LIMIT @limit)
+        WHERE rowid IN (SELECT rowid FROM uploads WHERE status = 'pending' AND expires_at <= @now AND cancel_unknown_since IS NULL ORDER BY expires_at LIMIT @limit)
         RETURNING rowid, *`),
       events: db.prepare<[string], { at: number; kind: string; actor: string | null; detail: string | null }>(
         'SELECT at, kind, actor, detail FROM upload_events WHERE upload_id = ? ORDER BY seq',
@@ -235,6 +236,7 @@ class SqliteUploadStore implements UploadStore {
         WHERE job_id = @job_id AND seq = @seq AND outcome IS NULL`),
       jobFinish: db.prepare("UPDATE bulk_jobs SET state = 'done', finished_at = @at, concurrency = MAX(concurrency, @concurrency) WHERE id = @id"),
       jobsByState: db.prepare<[string], JobRow>('SELECT * FROM bulk_jobs WHERE state = ? ORDER BY created_at DESC LIMIT 50'),
+      jobsRunning: db.prepare<[], JobRow>("SELECT * FROM bulk_jobs WHERE state = 'running' ORDER BY created_at"),
       jobsAll: db.prepare<[], JobRow>('SELECT * FROM bulk_jobs ORDER BY created_at DESC LIMIT 50'),
     };
   }
@@ -342,8 +344,10 @@ class SqliteUploadStore implements UploadStore {
   }
 
   async pendingIdsMatching(filter: ParsedUploadFilter, now: number, limit: number): Promise<string[]> {
-    const { where, params } = filterSql({ ...filter, status: undefined }, now, this.stuckAfter);
-    where.push(EFFECTIVE_STATUS_SQL.pending);
+    // Only pending uploads can be cancelled: a filter on any other status matches none of them.
+    if (filter.status !== undefined && filter.status !== 'pending') return [];
+    const { where, params } = filterSql(filter, now, this.stuckAfter);
+    if (filter.status === undefined) where.push(EFFECTIVE_STATUS_SQL.pending);
     const sql = `SELECT id FROM uploads WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT @limit`;
     return this.prepared(sql).pluck().all({ ...params, limit }) as string[];
   }
@@ -483,6 +487,10 @@ class SqliteUploadStore implements UploadStore {
       }));
     }
     return job;
+  }
+
+  async runningJobs(): Promise<BulkCancelJob[]> {
+    return this.stmt.jobsRunning.all().map((row) => this.toJob(row));
   }
 
   async listJobs(state?: BulkCancelJob['state']): Promise<BulkCancelJob[]> {

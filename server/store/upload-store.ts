@@ -93,7 +93,10 @@ export interface UploadStore {
   // ---- bulk cancel jobs
   createJob(job: { id: string; created_by: string; created_at: number; reason: string | null }, uploadIds: readonly string[]): Promise<BulkCancelJob>;
   getJob(id: string, withItems: boolean): Promise<BulkCancelJob | null>;
+  /** The 50 newest jobs (in one state, or all). */
   listJobs(state?: BulkCancelJob['state']): Promise<BulkCancelJob[]>;
+  /** Every job still running, however many, oldest first (to resume after a restart). */
+  runningJobs(): Promise<BulkCancelJob[]>;
   /** Items without an outcome, in order, after `afterSeq`. */
   jobItemsToDo(jobId: string, afterSeq: number, limit: number): Promise<JobItemToDo[]>;
   /** Records an item's outcome once; a second call for the same item changes nothing. */
