@@ -136,7 +136,8 @@ async function main(): Promise<void> {
   const reconciler = setInterval(reconcile, RECONCILE_MS);
 
   const stopTraffic = new AbortController();
-  const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+  // Parts may take up to 10 minutes on a slow link (PART_TIMEOUT_MS); Node's default would cut them at 5.
+  const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST, serverOptions: { requestTimeout: 11 * 60_000 } }, (info) => {
     const origin = `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${info.port}`;
     log.info(emulator ? `upstream: embedded emulator at ${emulator.url} (no OPENAI_API_KEY set)` : `upstream: ${env.OPENAI_BASE_URL}`);
     log.info(`store: ${resolve(env.DATABASE_PATH)}`);
@@ -179,6 +180,12 @@ async function main(): Promise<void> {
       (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
     }, DRAIN_TIMEOUT_MS);
     forced.unref();
+    // A bulk job waiting out a long retry-after must not hold the process: what it has not done
+    // stays written down and resumes at the next start.
+    setTimeout(() => {
+      log.warn('still not stopped after the drain timeout; exiting (unfinished bulk work resumes at the next start)');
+      process.exit(1);
+    }, DRAIN_TIMEOUT_MS + 5_000).unref();
     // Live-update streams never end by themselves; everything else gets to finish.
     const serverClosed = new Promise<void>((done) => {
       server.close(() => done());

@@ -110,6 +110,8 @@ export function v1Routes(deps: V1Deps) {
     } catch (error) {
       if (error instanceof PartTooLargeError) throw partTooLarge(maxPartBytes);
       if (error instanceof UpstreamError) throw dashboardErrorFor(error);
+      // The client's own body broke off (it went away mid-part): nothing failed here.
+      if (abort?.signal.aborted) throw new ApiError(400, 'The request body ended early: the client closed the connection mid-part.', { param: 'data', headers: { connection: 'close' } });
       throw error;
     }
     if (operation === 'cancel') await recordCancel(c, path.split('/')[2]!, response);
