@@ -1,5 +1,5 @@
-// Load: the dashboard's list API and the pass-through's cancels at once, for a fixed time, on
-// loopback, against the real server (server/index.ts in a child process: SQLite file store in
+// Load: the dashboard's list API and the pass-through's cancels at once, for a fixed time after a
+// warm-up, on loopback, against the real server (server/index.ts in a child process: SQLite file store in
 // WAL mode, embedded emulator, live feed, expiry sweep). Two streams of undici connections, one
 // request in flight each:
 //   (a) GET /api/uploads pages with an operator's Bearer token (first page, cursor pages, a status filter);
@@ -19,21 +19,26 @@ import { openSqliteStore } from '../server/store/sqlite-store.ts';
 import { cpuSeconds, readMemory } from './lib/child.ts';
 import { callJson, injectFault, startConsoleServer, type RunningConsoleServer } from './lib/console-server.ts';
 import { fillUploads } from './lib/fill-uploads.ts';
-import { formatNumber, percentile, summarize, type BenchOptions, type Row } from './lib/report.ts';
+import { formatNumber, median, percentile, summarize, type BenchOptions, type Row } from './lib/report.ts';
 
 const LIST_CONNECTIONS = 20;
 const CANCEL_CONNECTIONS = 20;
 const CREATE_CONCURRENCY = 16;
 const SAMPLE_MS = 500;
+const MEMORY_WINDOW_S = 1;
 const MEMORY_TARGET = 1.2;
 const MB = 1024 * 1024;
 
 interface Sizes {
   seconds: number;
+  /** Both streams run this long first, unmeasured (their answers are still checked). */
+  warmupSeconds: number;
   /** Uploads already in the store (recorded directly), so list pages are real pages. */
   history: number;
   /** Pending uploads created through /v1 before the run, for the cancel stream. */
   pool: number;
+  /** Likewise, for the warm-up's cancels. */
+  warmupPool: number;
   /** Cancels the emulator answers with 500, injected half-way. */
   faults: number;
 }
@@ -48,7 +53,9 @@ interface Stream {
 
 export async function run(options: BenchOptions): Promise<Row[]> {
   // Pools small enough that the cancel stream goes round them about twice: 200s first, then 400s.
-  const sizes: Sizes = options.quick ? { seconds: 2, history: 2_000, pool: 100, faults: 10 } : { seconds: 20, history: 20_000, pool: 2_000, faults: 50 };
+  const sizes: Sizes = options.quick
+    ? { seconds: 2, warmupSeconds: 0.5, history: 2_000, pool: 100, warmupPool: 30, faults: 10 }
+    : { seconds: 20, warmupSeconds: 10, history: 20_000, pool: 2_000, warmupPool: 500, faults: 50 };
   const dir = mkdtempSync(join(tmpdir(), 'uc-bench-load-'));
   let server: RunningConsoleServer | null = null;
   const pools: Pool[] = [];
@@ -61,47 +68,58 @@ export async function run(options: BenchOptions): Promise<Row[]> {
       await store.close();
     }
     server = await startConsoleServer({ dir });
-    options.log(`load: ${sizes.history.toLocaleString('en-US')} uploads recorded; creating ${sizes.pool.toLocaleString('en-US')} pending ones through /v1…`);
-    const pool = await createUploads(server, sizes.pool);
-    const listPaths = await listPathsToCycle(server);
+    const running = server;
+    options.log(
+      `load: ${sizes.history.toLocaleString('en-US')} uploads recorded; creating ${(sizes.warmupPool + sizes.pool).toLocaleString('en-US')} pending ones through /v1…`,
+    );
+    const warmupPool = await createUploads(running, sizes.warmupPool, 'warmup');
+    const pool = await createUploads(running, sizes.pool, 'load');
+    const listPaths = await listPathsToCycle(running);
 
-    const origin = server.origin;
-    const listPool = new Pool(origin, { connections: LIST_CONNECTIONS, pipelining: 1, headersTimeout: 10_000, bodyTimeout: 10_000 });
-    const cancelPool = new Pool(origin, { connections: CANCEL_CONNECTIONS, pipelining: 1, headersTimeout: 10_000, bodyTimeout: 10_000 });
+    const listPool = new Pool(running.origin, { connections: LIST_CONNECTIONS, pipelining: 1, headersTimeout: 10_000, bodyTimeout: 10_000 });
+    const cancelPool = new Pool(running.origin, { connections: CANCEL_CONNECTIONS, pipelining: 1, headersTimeout: 10_000, bodyTimeout: 10_000 });
     pools.push(listPool, cancelPool);
+    let nextList = 0;
+    const okCancels = new Map<string, number>();
+    /** Both streams at once until the deadline, the cancels cycling through `ids`. */
+    const streams = (ids: string[], deadline: number) => {
+      let nextCancel = 0;
+      return Promise.all([
+        drive(listPool, LIST_CONNECTIONS, deadline, () => ({ method: 'GET', path: listPaths[nextList++ % listPaths.length]!, token: running.adminToken })),
+        drive(
+          cancelPool,
+          CANCEL_CONNECTIONS,
+          deadline,
+          () => {
+            const id = ids[nextCancel++ % ids.length]!;
+            return { method: 'POST', path: `/v1/uploads/${id}/cancel`, token: running.clientToken, id };
+          },
+          (status, id) => {
+            if (status === 200 && id) okCancels.set(id, (okCancels.get(id) ?? 0) + 1);
+          },
+        ),
+      ]);
+    };
 
-    options.log(`load: ${sizes.seconds} s of list reads and pass-through cancels, ${LIST_CONNECTIONS} + ${CANCEL_CONNECTIONS} connections…`);
+    // Warm-up (JIT, V8 sizing its heap, SQLite's page cache), on a pool of its own: its answers are
+    // checked like the rest, but neither timed nor part of the memory figures.
+    options.log(
+      `load: ${sizes.warmupSeconds} s warm-up, then ${sizes.seconds} s of list reads and pass-through cancels, ${LIST_CONNECTIONS} + ${CANCEL_CONNECTIONS} connections…`,
+    );
+    const warmup = await streams(warmupPool, performance.now() + sizes.warmupSeconds * 1000);
+
     const memory: { at: number; rss: number }[] = [];
-    const pid = server.pid;
+    const pid = running.pid;
     const cpuBefore = cpuSeconds(pid);
     const started = performance.now();
     const sample = () => memory.push({ at: (performance.now() - started) / 1000, rss: readMemory(pid).rss });
     sample();
     const sampler = setInterval(sample, SAMPLE_MS);
-    const deadline = started + sizes.seconds * 1000;
     let faultError: unknown = null;
     const fault = setTimeout(() => {
-      injectFault(server!, { operation: 'cancel', status: 500, count: sizes.faults }).catch((error: unknown) => (faultError = error));
+      injectFault(running, { operation: 'cancel', status: 500, count: sizes.faults }).catch((error: unknown) => (faultError = error));
     }, (sizes.seconds * 1000) / 2);
-
-    let nextList = 0;
-    let nextCancel = 0;
-    const okCancels = new Map<string, number>();
-    const [list, cancel] = await Promise.all([
-      drive(listPool, LIST_CONNECTIONS, deadline, () => ({ method: 'GET', path: listPaths[nextList++ % listPaths.length]!, token: server!.adminToken })),
-      drive(
-        cancelPool,
-        CANCEL_CONNECTIONS,
-        deadline,
-        () => {
-          const id = pool[nextCancel++ % pool.length]!;
-          return { method: 'POST', path: `/v1/uploads/${id}/cancel`, token: server!.clientToken, id };
-        },
-        (status, id) => {
-          if (status === 200 && id) okCancels.set(id, (okCancels.get(id) ?? 0) + 1);
-        },
-      ),
-    ]);
+    const [list, cancel] = await streams(pool, started + sizes.seconds * 1000);
     clearTimeout(fault);
     clearInterval(sampler);
     sample();
@@ -109,8 +127,8 @@ export async function run(options: BenchOptions): Promise<Row[]> {
     if (faultError) throw faultError;
     options.log(`load: done; checking the records…`);
 
-    const records = await checkRecords(server, [...history, ...pool], pool, okCancels);
-    return rowsFor({ sizes, list, cancel, records, memory, serverCpu, listPaths: listPaths.length });
+    const records = await checkRecords(running, [...history, ...warmupPool, ...pool], [...warmupPool, ...pool], okCancels);
+    return rowsFor({ sizes, list, cancel, warmup, records, memory, serverCpu, listPaths: listPaths.length });
   } finally {
     await Promise.all(pools.map((p) => p.close().catch(() => undefined)));
     await server?.stop().catch(() => undefined);
@@ -148,7 +166,7 @@ async function drive(
   return stream;
 }
 
-async function createUploads(server: RunningConsoleServer, count: number): Promise<string[]> {
+async function createUploads(server: RunningConsoleServer, count: number, prefix: string): Promise<string[]> {
   const ids: string[] = [];
   let next = 0;
   const worker = async () => {
@@ -156,7 +174,7 @@ async function createUploads(server: RunningConsoleServer, count: number): Promi
       const upload = await callJson<Upload>(server, '/v1/uploads', {
         method: 'POST',
         as: 'client',
-        body: { filename: `load-${String(i).padStart(5, '0')}.jsonl`, purpose: 'batch', bytes: 1024 * 1024, mime_type: 'application/jsonl' },
+        body: { filename: `${prefix}-${String(i).padStart(5, '0')}.jsonl`, purpose: 'batch', bytes: 1024 * 1024, mime_type: 'application/jsonl' },
       });
       ids.push(upload.id);
     }
@@ -249,6 +267,7 @@ function rowsFor({
   sizes,
   list,
   cancel,
+  warmup,
   records,
   memory,
   serverCpu,
@@ -257,6 +276,8 @@ function rowsFor({
   sizes: Sizes;
   list: Stream;
   cancel: Stream;
+  /** The warm-up's list and cancel streams. */
+  warmup: [Stream, Stream];
   records: RecordCheck;
   memory: { at: number; rss: number }[];
   serverCpu: number;
@@ -275,15 +296,27 @@ function rowsFor({
   // A list read has no reason to fail; a cancel may fairly answer 4xx (already cancelled), or the injected 500s.
   const ok = (status: number) => status >= 200 && status < 300;
   const injected = Math.min(sizes.faults, count(cancel, (status) => status === 500));
-  const errors = count(list, (s) => !ok(s)) + count(cancel, (s) => !ok(s) && !(s >= 400 && s < 500)) - injected + list.failures + cancel.failures;
+  const lists = [list, warmup[0]];
+  const cancels = [cancel, warmup[1]];
+  const failures = [...lists, ...cancels].reduce((n, stream) => n + stream.failures, 0);
+  const errors =
+    lists.reduce((n, stream) => n + count(stream, (s) => !ok(s)), 0) +
+    cancels.reduce((n, stream) => n + count(stream, (s) => !ok(s) && !(s >= 400 && s < 500)), 0) -
+    injected +
+    failures;
 
-  const first = memory[0]!;
-  const last = memory.at(-1)!;
+  // One RSS sample can sit on either side of a garbage collection: each point of the run is the
+  // median of the samples within a second of it.
+  const duration = memory.at(-1)!.at;
+  const rssAt = (fraction: number) => {
+    const at = fraction * duration;
+    const near = memory.filter((m) => Math.abs(m.at - at) <= MEMORY_WINDOW_S).map((m) => m.rss);
+    return near.length ? median(near) : memory.reduce((best, m) => (Math.abs(m.at - at) < Math.abs(best.at - at) ? m : best)).rss;
+  };
+  const [start, quarter, half, threeQuarters, end] = [0, 0.25, 0.5, 0.75, 1].map(rssAt) as [number, number, number, number, number];
   const peak = Math.max(...memory.map((m) => m.rss));
-  const duration = last.at;
-  const quarter = memory.reduce((best, m) => (Math.abs(m.at - duration / 4) < Math.abs(best.at - duration / 4) ? m : best), first);
   const slope = slopePerMinute(memory.filter((m) => m.at >= duration / 2));
-  const memoryRatio = last.rss / quarter.rss;
+  const memoryRatio = end / quarter;
 
   const recordProblems = records.missing + records.duplicated + records.unexpected + records.notCancelled + records.cancelledTwice;
   return [
@@ -296,9 +329,9 @@ function rowsFor({
       target: '—',
       met: null,
       notes: [
-        `${sizes.seconds} s on loopback against the real server (server/index.ts, one process with its embedded emulator; SQLite file store, WAL) ` +
-          `holding ${(sizes.history + sizes.pool).toLocaleString('en-US')} uploads; undici connections from this process, one request in flight each, ` +
-          `both streams at once. The list stream cycles through ${listPaths} pages (the first, nine by cursor, the pending tab) with an operator's Bearer token. ` +
+        `${sizes.seconds} s, after ${sizes.warmupSeconds} s of warm-up, on loopback against the real server (server/index.ts, one process with its ` +
+          `embedded emulator; SQLite file store, WAL) holding ${(sizes.history + sizes.warmupPool + sizes.pool).toLocaleString('en-US')} uploads; undici ` +
+          `connections from this process, one request in flight each, both streams at once. The list stream cycles through ${listPaths} pages (the first, nine by cursor, the pending tab) with an operator's Bearer token. ` +
           `Server CPU during the run: ${formatNumber(serverCpu)} s (${Math.round((serverCpu / sizes.seconds) * 100)}% of one core).`,
       ],
     },
@@ -311,14 +344,14 @@ function rowsFor({
       target: '—',
       met: null,
       notes: [
-        `Cycles through ${sizes.pool.toLocaleString('en-US')} pending uploads created through /v1 before the run: each one's first cancel answers 200, ` +
+        `Cycles through ${sizes.pool.toLocaleString('en-US')} pending uploads created through /v1 before the run (the warm-up through ${sizes.warmupPool} others): each one's first cancel answers 200, ` +
           `later ones 400 (already cancelled); half-way, the emulator was told to answer the next ${sizes.faults} cancels with 500.`,
       ],
     },
     {
       bench: 'load',
       name: 'Load: errors (list not 2xx; cancel not 2xx/4xx beyond the injected 500s)',
-      ours: { value: summarize([errors], 'errors'), detail: `${injected} injected 500s passed through; ${list.failures + cancel.failures} connection errors or timeouts` },
+      ours: { value: summarize([errors], 'errors'), detail: `${injected} injected 500s passed through; ${failures} connection errors or timeouts (warm-up included)` },
       baseline: null,
       ratio: null,
       target: '0',
@@ -352,14 +385,19 @@ function rowsFor({
       bench: 'load',
       name: 'Load: server RSS over the run',
       ours: {
-        value: summarize([last.rss / MB], 'MB'),
-        detail: `at the end; start ${formatNumber(first.rss / MB)} MB, peak ${formatNumber(peak / MB)} MB, second-half slope ${formatNumber(slope / MB)} MB/min`,
+        value: summarize([end / MB], 'MB'),
+        detail:
+          `at the end; start ${formatNumber(start / MB)}, 50% ${formatNumber(half / MB)}, 75% ${formatNumber(threeQuarters / MB)}, ` +
+          `peak ${formatNumber(peak / MB)} MB; second-half slope ${formatNumber(slope / MB)} MB/min`,
       },
-      baseline: { label: 'at 25% of the run', value: summarize([quarter.rss / MB], 'MB') },
+      baseline: { label: 'at 25% of the run', value: summarize([quarter / MB], 'MB') },
       ratio: summarize([memoryRatio], '×'),
       target: `end ≤ ${MEMORY_TARGET}× at 25%`,
       met: memoryRatio <= MEMORY_TARGET,
-      notes: [`RSS of the server process (its embedded emulator included) from /proc every ${SAMPLE_MS} ms; ${memory.length} samples.`],
+      notes: [
+        `RSS of the server process (its embedded emulator included) from /proc every ${SAMPLE_MS} ms, ${memory.length} samples; the value at each ` +
+          `point of the run is the median of the samples within ${MEMORY_WINDOW_S} s of it; the slope is a least-squares fit over the second half.`,
+      ],
     },
   ];
 }

@@ -2,8 +2,9 @@
 // and writes bench/results/latest.json. Exits 0 whether or not targets are met (it reports);
 // non-zero only when a benchmark crashed.
 //
-//   npm run bench                          everything (about 5 minutes)
-//   npm run bench -- --only api,weight     some of them
+//   npm run bench                          everything (about 8 minutes on a busy 2-core machine)
+//   npm run bench -- --only api,weight     some of them: weight, api, passthrough, streaming,
+//                                          speed (dashboard in Chromium), bulk (bulk cleanup), load
 //   npm run bench -- --quick               tiny sizes, one round: a smoke run
 //
 // A benchmark is one module, bench/<name>.ts, exporting run(options): Promise<Row[]>; list it below.

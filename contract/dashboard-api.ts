@@ -34,7 +34,8 @@ export type UploadRecord = z.infer<typeof uploadRecordSchema>;
 export const SORT_FIELDS = ['created_at', 'expires_at', 'bytes', 'last_activity_at'] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 
-const boolParam = z.enum(['true', 'false']).transform((v) => v === 'true');
+/** `true`/`false` as a query string value, or as a JSON boolean in a request body. */
+const boolParam = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 
 /** Filters shared by the list, the bulk-cancel preview and select-all-matching bulk jobs. */
 export const uploadFilterSchema = z.object({

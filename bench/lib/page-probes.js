@@ -28,14 +28,14 @@
       for (const entry of list.getEntries()) longTasks.push({ start: entry.startTime, end: entry.startTime + entry.duration });
     }).observe({ type: 'longtask', buffered: true });
   } catch {
-    // no Long Tasks API: the figure stays null
+    // no Long Tasks API: busy() reads 0
   }
   /** Milliseconds of long tasks within [from, to]. */
   const busy = (from, to) => longTasks.reduce((sum, task) => sum + Math.max(0, Math.min(task.end, to) - Math.max(task.start, from)), 0);
 
   let firstRowSeen;
   const probes = {
-    /** { inDom, painted, fcp, documentEnd, scriptsEnd, listStart, listEnd }: ms from navigation start (null: no such entry). */
+    /** { inDom, painted, fcp, documentEnd, scriptsEnd, listStart, listEnd, busyAfterList }: ms from navigation start (null: no such entry). */
     firstRow: null,
     whenFirstRow: new Promise((resolve) => (firstRowSeen = resolve)),
   };

@@ -86,6 +86,11 @@ describe('bulk cancel', () => {
     for (const u of uploads) expect(uploadRecordSchema.parse(await (await h.api(`/api/uploads/${u.id}`)).json()).status).toBe('pending');
   });
 
+  it('takes JSON booleans in a body filter', async () => {
+    const preview = await h.api('/api/bulk-cancels/preview', json({ filter: { stuck: true } }));
+    expect(preview.status).toBe(200);
+  });
+
   it('validates the request', async () => {
     const bad = await h.api('/api/bulk-cancels', json({ ids: ['../x'] }));
     expect(bad.status).toBe(400);
