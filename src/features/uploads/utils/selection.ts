@@ -1,20 +1,13 @@
 // Which rows can be picked for a bulk cancel, and how clicks change the picked set. The
 // selection is a set of ids, so it outlives refetches, live events and re-sorting.
 import type { UploadRecord } from '../../../../contract/dashboard-api.ts';
+import { cancelUnavailableReason } from './cancel-availability.ts';
 
 /** Why a row's checkbox does nothing; null when it can be selected. `record` as shown (cancels applied). */
 export function selectUnavailableReason(record: UploadRecord, cancellingIds: ReadonlySet<string>): string | null {
   if (cancellingIds.has(record.upload.id)) return 'Being cancelled';
-  switch (record.status) {
-    case 'pending':
-      return null;
-    case 'completed':
-      return 'Already completed — nothing to cancel';
-    case 'cancelled':
-      return 'Already cancelled';
-    case 'expired':
-      return 'Expired — nothing to cancel';
-  }
+  // The same reasons the row's Cancel button gives.
+  return cancelUnavailableReason(record.status);
 }
 
 export function isSelectable(record: UploadRecord, cancellingIds: ReadonlySet<string>): boolean {
