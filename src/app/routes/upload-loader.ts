@@ -1,6 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { data, type LoaderFunctionArgs } from 'react-router-dom';
-import { UPLOAD_ID_PATTERN } from '../../../contract/uploads.ts';
+import { UPLOAD_ID_PATTERN } from '../../../contract/constants.ts';
 import { uploadDetailQueryOptions } from '../../features/uploads/api/get-upload.ts';
 import { seedUploadDetail } from '../../features/uploads/api/upload-cache.ts';
 
