@@ -1,6 +1,18 @@
 // Shapes of the dashboard's own API (/api/*), shared by the proxy and the dashboard.
 import { z } from 'zod';
-import { UPLOAD_ID_PATTERN, UPLOAD_STATUSES, uploadSchema } from './uploads.ts';
+import { AUDIT_SOURCES, CANCEL_OUTCOMES, ROLES, SORT_FIELDS, UPLOAD_ID_PATTERN, UPLOAD_STATUSES } from './constants.ts';
+import { uploadSchema } from './uploads.ts';
+
+export {
+  AUDIT_SOURCES,
+  CANCEL_OUTCOMES,
+  LIVE_EVENTS,
+  ROLES,
+  SORT_FIELDS,
+  type CancelOutcome,
+  type Role,
+  type SortField,
+} from './constants.ts';
 
 /** Why a pending upload is stuck: nothing arrived for a while, or it cannot finish in time. */
 export const stuckSchema = z.object({
@@ -30,9 +42,6 @@ export const uploadRecordSchema = z.object({
   cancel_outcome_unknown: z.boolean().default(false),
 });
 export type UploadRecord = z.infer<typeof uploadRecordSchema>;
-
-export const SORT_FIELDS = ['created_at', 'expires_at', 'bytes', 'last_activity_at'] as const;
-export type SortField = (typeof SORT_FIELDS)[number];
 
 /** `true`/`false` as a query string value, or as a JSON boolean in a request body. */
 const boolParam = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
@@ -81,9 +90,6 @@ export const uploadListSchema = z.object({
 });
 export type UploadList = z.infer<typeof uploadListSchema>;
 
-export const ROLES = ['operator', 'read_only'] as const;
-export type Role = (typeof ROLES)[number];
-
 export const sessionSchema = z.object({
   operator: z.string(),
   role: z.enum(ROLES).default('operator'),
@@ -119,9 +125,6 @@ export const bulkCancelPreviewSchema = z.object({
   unknown: z.number().int(),
 });
 export type BulkCancelPreview = z.infer<typeof bulkCancelPreviewSchema>;
-
-export const CANCEL_OUTCOMES = ['cancelled', 'already_finished', 'not_found', 'failed', 'unknown', 'skipped'] as const;
-export type CancelOutcome = (typeof CANCEL_OUTCOMES)[number];
 
 export const bulkCancelItemSchema = z.object({
   upload_id: z.string(),
@@ -160,9 +163,6 @@ export type BulkCancelJob = z.infer<typeof bulkCancelJobSchema>;
 export const bulkCancelJobListSchema = z.object({ object: z.literal('list'), data: z.array(bulkCancelJobSchema) });
 
 // ---- Audit -----------------------------------------------------------------------------------
-
-/** `reconcile`: the server itself, finding out what became of a cancel whose outcome was unknown. */
-export const AUDIT_SOURCES = ['dashboard', 'bulk', 'by_id', 'api', 'pass_through', 'reconcile'] as const;
 
 export const auditEntrySchema = z.object({
   id: z.number().int(),
@@ -210,10 +210,3 @@ export const timelineEventSchema = z.object({
 });
 export const timelineSchema = z.object({ object: z.literal('list'), data: z.array(timelineEventSchema) });
 export type TimelineEvent = z.infer<typeof timelineEventSchema>;
-
-// ---- Live updates (GET /api/events, text/event-stream) ----------------------------------------
-// event: upload   data: UploadRecord          (an upload changed: recorded, cancelled, expired…)
-// event: job      data: BulkCancelJob         (a bulk job progressed; without items)
-// event: counts   data: StatusCounts          (at most once a second)
-// A comment line (": ping") every 15 s keeps proxies from closing the stream.
-export const LIVE_EVENTS = ['upload', 'job', 'counts'] as const;

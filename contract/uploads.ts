@@ -1,12 +1,9 @@
 // The OpenAI Uploads wire contract, shared by the proxy (server/) and the dashboard (src/).
 // This folder imports nothing from either side. Source: ../shared/docs/openai-uploads-contract.md
 import { z } from 'zod';
+import { UPLOAD_ID_PATTERN, UPLOAD_STATUSES } from './constants.ts';
 
-export const UPLOAD_STATUSES = ['pending', 'completed', 'cancelled', 'expired'] as const;
-export type UploadStatus = (typeof UPLOAD_STATUSES)[number];
-
-/** Our choice (contract page): ids reaching an upstream URL path must match this. */
-export const UPLOAD_ID_PATTERN = /^upload_[A-Za-z0-9_-]{1,128}$/;
+export { UPLOAD_ID_PATTERN, UPLOAD_STATUSES, type UploadStatus } from './constants.ts';
 export const uploadIdSchema = z.string().regex(UPLOAD_ID_PATTERN, 'must look like upload_abc123');
 
 export const fileObjectSchema = z.looseObject({

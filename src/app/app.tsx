@@ -1,7 +1,8 @@
+import { useEffect } from 'react';
 import { RouterProvider } from 'react-router-dom';
 import { createQueryClient } from '../lib/query-client.ts';
 import { AppProvider } from './provider.tsx';
-import { createAppRouter, sendToLogin, type AppRouter } from './router.tsx';
+import { createAppRouter, preloadPagesOnIntent, sendToLogin, type AppRouter } from './router.tsx';
 
 /**
  * The query client and the router need each other (loaders fill the cache; a 401 anywhere
@@ -19,6 +20,7 @@ export function createApp() {
   late.router = router;
 
   function App() {
+    useEffect(() => preloadPagesOnIntent(document), []);
     return (
       <AppProvider queryClient={queryClient}>
         <RouterProvider router={router} />

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
 import { errorResponse, jsonResponse, mockFetch } from '../testing/fetch-mock.ts';
-import { ApiError, apiClient, isServerUnavailable } from './api-client.ts';
+import { ApiError, apiClient, hasShape, isServerUnavailable, type Expected } from './api-client.ts';
 
-const okSchema = z.object({ ok: z.boolean() });
+const okSchema: Expected<{ ok: boolean }> = { keys: ['ok'] };
+const listShape: Expected<{ object: 'list'; data: unknown[] }> = { object: 'list', keys: ['data'] };
 
 async function failure(promise: Promise<unknown>): Promise<ApiError> {
   const error = await promise.then(
@@ -21,9 +21,9 @@ afterEach(() => {
 });
 
 describe('apiClient', () => {
-  it('returns the validated body of a 2xx', async () => {
+  it('returns the body of a 2xx that has the expected shape', async () => {
     mockFetch(() => jsonResponse({ ok: true, extra: 1 }));
-    await expect(apiClient.get('/api/x', okSchema)).resolves.toEqual({ ok: true });
+    await expect(apiClient.get('/api/x', okSchema)).resolves.toEqual({ ok: true, extra: 1 });
   });
 
   it('turns the OpenAI error envelope into a typed ApiError', async () => {
@@ -36,6 +36,12 @@ describe('apiClient', () => {
       code: 'bad_state',
       param: null,
     });
+  });
+
+  it('shows the message of an envelope a hop in between trimmed, and ignores keys of the wrong type', async () => {
+    mockFetch(() => jsonResponse({ error: { message: 'Too many requests', code: 42 } }, 429));
+    const error = await failure(apiClient.get('/api/uploads', okSchema));
+    expect(error).toMatchObject({ status: 429, message: 'Too many requests', type: 'http_error', code: null, param: null });
   });
 
   it('keeps the status of an error whose body is not JSON', async () => {
@@ -82,11 +88,26 @@ describe('apiClient', () => {
     await expect(request).rejects.not.toBeInstanceOf(ApiError);
   });
 
-  it('rejects a 2xx whose body is not what the contract says', async () => {
-    mockFetch(() => jsonResponse({ ok: 'yes' }));
+  it('rejects a 2xx that lacks a key the dashboard reads', async () => {
+    mockFetch(() => jsonResponse({ fine: true }));
     const error = await failure(apiClient.get('/api/x', okSchema));
     expect(error.type).toBe('invalid_response');
-    expect(error.message).toContain('ok');
+    expect(error.message).toBe("The server's answer has an unexpected shape at ok.");
+  });
+
+  it('rejects a 2xx that is another kind of object than the one asked for', async () => {
+    mockFetch(() => jsonResponse({ object: 'upload', data: [] }));
+    const error = await failure(apiClient.get('/api/uploads', listShape));
+    expect(error.type).toBe('invalid_response');
+    expect(error.message).toBe("The server's answer has an unexpected shape at object.");
+    mockFetch(() => jsonResponse([{ object: 'list', data: [] }]));
+    expect((await failure(apiClient.get('/api/uploads', listShape))).message).toBe("The server's answer has an unexpected shape.");
+  });
+
+  it('checks live events with the same shapes', () => {
+    expect(hasShape({ object: 'list', data: [] }, listShape)).toBe(true);
+    expect(hasShape({ object: 'list' }, listShape)).toBe(false);
+    expect(hasShape(null, listShape)).toBe(false);
   });
 
   it('rejects a 2xx that is not JSON', async () => {

@@ -1,7 +1,15 @@
 // The dashboard's only door to /api. It reports every failure as an ApiError and leaves toasts
 // and navigation to the caller: a wrapper that reacts on its own hides failures from the code
 // that knows what the user was doing.
-import { z } from 'zod';
+//
+// Why no zod here (the contract's schemas are zod): it was about 25 kB gz of the first screen's
+// JS, nearly as much as the dashboard's own code, to check what is already guaranteed. The
+// server is ours, same-origin, built from the same contract types, and validates at its own
+// edge. So answers get light checks, only where they earn their keep: a 2xx that is not JSON
+// (an HTML page from something in between), an answer that is not the kind of object asked for
+// (`object: 'list'`, `'upload'`, …) or lacks a key the dashboard reads, and the error envelope,
+// whose message is shown to the operator. src/ imports only types from the zod modules of
+// contract/ (lint enforces it); runtime constants come from contract/constants.ts.
 
 export const REQUEST_TIMEOUT_MS = 15_000;
 
@@ -46,25 +54,28 @@ export function isServerUnavailable(error: unknown): boolean {
   return isApiError(error) && (error.status === 0 || error.status >= 500);
 }
 
+const optionalString = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
 // Lenient on purpose: any body that carries error.message is worth showing, even when a hop in
 // between (a reverse proxy, say) dropped one of the four keys the contract promises.
-const errorBodySchema = z.object({
-  error: z.object({
-    message: z.string(),
-    type: z.string().nullish(),
-    param: z.string().nullish(),
-    code: z.string().nullish(),
-  }),
-});
-
 export function errorFromResponse(status: number, statusText: string, bodyText: string): ApiError {
-  const parsed = errorBodySchema.safeParse(parseJson(bodyText));
-  if (parsed.success) {
-    const { message, type, param, code } = parsed.data.error;
-    return new ApiError({ status, message, type: type ?? 'http_error', param, code });
+  const body = parseJson(bodyText);
+  const error = isObject(body) && isObject(body.error) ? body.error : undefined;
+  if (error && typeof error.message === 'string') {
+    return new ApiError({
+      status,
+      message: error.message,
+      type: optionalString(error.type) ?? 'http_error',
+      param: optionalString(error.param),
+      code: optionalString(error.code),
+    });
   }
   const reason = statusText ? `${status} ${statusText}` : String(status);
   return new ApiError({ status, type: 'http_error', message: `The server answered ${reason} without an error message.` });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function parseJson(text: string): unknown {
@@ -122,28 +133,47 @@ async function request(method: 'GET' | 'POST' | 'DELETE', path: string, options:
   return { status: response.status, text };
 }
 
-function parseBody<T>(schema: z.ZodType<T>, status: number, text: string): T {
+/**
+ * What an answer must look like to be taken as a T: for the OpenAI-style objects, the value of
+ * `object`; and the keys the dashboard reads unconditionally. Written next to each fetcher.
+ */
+export interface Expected<T> {
+  object?: string;
+  keys: readonly (keyof T & string)[];
+}
+
+/** Where `body` departs from `expected`: '' for the body itself, a key, or null when it does not. */
+function mismatch<T>(body: unknown, { object, keys }: Expected<T>): string | null {
+  if (!isObject(body)) return '';
+  if (object !== undefined && body.object !== object) return 'object';
+  return keys.find((key) => !(key in body)) ?? null;
+}
+
+/** For answers that arrive some other way than apiClient (live events). */
+export function hasShape<T>(body: unknown, expected: Expected<T>): body is T {
+  return mismatch(body, expected) === null;
+}
+
+function parseBody<T>(expected: Expected<T>, status: number, text: string): T {
   const json = parseJson(text);
   if (json === undefined) {
     throw new ApiError({ status, type: 'invalid_response', message: 'The server answered with something that is not JSON.' });
   }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-    throw new ApiError({ status, type: 'invalid_response', message: `The server's answer has an unexpected shape${where}.` });
+  const where = mismatch(json, expected);
+  if (where !== null) {
+    throw new ApiError({ status, type: 'invalid_response', message: `The server's answer has an unexpected shape${where ? ` at ${where}` : ''}.` });
   }
-  return parsed.data;
+  return json as T;
 }
 
 export const apiClient = {
-  async get<T>(path: string, schema: z.ZodType<T>, options: Omit<RequestOptions, 'body'> = {}): Promise<T> {
+  async get<T>(path: string, expected: Expected<T>, options: Omit<RequestOptions, 'body'> = {}): Promise<T> {
     const { status, text } = await request('GET', path, options);
-    return parseBody(schema, status, text);
+    return parseBody(expected, status, text);
   },
-  async post<T>(path: string, schema: z.ZodType<T>, options: RequestOptions = {}): Promise<T> {
+  async post<T>(path: string, expected: Expected<T>, options: RequestOptions = {}): Promise<T> {
     const { status, text } = await request('POST', path, options);
-    return parseBody(schema, status, text);
+    return parseBody(expected, status, text);
   },
   async delete(path: string, options: Omit<RequestOptions, 'body'> = {}): Promise<void> {
     await request('DELETE', path, options);

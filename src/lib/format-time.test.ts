@@ -1,5 +1,6 @@
+import { format } from 'date-fns';
 import { describe, expect, it } from 'vitest';
-import { formatCountdown, formatRelative } from './format-time.ts';
+import { formatCountdown, formatExact, formatRelative } from './format-time.ts';
 
 const now = Date.UTC(2025, 10, 21, 12, 0, 0);
 
@@ -24,5 +25,11 @@ describe('formatCountdown', () => {
     [-5, '00:00'],
   ])('%d s reads %s', (seconds, text) => {
     expect(formatCountdown(seconds)).toBe(text);
+  });
+});
+
+describe('formatExact', () => {
+  it.each([0, 1_763_756_343, 1_751_328_000, 1_700_000_000])('%d reads as date-fns format writes it', (unixSeconds) => {
+    expect(formatExact(unixSeconds)).toBe(format(unixSeconds * 1000, 'yyyy-MM-dd HH:mm:ss O'));
   });
 });

@@ -1,10 +1,10 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { Outlet, redirect, useNavigation, useRevalidator, useRouteError, type LoaderFunctionArgs } from 'react-router-dom';
-import { toast } from 'sonner';
 import { Button } from '../../components/ui/button.tsx';
 import { EmptyState } from '../../components/ui/empty-state.tsx';
 import { AlertTriangleIcon, CloudOffIcon, SpinnerIcon } from '../../components/ui/icons.tsx';
+import { toast } from '../../components/ui/toaster.tsx';
 import { Shell } from '../../components/layouts/shell.tsx';
 import { paths } from '../../config/paths.ts';
 import { sessionQueryOptions, useSession } from '../../features/auth/api/get-session.ts';

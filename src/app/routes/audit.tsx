@@ -1,17 +1,5 @@
-import type { QueryClient } from '@tanstack/react-query';
-import type { LoaderFunctionArgs } from 'react-router-dom';
-import { auditListQueryOptions } from '../../features/audit/api/get-audit-entries.ts';
+// Loaded lazily (see router.tsx); its loader, in audit-loader.ts, is not.
 import { AuditLog } from '../../features/audit/components/audit-log.tsx';
-import { parseAuditFilters } from '../../features/audit/utils/audit-filters.ts';
-
-/** Starts the first page while the route renders; the log has its own loading state. */
-export const auditLoader =
-  (queryClient: QueryClient) =>
-  ({ request }: LoaderFunctionArgs) => {
-    const filters = parseAuditFilters(new URL(request.url).searchParams);
-    void queryClient.prefetchInfiniteQuery(auditListQueryOptions(filters));
-    return null;
-  };
 
 export function AuditRoute() {
   return <AuditLog />;

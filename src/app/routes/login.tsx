@@ -1,22 +1,7 @@
-import type { QueryClient } from '@tanstack/react-query';
-import { redirect, useNavigate, useSearchParams, type LoaderFunctionArgs } from 'react-router-dom';
+// Loaded lazily (see router.tsx); its loader, in login-loader.ts, is not.
+import { useNavigate, useSearchParams } from 'react-router-dom';
 import { paths, safeNext } from '../../config/paths.ts';
-import { sessionQueryOptions } from '../../features/auth/api/get-session.ts';
 import { LoginForm } from '../../features/auth/components/login-form.tsx';
-
-/** Someone already signed in has nothing to do here: send them on. */
-export const loginLoader =
-  (queryClient: QueryClient) =>
-  async ({ request }: LoaderFunctionArgs) => {
-    const next = safeNext(new URL(request.url).searchParams.get('next')) ?? paths.uploads.getHref();
-    try {
-      // Asked afresh: a cached session may be the very one that just ended.
-      await queryClient.fetchQuery({ ...sessionQueryOptions(), staleTime: 0, retry: false });
-    } catch {
-      return null;
-    }
-    return redirect(next);
-  };
 
 export function LoginRoute() {
   const navigate = useNavigate();

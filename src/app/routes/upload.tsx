@@ -1,29 +1,14 @@
-import type { QueryClient } from '@tanstack/react-query';
-import { isRouteErrorResponse, useParams, useRevalidator, useRouteError, data, type LoaderFunctionArgs } from 'react-router-dom';
-import { UPLOAD_ID_PATTERN } from '../../../contract/uploads.ts';
+// Loaded lazily (see router.tsx); its loader, in upload-loader.ts, is not.
+import { isRouteErrorResponse, useParams, useRevalidator, useRouteError } from 'react-router-dom';
 import { Button } from '../../components/ui/button.tsx';
 import { EmptyState } from '../../components/ui/empty-state.tsx';
 import { AlertTriangleIcon } from '../../components/ui/icons.tsx';
 import { isApiError } from '../../lib/api-client.ts';
 import { usePendingCancelIds, withPendingCancel } from '../../features/uploads/api/pending-cancels.ts';
-import { uploadDetailQueryOptions, useUpload } from '../../features/uploads/api/get-upload.ts';
-import { seedUploadDetail } from '../../features/uploads/api/upload-cache.ts';
+import { useUpload } from '../../features/uploads/api/get-upload.ts';
 import { ServerErrorBanner } from '../../features/uploads/components/server-error-banner.tsx';
 import { UploadDetail } from '../../features/uploads/components/upload-detail.tsx';
 import { UploadNotFound } from '../../features/uploads/components/upload-not-found.tsx';
-
-/** The router decides when, the query cache decides what (TkDodo, "React Query meets React Router"). */
-export const uploadLoader =
-  (queryClient: QueryClient) =>
-  async ({ params }: LoaderFunctionArgs) => {
-    const id = params.id ?? '';
-    // Nothing that isn't an upload id goes into a request path.
-    if (!UPLOAD_ID_PATTERN.test(id)) throw data(null, { status: 404 });
-    // Coming from the list, the record is already at hand: show it now, refresh it in the background.
-    seedUploadDetail(queryClient, id);
-    await queryClient.ensureQueryData(uploadDetailQueryOptions(id));
-    return null;
-  };
 
 export function UploadRoute() {
   const { id = '' } = useParams();

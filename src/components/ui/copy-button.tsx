@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { toast } from 'sonner';
+import { toast } from './toaster.tsx';
 import { cn } from '../../lib/cn.ts';
 import { CheckIcon, CopyIcon } from './icons.tsx';
 

@@ -1,6 +1,6 @@
 import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
-import { auditListSchema, type AuditList } from '../../../../contract/dashboard-api.ts';
-import { apiClient } from '../../../lib/api-client.ts';
+import type { AuditList } from '../../../../contract/dashboard-api.ts';
+import { apiClient, type Expected } from '../../../lib/api-client.ts';
 import { auditSearchParams, type AuditFilters } from '../utils/audit-filters.ts';
 import { auditKeys } from './audit-keys.ts';
 
@@ -8,12 +8,14 @@ export const AUDIT_PAGE_SIZE = 50;
 /** Cancels happen elsewhere too (bulk jobs, scripts, SDK clients), so the log polls. */
 export const AUDIT_REFRESH_MS = 10_000;
 
+const auditListShape: Expected<AuditList> = { object: 'list', keys: ['data', 'has_more', 'next_cursor'] };
+
 export function getAuditEntries(filters: AuditFilters & { cursor?: string | null }, signal?: AbortSignal): Promise<AuditList> {
   const { cursor, ...rest } = filters;
   const params = auditSearchParams(rest);
   params.set('limit', String(AUDIT_PAGE_SIZE));
   if (cursor) params.set('cursor', cursor);
-  return apiClient.get(`/api/audit?${params}`, auditListSchema, { signal });
+  return apiClient.get(`/api/audit?${params}`, auditListShape, { signal });
 }
 
 export function auditListQueryOptions(filters: AuditFilters) {

@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { AUDIT_SOURCES, CANCEL_OUTCOMES } from '../../../../contract/dashboard-api.ts';
+import { AUDIT_SOURCES, CANCEL_OUTCOMES } from '../../../../contract/constants.ts';
 import { Button } from '../../../components/ui/button.tsx';
 import { cn } from '../../../lib/cn.ts';
 import { hasAuditFilters, type AuditFilters } from '../utils/audit-filters.ts';

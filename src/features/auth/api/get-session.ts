@@ -1,14 +1,16 @@
 import { queryOptions, useSuspenseQuery } from '@tanstack/react-query';
-import { sessionSchema, type Session } from '../../../../contract/dashboard-api.ts';
-import { apiClient } from '../../../lib/api-client.ts';
+import type { Session } from '../../../../contract/dashboard-api.ts';
+import { apiClient, type Expected } from '../../../lib/api-client.ts';
 
 export const authKeys = {
   session: ['auth', 'session'] as const,
 };
 
+export const sessionShape: Expected<Session> = { keys: ['operator', 'role', 'upstream', 'stuck_after_minutes'] };
+
 /** Answers 401 when nobody is signed in. */
 export function getSession(signal?: AbortSignal): Promise<Session> {
-  return apiClient.get('/api/session', sessionSchema, { signal });
+  return apiClient.get('/api/session', sessionShape, { signal });
 }
 
 export function sessionQueryOptions() {

@@ -1,7 +1,7 @@
 import { useMutation, type UseMutationOptions } from '@tanstack/react-query';
-import { sessionSchema, type Session } from '../../../../contract/dashboard-api.ts';
+import type { Session } from '../../../../contract/dashboard-api.ts';
 import { apiClient } from '../../../lib/api-client.ts';
-import { authKeys } from './get-session.ts';
+import { authKeys, sessionShape } from './get-session.ts';
 
 export interface LoginVariables {
   token: string;
@@ -9,7 +9,7 @@ export interface LoginVariables {
 
 /** Sets the session cookie; a wrong token answers 401 with a message to show. */
 export function login({ token }: LoginVariables): Promise<Session> {
-  return apiClient.post('/api/session', sessionSchema, { body: { token } });
+  return apiClient.post('/api/session', sessionShape, { body: { token } });
 }
 
 export interface UseLoginOptions {

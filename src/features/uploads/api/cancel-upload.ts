@@ -1,7 +1,7 @@
 import { mutationOptions, useMutation, type MutationFunctionContext } from '@tanstack/react-query';
 import type { UploadRecord } from '../../../../contract/dashboard-api.ts';
-import { uploadSchema, type Upload } from '../../../../contract/uploads.ts';
-import { apiClient } from '../../../lib/api-client.ts';
+import type { Upload } from '../../../../contract/uploads.ts';
+import { apiClient, type Expected } from '../../../lib/api-client.ts';
 import { updateCachedUpload, withStatus } from './upload-cache.ts';
 import { uploadKeys } from './upload-keys.ts';
 
@@ -18,9 +18,11 @@ export function cancelPath(id: string): string {
   return `/api/uploads/${encodeURIComponent(id)}/cancel`;
 }
 
+const uploadShape: Expected<Upload> = { object: 'upload', keys: ['id', 'status'] };
+
 /** Answers with the Upload object OpenAI returned (status "cancelled"). */
 export function cancelUpload({ id }: Pick<CancelUploadVariables, 'id'>, { keepalive = false }: { keepalive?: boolean } = {}): Promise<Upload> {
-  return apiClient.post(cancelPath(id), uploadSchema, { keepalive });
+  return apiClient.post(cancelPath(id), uploadShape, { keepalive });
 }
 
 export interface CancelUploadContext {

@@ -1,10 +1,12 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { bulkCancelJobListSchema, type BulkCancelJob } from '../../../../contract/dashboard-api.ts';
-import { apiClient } from '../../../lib/api-client.ts';
+import type { BulkCancelJob } from '../../../../contract/dashboard-api.ts';
+import { apiClient, type Expected } from '../../../lib/api-client.ts';
 import { bulkCancelKeys } from './upload-keys.ts';
 
+const bulkCancelJobListShape: Expected<{ object: 'list'; data: BulkCancelJob[] }> = { object: 'list', keys: ['data'] };
+
 export function getRunningBulkCancels(signal?: AbortSignal): Promise<BulkCancelJob[]> {
-  return apiClient.get('/api/bulk-cancels?state=running', bulkCancelJobListSchema, { signal }).then((list) => list.data);
+  return apiClient.get('/api/bulk-cancels?state=running', bulkCancelJobListShape, { signal }).then((list) => list.data);
 }
 
 /** Jobs still running when the page loads (a reload, or another tab started one): shown again. */

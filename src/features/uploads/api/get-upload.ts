@@ -1,11 +1,14 @@
 import { queryOptions, useSuspenseQuery } from '@tanstack/react-query';
-import { uploadRecordSchema, type UploadRecord } from '../../../../contract/dashboard-api.ts';
-import { apiClient } from '../../../lib/api-client.ts';
+import type { UploadRecord } from '../../../../contract/dashboard-api.ts';
+import { apiClient, type Expected } from '../../../lib/api-client.ts';
 import { UPLOADS_REFRESH_MS } from './get-uploads.ts';
 import { uploadKeys } from './upload-keys.ts';
 
+/** Also what a live `upload` event must look like. */
+export const uploadRecordShape: Expected<UploadRecord> = { keys: ['upload', 'status'] };
+
 export function getUpload(id: string, signal?: AbortSignal): Promise<UploadRecord> {
-  return apiClient.get(`/api/uploads/${encodeURIComponent(id)}`, uploadRecordSchema, { signal });
+  return apiClient.get(`/api/uploads/${encodeURIComponent(id)}`, uploadRecordShape, { signal });
 }
 
 export function uploadDetailQueryOptions(id: string) {

@@ -1,6 +1,6 @@
 import { infiniteQueryOptions, keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
-import { uploadListSchema, type UploadList } from '../../../../contract/dashboard-api.ts';
-import { apiClient } from '../../../lib/api-client.ts';
+import type { UploadList } from '../../../../contract/dashboard-api.ts';
+import { apiClient, type Expected } from '../../../lib/api-client.ts';
 import { uploadKeys, type UploadListView } from './upload-keys.ts';
 
 export const UPLOADS_PAGE_SIZE = 100;
@@ -12,6 +12,8 @@ export const UPLOADS_REFRESH_MS = 5_000;
  */
 export const UPLOADS_LIVE_REFRESH_MS = 30_000;
 
+const uploadListShape: Expected<UploadList> = { object: 'list', keys: ['data', 'has_more', 'next_cursor', 'counts'] };
+
 export function getUploads(view: UploadListView & { cursor?: string | null }, signal?: AbortSignal): Promise<UploadList> {
   const params = new URLSearchParams({ limit: String(UPLOADS_PAGE_SIZE) });
   if (view.stuck) params.set('stuck', 'true');
@@ -22,7 +24,7 @@ export function getUploads(view: UploadListView & { cursor?: string | null }, si
   if (view.sort) params.set('sort', view.sort);
   if (view.order) params.set('order', view.order);
   if (view.cursor) params.set('cursor', view.cursor);
-  return apiClient.get(`/api/uploads?${params}`, uploadListSchema, { signal });
+  return apiClient.get(`/api/uploads?${params}`, uploadListShape, { signal });
 }
 
 export function uploadListQueryOptions(view: UploadListView, refetchInterval: number = UPLOADS_REFRESH_MS) {

@@ -1,14 +1,16 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { bulkCancelPreviewSchema, type BulkCancelPreview, type BulkCancelRequest } from '../../../../contract/dashboard-api.ts';
-import { apiClient } from '../../../lib/api-client.ts';
+import type { BulkCancelPreview, BulkCancelRequest } from '../../../../contract/dashboard-api.ts';
+import { apiClient, type Expected } from '../../../lib/api-client.ts';
 import { filterForRequest } from '../utils/list-search-params.ts';
 import { bulkCancelKeys, uploadKeys, type UploadListFilters } from './upload-keys.ts';
+
+const bulkCancelPreviewShape: Expected<BulkCancelPreview> = { keys: ['cancellable', 'skipped', 'unknown'] };
 
 /** What a bulk cancel of these ids, or of everything matching this filter, would touch. */
 export function previewBulkCancel(request: BulkCancelRequest, signal?: AbortSignal): Promise<BulkCancelPreview> {
   // Only the selection counts; the reason is not part of a preview.
   const body = 'ids' in request ? { ids: request.ids } : { filter: request.filter };
-  return apiClient.post('/api/bulk-cancels/preview', bulkCancelPreviewSchema, { body, signal });
+  return apiClient.post('/api/bulk-cancels/preview', bulkCancelPreviewShape, { body, signal });
 }
 
 /** The numbers the confirm dialog states; asked afresh each time it opens. */

@@ -1,12 +1,13 @@
 import { useMutation } from '@tanstack/react-query';
-import { bulkCancelJobSchema, type BulkCancelJob, type BulkCancelRequest } from '../../../../contract/dashboard-api.ts';
+import type { BulkCancelJob, BulkCancelRequest } from '../../../../contract/dashboard-api.ts';
 import { apiClient } from '../../../lib/api-client.ts';
+import { bulkCancelJobShape } from './get-bulk-cancel.ts';
 import { pendingCancelsFor } from './pending-cancels.ts';
 import { bulkCancelKeys, uploadKeys } from './upload-keys.ts';
 
 /** Starts a server-side job (202): it works through the uploads with bounded concurrency. */
 export function startBulkCancel(request: BulkCancelRequest): Promise<BulkCancelJob> {
-  return apiClient.post('/api/bulk-cancels', bulkCancelJobSchema, { body: request });
+  return apiClient.post('/api/bulk-cancels', bulkCancelJobShape, { body: request });
 }
 
 export interface StartBulkCancelVariables {

@@ -1,10 +1,10 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { toast } from 'sonner';
-import { UPLOAD_ID_PATTERN } from '../../../../contract/uploads.ts';
+import { UPLOAD_ID_PATTERN } from '../../../../contract/constants.ts';
 import { Button } from '../../../components/ui/button.tsx';
 import { Dialog, DialogFooter } from '../../../components/ui/dialog.tsx';
 import { AlertTriangleIcon, BanIcon, SpinnerIcon } from '../../../components/ui/icons.tsx';
+import { toast } from '../../../components/ui/toaster.tsx';
 import { Tooltip } from '../../../components/ui/tooltip.tsx';
 import { paths } from '../../../config/paths.ts';
 import { useCancelUpload } from '../api/cancel-upload.ts';

@@ -1,7 +1,7 @@
-import { toast } from 'sonner';
 import type { UploadRecord } from '../../../../contract/dashboard-api.ts';
 import { Button } from '../../../components/ui/button.tsx';
 import { SpinnerIcon } from '../../../components/ui/icons.tsx';
+import { toast } from '../../../components/ui/toaster.tsx';
 import { Tooltip } from '../../../components/ui/tooltip.tsx';
 import { useCancelUpload } from '../api/cancel-upload.ts';
 import { usePendingCancelIds } from '../api/pending-cancels.ts';

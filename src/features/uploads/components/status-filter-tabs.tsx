@@ -1,6 +1,6 @@
 import { Link } from 'react-router-dom';
 import type { UploadList } from '../../../../contract/dashboard-api.ts';
-import { UPLOAD_STATUSES, type UploadStatus } from '../../../../contract/uploads.ts';
+import { UPLOAD_STATUSES, type UploadStatus } from '../../../../contract/constants.ts';
 import { AlertTriangleIcon } from '../../../components/ui/icons.tsx';
 import { cn } from '../../../lib/cn.ts';
 import type { UploadListView } from '../api/upload-keys.ts';

@@ -1,10 +1,9 @@
-import { useTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type CSSProperties } from 'react';
 import type { UploadRecord } from '../../../../contract/dashboard-api.ts';
 import { Skeleton } from '../../../components/ui/skeleton.tsx';
 import { cn } from '../../../lib/cn.ts';
-import { readOnlyUploadColumns, uploadColumns, uploadTableFeatures } from './upload-columns.tsx';
+import { readOnlyUploadColumns, uploadColumns } from './upload-columns.tsx';
 import { useUploadsTableState } from './uploads-table-context.tsx';
 
 const SKELETON_ROWS = 6;
@@ -38,15 +37,9 @@ interface UploadsTableProps {
  */
 export function UploadsTable({ records, loading = false, activeIndex = null, showActive = false, onNearEnd, stale = false, rowCount }: UploadsTableProps) {
   const { readOnly, selected, sort, order } = useUploadsTableState();
-  const table = useTable({
-    features: uploadTableFeatures,
-    columns: readOnly ? readOnlyUploadColumns : uploadColumns,
-    data: records ?? noRecords,
-    getRowId: (record) => record.upload.id,
-  });
-  const columns = table.getAllLeafColumns();
-  const gridStyle: CSSProperties = { gridTemplateColumns: columns.map((c) => c.columnDef.meta?.width ?? '1fr').join(' ') };
-  const rows = table.getRowModel().rows;
+  const columns = readOnly ? readOnlyUploadColumns : uploadColumns;
+  const gridStyle: CSSProperties = { gridTemplateColumns: columns.map((column) => column.width).join(' ') };
+  const rows = records ?? noRecords;
 
   const scrollRef = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render on purpose; this component is not memoized
@@ -55,7 +48,7 @@ export function UploadsTable({ records, loading = false, activeIndex = null, sho
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ESTIMATED_ROW_PX,
     overscan: OVERSCAN,
-    getItemKey: (index) => rows[index]?.id ?? index,
+    getItemKey: (index) => rows[index]?.upload.id ?? index,
   });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.at(-1)?.index ?? -1;
@@ -78,33 +71,24 @@ export function UploadsTable({ records, loading = false, activeIndex = null, sho
         className={cn('min-w-[76rem] text-left text-[13px] transition-opacity', stale && 'opacity-60')}
       >
         <div role="rowgroup" className="sticky top-0 z-10 border-b border-slate-200 bg-slate-50">
-          {table.getHeaderGroups().map((group) => (
-            <div role="row" aria-rowindex={1} key={group.id} className="grid" style={gridStyle}>
-              {group.headers.map((header) => {
-                const meta = header.column.columnDef.meta;
-                const sorted = meta?.sortField !== undefined && meta.sortField === sort;
-                return (
-                  <div
-                    key={header.id}
-                    role="columnheader"
-                    aria-sort={sorted ? (order === 'asc' ? 'ascending' : 'descending') : undefined}
-                    className={cn(
-                      'flex items-center px-3 py-2 text-[11px] font-semibold tracking-wide whitespace-nowrap text-slate-500 uppercase first:pl-4 last:pr-4',
-                      meta?.className,
-                    )}
-                  >
-                    {meta?.srOnlyHeader ? (
-                      <span className="sr-only">
-                        <table.FlexRender header={header} />
-                      </span>
-                    ) : (
-                      <table.FlexRender header={header} />
-                    )}
-                  </div>
-                );
-              })}
-            </div>
-          ))}
+          <div role="row" aria-rowindex={1} className="grid" style={gridStyle}>
+            {columns.map((column) => {
+              const sorted = column.sortField !== undefined && column.sortField === sort;
+              return (
+                <div
+                  key={column.id}
+                  role="columnheader"
+                  aria-sort={sorted ? (order === 'asc' ? 'ascending' : 'descending') : undefined}
+                  className={cn(
+                    'flex items-center px-3 py-2 text-[11px] font-semibold tracking-wide whitespace-nowrap text-slate-500 uppercase first:pl-4 last:pr-4',
+                    column.className,
+                  )}
+                >
+                  {column.srOnlyHeader ? <span className="sr-only">{column.header}</span> : column.header}
+                </div>
+              );
+            })}
+          </div>
         </div>
 
         {loading ? (
@@ -113,7 +97,7 @@ export function UploadsTable({ records, loading = false, activeIndex = null, sho
               <div role="row" key={index} className="grid" style={gridStyle}>
                 {columns.map((column) => (
                   <div role="cell" key={column.id} className="px-3 py-4 first:pl-4 last:pr-4">
-                    <Skeleton className={cn('h-3.5', column.columnDef.meta?.skeletonWidth)} />
+                    <Skeleton className={cn('h-3.5', column.skeletonWidth)} />
                   </div>
                 ))}
               </div>
@@ -122,32 +106,29 @@ export function UploadsTable({ records, loading = false, activeIndex = null, sho
         ) : (
           <div role="rowgroup" className="relative" style={{ height: virtualizer.getTotalSize() }}>
             {items.map((item) => {
-              const row = rows[item.index];
-              if (!row) return null;
+              const record = rows[item.index];
+              if (!record) return null;
+              const id = record.upload.id;
               const active = item.index === activeIndex;
               return (
                 <div
                   role="row"
-                  key={row.id}
+                  key={id}
                   ref={virtualizer.measureElement}
                   data-index={item.index}
-                  data-upload-id={row.id}
+                  data-upload-id={id}
                   aria-rowindex={item.index + 2}
                   aria-current={active ? 'true' : undefined}
                   className={cn(
                     'absolute top-0 left-0 grid w-full border-b border-slate-100 transition-colors',
-                    selected.has(row.id) ? 'bg-sky-50/70' : 'hover:bg-slate-50/70',
+                    selected.has(id) ? 'bg-sky-50/70' : 'hover:bg-slate-50/70',
                     active && showActive && 'z-[1] outline-2 -outline-offset-2 outline-sky-600',
                   )}
                   style={{ ...gridStyle, transform: `translateY(${item.start}px)` }}
                 >
-                  {row.getAllCells().map((cell) => (
-                    <div
-                      role="cell"
-                      key={cell.id}
-                      className={cn('min-w-0 px-3 py-2.5 first:pl-4 last:pr-4', cell.column.columnDef.meta?.className)}
-                    >
-                      <table.FlexRender cell={cell} />
+                  {columns.map((column) => (
+                    <div role="cell" key={column.id} className={cn('min-w-0 px-3 py-2.5 first:pl-4 last:pr-4', column.className)}>
+                      {column.cell(record, item.index)}
                     </div>
                   ))}
                 </div>

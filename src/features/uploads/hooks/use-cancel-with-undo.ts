@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
-import { toast } from 'sonner';
 import type { UploadRecord } from '../../../../contract/dashboard-api.ts';
+import { toast } from '../../../components/ui/toaster.tsx';
 import { UNDO_WINDOW_MS, usePendingCancels } from '../api/pending-cancels.ts';
 import { describeCancelError } from '../utils/describe-cancel-error.ts';
 

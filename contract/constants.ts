@@ -1,0 +1,28 @@
+// The contract's runtime values that need no validation library: the dashboard imports these
+// (and only types from the schema modules), so zod stays out of the browser bundle.
+// uploads.ts and dashboard-api.ts re-export them, so server/ imports them from there unchanged.
+
+export const UPLOAD_STATUSES = ['pending', 'completed', 'cancelled', 'expired'] as const;
+export type UploadStatus = (typeof UPLOAD_STATUSES)[number];
+
+/** Our choice (contract page): ids reaching an upstream URL path must match this. */
+export const UPLOAD_ID_PATTERN = /^upload_[A-Za-z0-9_-]{1,128}$/;
+
+export const SORT_FIELDS = ['created_at', 'expires_at', 'bytes', 'last_activity_at'] as const;
+export type SortField = (typeof SORT_FIELDS)[number];
+
+export const ROLES = ['operator', 'read_only'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const CANCEL_OUTCOMES = ['cancelled', 'already_finished', 'not_found', 'failed', 'unknown', 'skipped'] as const;
+export type CancelOutcome = (typeof CANCEL_OUTCOMES)[number];
+
+/** `reconcile`: the server itself, finding out what became of a cancel whose outcome was unknown. */
+export const AUDIT_SOURCES = ['dashboard', 'bulk', 'by_id', 'api', 'pass_through', 'reconcile'] as const;
+
+// ---- Live updates (GET /api/events, text/event-stream) ----------------------------------------
+// event: upload   data: UploadRecord          (an upload changed: recorded, cancelled, expired…)
+// event: job      data: BulkCancelJob         (a bulk job progressed; without items)
+// event: counts   data: StatusCounts          (at most once a second)
+// A comment line (": ping") every 15 s keeps proxies from closing the stream.
+export const LIVE_EVENTS = ['upload', 'job', 'counts'] as const;
