@@ -1,25 +1,9 @@
-import { Link } from 'react-router-dom';
-import { EmptyState } from '../../components/ui/empty-state.tsx';
-import { FileSearchIcon } from '../../components/ui/icons.tsx';
-import { paths } from '../../config/paths.ts';
+import { NotFoundCard } from '../../components/ui/not-found-card.tsx';
 
 export function NotFoundRoute() {
   return (
-    <div className="rounded-lg border border-slate-200 bg-white shadow-xs">
-      <EmptyState
-        icon={<FileSearchIcon className="size-5" />}
-        title="Page not found"
-        action={
-          <Link
-            to={paths.uploads.getHref()}
-            className="inline-flex h-9 items-center rounded-md bg-slate-900 px-3.5 text-sm font-medium text-white hover:bg-slate-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
-          >
-            Go to uploads
-          </Link>
-        }
-      >
-        There is nothing at this address.
-      </EmptyState>
-    </div>
+    <NotFoundCard title="Page not found" backLabel="Go to uploads">
+      There is nothing at this address.
+    </NotFoundCard>
   );
 }
