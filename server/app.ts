@@ -43,8 +43,12 @@ export interface AppDeps {
   /** The built dashboard (dist/); null serves the API only. */
   staticDir?: string | null;
   log?: Logger;
-  /** Mark cookies Secure (set when the console is served over https). */
-  secureCookies?: boolean;
+  /**
+   * The origin browsers use to reach the console (e.g. https://console.example.com) when it sits
+   * behind a TLS-terminating proxy; the CSRF check compares against it, and over https the session
+   * cookie is marked Secure. Unset: the origin of each request as Node sees it.
+   */
+  publicOrigin?: string | null;
 }
 
 /** Header the dashboard sends on every state-changing request; cross-site forms cannot set it. */
@@ -56,7 +60,7 @@ export function createApp(deps: AppDeps) {
     clock: deps.clock,
     operators: deps.operators,
     upstreamMode: deps.upstreamMode,
-    secureCookies: deps.secureCookies ?? false,
+    secureCookies: deps.publicOrigin?.startsWith('https:') ?? false,
     stuckAfterSeconds: deps.stuckAfterSeconds ?? 600,
     limiter: new FailedAttemptLimiter(),
   };
@@ -112,7 +116,7 @@ export function createApp(deps: AppDeps) {
   api.use(async (c, next) => {
     const found = operatorFor(c, sessionDeps);
     if (!found) throw new ApiError(401, 'Not signed in, or the session has ended. Sign in again.', { code: 'not_signed_in' });
-    if (found.via === 'cookie' && c.req.method !== 'GET' && c.req.method !== 'HEAD') assertSameOrigin(c.req.raw);
+    if (found.via === 'cookie' && c.req.method !== 'GET' && c.req.method !== 'HEAD') assertSameOrigin(c.req.raw, deps.publicOrigin ?? null);
     c.set('operator', found.operator);
     c.set('authVia', found.via);
     await next();
@@ -150,12 +154,12 @@ export function createApp(deps: AppDeps) {
  * carry our custom header (which a cross-site form or simple request cannot set) and, when the
  * browser sends one, an Origin matching the host it was sent to.
  */
-function assertSameOrigin(request: Request): void {
+function assertSameOrigin(request: Request, publicOrigin: string | null): void {
   if (request.headers.get(CSRF_HEADER) !== 'uploads-console') {
     throw new ApiError(403, `Missing the ${CSRF_HEADER}: uploads-console header that dashboard requests carry.`, { code: 'csrf_rejected' });
   }
   const origin = request.headers.get('origin');
-  if (origin !== null && origin !== new URL(request.url).origin) {
+  if (origin !== null && origin !== (publicOrigin ?? new URL(request.url).origin)) {
     throw new ApiError(403, 'Cross-site request refused.', { code: 'csrf_rejected' });
   }
 }

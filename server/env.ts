@@ -17,6 +17,13 @@ const envSchema = z.object({
   DATABASE_PATH: z.string().trim().min(1).default('./data/uploads-console.sqlite'),
   ADMIN_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   OPENAI_API_KEY: optionalText,
+  /** The origin browsers use when the console is behind a TLS-terminating proxy, e.g. https://console.example.com. */
+  PUBLIC_ORIGIN: optionalText.pipe(
+    z
+      .url({ protocol: /^https?$/, error: 'must be an origin such as https://console.example.com' })
+      .transform((v) => new URL(v).origin)
+      .optional(),
+  ),
   /** Tokens the pass-through accepts from OpenAI clients: `name:token` or `token`, comma-separated. */
   CLIENT_TOKENS: optionalText,
   OPENAI_BASE_URL: z
@@ -50,7 +57,7 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-const SHOWN_VALUES = new Set(['PORT', 'HOST', 'DATABASE_PATH', 'OPENAI_BASE_URL', 'UPSTREAM_TIMEOUT_MS', 'EMULATOR_PORT', 'DEMO_DATA', 'STUCK_AFTER_MINUTES', 'BULK_CONCURRENCY']);
+const SHOWN_VALUES = new Set(['PUBLIC_ORIGIN', 'PORT', 'HOST', 'DATABASE_PATH', 'OPENAI_BASE_URL', 'UPSTREAM_TIMEOUT_MS', 'EMULATOR_PORT', 'DEMO_DATA', 'STUCK_AFTER_MINUTES', 'BULK_CONCURRENCY']);
 
 export class EnvError extends Error {}
 

@@ -99,6 +99,7 @@ async function main(): Promise<void> {
     feed,
     runner,
     stuckAfterSeconds,
+    publicOrigin: env.PUBLIC_ORIGIN ?? null,
   });
 
   if (emulator && env.DEMO_DATA && (await store.listUploads({ limit: 1 }, 0)).data.length === 0) {
@@ -142,7 +143,7 @@ async function main(): Promise<void> {
     log.info(emulator ? `upstream: embedded emulator at ${emulator.url} (no OPENAI_API_KEY set)` : `upstream: ${env.OPENAI_BASE_URL}`);
     log.info(`store: ${resolve(env.DATABASE_PATH)}`);
     if (!serveDashboard) log.warn(args.devMode ? 'dev mode: the dashboard is served by Vite on http://127.0.0.1:5173' : 'dist/ is missing: run `npm run build` to serve the dashboard');
-    const loginOrigin = args.devMode ? 'http://127.0.0.1:5173' : origin;
+    const loginOrigin = args.devMode ? 'http://127.0.0.1:5173' : (env.PUBLIC_ORIGIN ?? origin);
     if (adminToken) {
       console.log(`\n  Uploads Console is running. Open this URL to sign in:\n\n    ${loginOrigin}/?token=${encodeURIComponent(adminToken)}\n`);
       if (!env.ADMIN_TOKEN) console.log('  (ADMIN_TOKEN is not set, so this token was generated for this run only.)\n');

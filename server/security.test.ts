@@ -65,3 +65,24 @@ describe('the upstream key', () => {
     }
   });
 });
+
+describe('behind a TLS-terminating proxy (PUBLIC_ORIGIN)', () => {
+  it('marks the session cookie Secure, and checks Origin against the public origin', async () => {
+    const proxied = await startHarness({ publicOrigin: 'https://console.example.com' });
+    try {
+      const login = await proxied.app.request(`/?token=${OPERATOR_TOKEN}`);
+      const setCookie = login.headers.get('set-cookie')!;
+      expect(setCookie).toMatch(/;\s*Secure/i);
+      const cookie = setCookie.split(';')[0]!;
+      const created = await proxied.v1('/uploads', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ filename: 'tls.jsonl', purpose: 'batch', bytes: 1, mime_type: 'application/jsonl' }) });
+      const { id } = (await created.json()) as { id: string };
+      // Node sees http://localhost; the browser says https://console.example.com.
+      const cancel = async (origin: string) => await proxied.app.request(`http://localhost/api/uploads/${id}/cancel`, { method: 'POST', headers: { cookie, 'x-requested-with': 'uploads-console', origin } });
+      expect((await cancel('http://localhost')).status).toBe(403);
+      expect((await cancel('https://evil.example')).status).toBe(403);
+      expect((await cancel('https://console.example.com')).status).toBe(200);
+    } finally {
+      await proxied.close();
+    }
+  });
+});

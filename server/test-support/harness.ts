@@ -27,6 +27,8 @@ export interface HarnessOptions {
   /** Seconds without a part before a pending upload counts as stuck (default 600). */
   stuckAfterSeconds?: number;
   bulkConcurrency?: number;
+  /** The origin browsers use, when behind a TLS-terminating proxy. */
+  publicOrigin?: string;
   /** Use a SQLite file instead of memory (restart tests reopen it). */
   databasePath?: string;
   timeoutMs?: number;
@@ -62,6 +64,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     feed,
     runner,
     stuckAfterSeconds,
+    publicOrigin: options.publicOrigin ?? null,
     operators: createOperatorDirectory([
       { name: 'alice', token: OPERATOR_TOKEN },
       { name: 'bob', token: SECOND_OPERATOR_TOKEN },
