@@ -10,16 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuditList, BulkCancelJob, BulkCancelPreview, UploadFilter } from '../contract/dashboard-api.ts';
-import type { Upload } from '../contract/uploads.ts';
 import { cpuSeconds } from './lib/child.ts';
-import { callJson, injectFault, startConsoleServer, type RunningConsoleServer } from './lib/console-server.ts';
+import { callJson, createUploads, injectFault, startConsoleServer, type RunningConsoleServer } from './lib/console-server.ts';
 import { summarize, type BenchOptions, type Row } from './lib/report.ts';
 
 const UPSTREAM_DELAY_MS = 150;
 const TARGET = 1.5;
 const STUCK_AFTER_MINUTES = 0.05;
 /** Creates in flight at once while the uploads are made. */
-const CREATE_CONCURRENCY = 16;
 const POLL_MS = 100;
 /** The filter takes the list's query-string values: `stuck` is the string "true", as in ?stuck=true. */
 const STUCK_FILTER = { stuck: 'true' } satisfies UploadFilter;
@@ -55,7 +53,7 @@ async function cleanUp(uploads: number, concurrency: number, options: BenchOptio
       env: { STUCK_AFTER_MINUTES: String(STUCK_AFTER_MINUTES), BULK_CONCURRENCY: String(concurrency) },
     });
     options.log(`bulk: creating ${uploads.toLocaleString('en-US')} uploads through /v1 (BULK_CONCURRENCY=${concurrency})…`);
-    const ids = await createUploads(server, uploads);
+    const ids = await createUploads(server, uploads, 'stuck');
 
     // Nothing arrives for them, so after STUCK_AFTER_MINUTES they are stuck.
     const deadline = Date.now() + 30_000;
@@ -98,23 +96,6 @@ async function cleanUp(uploads: number, concurrency: number, options: BenchOptio
     await server?.stop().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-async function createUploads(server: RunningConsoleServer, count: number): Promise<string[]> {
-  const ids: string[] = [];
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < count; i = next++) {
-      const upload = await callJson<Upload>(server, '/v1/uploads', {
-        method: 'POST',
-        as: 'client',
-        body: { filename: `stuck-${String(i).padStart(4, '0')}.jsonl`, purpose: 'batch', bytes: 1024 * 1024, mime_type: 'application/jsonl' },
-      });
-      ids.push(upload.id);
-    }
-  };
-  await Promise.all(Array.from({ length: CREATE_CONCURRENCY }, worker));
-  return ids;
 }
 
 /** Audit entries written for this job (source `bulk`, read page by page). */

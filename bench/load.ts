@@ -14,16 +14,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import type { AuditList, UploadList } from '../contract/dashboard-api.ts';
-import type { Upload } from '../contract/uploads.ts';
 import { openSqliteStore } from '../server/store/sqlite-store.ts';
 import { cpuSeconds, readMemory } from './lib/child.ts';
-import { callJson, injectFault, startConsoleServer, type RunningConsoleServer } from './lib/console-server.ts';
+import { callJson, createUploads, injectFault, startConsoleServer, type RunningConsoleServer } from './lib/console-server.ts';
 import { fillUploads } from './lib/fill-uploads.ts';
 import { formatNumber, median, percentile, summarize, type BenchOptions, type Row } from './lib/report.ts';
 
 const LIST_CONNECTIONS = 20;
 const CANCEL_CONNECTIONS = 20;
-const CREATE_CONCURRENCY = 16;
 const SAMPLE_MS = 500;
 const MEMORY_WINDOW_S = 1;
 const MEMORY_TARGET = 1.2;
@@ -164,23 +162,6 @@ async function drive(
   await Promise.all(Array.from({ length: connections }, loop));
   stream.seconds = (performance.now() - started) / 1000;
   return stream;
-}
-
-async function createUploads(server: RunningConsoleServer, count: number, prefix: string): Promise<string[]> {
-  const ids: string[] = [];
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < count; i = next++) {
-      const upload = await callJson<Upload>(server, '/v1/uploads', {
-        method: 'POST',
-        as: 'client',
-        body: { filename: `${prefix}-${String(i).padStart(5, '0')}.jsonl`, purpose: 'batch', bytes: 1024 * 1024, mime_type: 'application/jsonl' },
-      });
-      ids.push(upload.id);
-    }
-  };
-  await Promise.all(Array.from({ length: CREATE_CONCURRENCY }, worker));
-  return ids;
 }
 
 /** The first page, the next nine by cursor, and the pending tab's first page. */

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { request } from 'undici';
+import type { Upload } from '../../contract/uploads.ts';
 import { REPO_ROOT } from './child.ts';
 import { CLIENT_TOKEN, EMULATOR_KEY, OPERATOR_TOKEN } from './console-app.ts';
 import { freePort } from './free-port.ts';
@@ -158,4 +159,22 @@ export async function callJson<T>(
   const text = await response.body.text();
   if (!expect.includes(response.statusCode)) throw new Error(`${method} ${path} answered ${response.statusCode}: ${text.slice(0, 300)}`);
   return JSON.parse(text) as T;
+}
+
+/** Creates uploads through /v1 with the client token, a few at a time; returns their ids. */
+export async function createUploads(server: RunningConsoleServer, count: number, prefix: string, concurrency = 16): Promise<string[]> {
+  const ids: string[] = [];
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < count; i = next++) {
+      const upload = await callJson<Upload>(server, '/v1/uploads', {
+        method: 'POST',
+        as: 'client',
+        body: { filename: `${prefix}-${String(i).padStart(5, '0')}.jsonl`, purpose: 'batch', bytes: 1024 * 1024, mime_type: 'application/jsonl' },
+      });
+      ids.push(upload.id);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return ids;
 }

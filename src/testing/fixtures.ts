@@ -1,4 +1,4 @@
-import type { UploadList, UploadRecord } from '../../contract/dashboard-api.ts';
+import type { BulkCancelJob, UploadList, UploadRecord } from '../../contract/dashboard-api.ts';
 import type { Upload } from '../../contract/uploads.ts';
 
 const NOW = Math.floor(Date.now() / 1000);
@@ -40,4 +40,21 @@ export function makeList(data: UploadRecord[]): UploadList {
   const counts = { pending: 0, completed: 0, cancelled: 0, expired: 0, stuck: 0 };
   for (const record of data) counts[record.status] += 1;
   return { object: 'list', data, has_more: false, next_cursor: null, counts };
+}
+
+/** A running bulk cancel of `total` uploads, none done yet. */
+export function makeJob(total: number, overrides: Partial<BulkCancelJob> = {}): BulkCancelJob {
+  return {
+    id: 'bulk_0123456789abcdef01234567',
+    object: 'bulk_cancel',
+    state: 'running',
+    created_by: 'ops',
+    created_at: 1,
+    finished_at: null,
+    reason: null,
+    total,
+    progress: { pending: total, cancelled: 0, already_finished: 0, not_found: 0, failed: 0, unknown: 0, skipped: 0 },
+    concurrency: 8,
+    ...overrides,
+  };
 }

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BulkCancelJob, UploadRecord } from '../../../../contract/dashboard-api.ts';
 import { getLiveState } from '../../../lib/live-events.ts';
 import { deferred, mockFetch } from '../../../testing/fetch-mock.ts';
-import { makeList, makeRecord } from '../../../testing/fixtures.ts';
+import { makeJob, makeList, makeRecord } from '../../../testing/fixtures.ts';
 import { createTestQueryClient } from '../../../testing/render.tsx';
 import { cancelUploadMutationOptions } from './cancel-upload.ts';
 import { applyCountsEvent, applyJobEvent, applyUploadEvent, NEW_UPLOAD_REFETCH_MS, subscribeToLiveUpdates } from './live-updates.ts';
@@ -84,18 +84,7 @@ describe('applying live events to the cache', () => {
     applyCountsEvent(client, counts);
     expect(client.getQueryData<UploadListData>(uploadKeys.list({}))?.pages[0]?.counts).toEqual(counts);
 
-    const job: BulkCancelJob = {
-      id: 'bulk_0123456789abcdef01234567',
-      object: 'bulk_cancel',
-      state: 'running',
-      created_by: 'ops',
-      created_at: 1,
-      finished_at: null,
-      reason: null,
-      total: 5,
-      progress: { pending: 3, cancelled: 2, already_finished: 0, not_found: 0, failed: 0, unknown: 0, skipped: 0 },
-      concurrency: 8,
-    };
+    const job = makeJob(5, { progress: { pending: 3, cancelled: 2, already_finished: 0, not_found: 0, failed: 0, unknown: 0, skipped: 0 } });
     applyJobEvent(client, job);
     expect(client.getQueryData(bulkCancelKeys.detail(job.id))).toBeUndefined();
     client.setQueryData(bulkCancelKeys.detail(job.id), { ...job, items: [] });

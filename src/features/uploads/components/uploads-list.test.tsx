@@ -5,7 +5,7 @@ import type { BulkCancelJob, UploadRecord } from '../../../../contract/dashboard
 import { serveConsole } from '../../../testing/console-server.ts';
 import { installDialogPolyfill } from '../../../testing/dialog-polyfill.ts';
 import { deferred, errorResponse, jsonResponse, type MockRequest } from '../../../testing/fetch-mock.ts';
-import { makeRecord } from '../../../testing/fixtures.ts';
+import { makeJob, makeRecord } from '../../../testing/fixtures.ts';
 import { installLayoutStub } from '../../../testing/layout-stub.ts';
 import { renderWithProviders } from '../../../testing/render.tsx';
 import { UNDO_WINDOW_MS } from '../api/pending-cancels.ts';
@@ -235,18 +235,7 @@ describe('selecting many', () => {
   });
 
   it('starts a job, marks the rows cancelled at once, then shows the result and keeps the failed rows selected with their reasons', async () => {
-    const job: BulkCancelJob = {
-      id: 'bulk_0123456789abcdef01234567',
-      object: 'bulk_cancel',
-      state: 'running',
-      created_by: 'ops',
-      created_at: 1,
-      finished_at: null,
-      reason: 'stalled client',
-      total: 3,
-      progress: { pending: 3, cancelled: 0, already_finished: 0, not_found: 0, failed: 0, unknown: 0, skipped: 0 },
-      concurrency: 8,
-    };
+    const job = makeJob(3, { reason: 'stalled client' });
     // Each ask gets a fresh Response (a body can be read once).
     const done = deferred<BulkCancelJob>();
     const { server, requestsTo } = serveConsole([pending, other, third], {
