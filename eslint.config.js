@@ -12,10 +12,10 @@ const dashboardImports = ({ sonner }) => ({
     ...(sonner ? [] : [{ name: 'sonner', allowTypeImports: true, message: 'Use src/components/ui/toaster.tsx: sonner loads after the first screen.' }]),
   ],
   patterns: [
-    { group: ['**/server/**', '**/server'], message: 'src/ and server/ never import each other; share through contract/.' },
+    { group: ['#server/*', '**/server/**', '**/server'], message: 'src/ and server/ never import each other; share through contract/.' },
     {
       // The schema modules pull in zod: the dashboard takes only their types.
-      group: ['**/contract/uploads.ts', '**/contract/dashboard-api.ts'],
+      group: ['#contract/uploads.ts', '#contract/dashboard-api.ts', '**/contract/uploads.ts', '**/contract/dashboard-api.ts'],
       allowTypeImports: true,
       message: 'Import only types from the zod schemas; runtime values come from contract/constants.ts.',
     },
@@ -59,14 +59,14 @@ export default tseslint.config(
   {
     files: ['server/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/src/**'], message: 'server/ never imports the dashboard; share through contract/.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['#src/*', '**/src/**'], message: 'server/ never imports the dashboard; share through contract/.' }] }],
     },
   },
   {
     // contract/ is a leaf: it imports nothing from either side.
     files: ['contract/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/**', '**/src/**'], message: 'contract/ is a leaf folder.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['#server/*', '#src/*', '**/server/**', '**/src/**'], message: 'contract/ is a leaf folder.' }] }],
     },
   },
 );

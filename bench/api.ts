@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { UploadStatus } from '../contract/uploads.ts';
-import { ManualClock } from '../server/lib/clock.ts';
-import { openSqliteStore } from '../server/store/sqlite-store.ts';
-import { createUpstreamClient } from '../server/upstream/openai-client.ts';
+import type { UploadStatus } from '#contract/uploads.ts';
+import { ManualClock } from '#server/lib/clock.ts';
+import { openSqliteStore } from '#server/store/sqlite-store.ts';
+import { createUpstreamClient } from '#server/upstream/openai-client.ts';
 import { createConsoleApp, OPERATOR_TOKEN } from './lib/console-app.ts';
 import { fillUploads, ONE_PERCENT_SEARCH as SEARCH } from './lib/fill-uploads.ts';
 import { pairwiseRatios, percentile, roundOrder, summarize, type BenchOptions, type Row } from './lib/report.ts';

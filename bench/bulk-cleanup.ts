@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AuditList, BulkCancelJob, BulkCancelPreview, UploadFilter } from '../contract/dashboard-api.ts';
+import type { AuditList, BulkCancelJob, BulkCancelPreview, UploadFilter } from '#contract/dashboard-api.ts';
 import { cpuSeconds } from './lib/child.ts';
 import { callJson, createUploads, injectFault, startConsoleServer, type RunningConsoleServer } from './lib/console-server.ts';
 import { summarize, type BenchOptions, type Row } from './lib/report.ts';

@@ -1,7 +1,7 @@
 // The OpenAI Uploads emulator in a process of its own, as the upstream of the pass-through and
 // streaming benchmarks (started by bench/lib/child.ts; not meant to be run by hand).
-import { silentLogger } from '../server/lib/logger.ts';
-import { startEmulator } from '../server/emulator/server.ts';
+import { silentLogger } from '#server/lib/logger.ts';
+import { startEmulator } from '#server/emulator/server.ts';
 import { serveChild } from './lib/child-main.ts';
 
 export interface EmulatorChildConfig {

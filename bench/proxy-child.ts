@@ -4,8 +4,8 @@
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
-import { openSqliteStore } from '../server/store/sqlite-store.ts';
-import { createUpstreamClient } from '../server/upstream/openai-client.ts';
+import { openSqliteStore } from '#server/store/sqlite-store.ts';
+import { createUpstreamClient } from '#server/upstream/openai-client.ts';
 import { serveChild } from './lib/child-main.ts';
 import { createConsoleApp } from './lib/console-app.ts';
 

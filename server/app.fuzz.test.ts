@@ -3,7 +3,7 @@
 // echoed, the server keeps serving, and a rejected request changes no recorded upload.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorEnvelopeSchema } from '../contract/uploads.ts';
+import { errorEnvelopeSchema } from '#contract/uploads.ts';
 import type { Logger } from './lib/logger.ts';
 import { CLIENT_TOKEN, EMULATOR_KEY, OPERATOR_TOKEN, READ_ONLY_TOKEN, startHarness, type Harness } from './test-support/harness.ts';
 

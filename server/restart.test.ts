@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditListSchema, bulkCancelJobSchema, uploadListSchema } from '../contract/dashboard-api.ts';
+import { auditListSchema, bulkCancelJobSchema, uploadListSchema } from '#contract/dashboard-api.ts';
 import { freePort, startServerProcess, type ServerProcess } from './test-support/server-process.ts';
 
 const ADMIN = 'restart-admin-token-0123456789';

@@ -1,7 +1,7 @@
 // Issue 5, security: every dashboard route needs an operator; client and operator tokens do not
 // open each other's doors; the upstream key never leaves the server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorEnvelopeSchema } from '../contract/uploads.ts';
+import { errorEnvelopeSchema } from '#contract/uploads.ts';
 import { createUpstreamClient } from './upstream/openai-client.ts';
 import { CLIENT_TOKEN, EMULATOR_KEY, OPERATOR_TOKEN, startHarness, type Harness } from './test-support/harness.ts';
 

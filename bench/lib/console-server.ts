@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { request } from 'undici';
-import type { Upload } from '../../contract/uploads.ts';
+import type { Upload } from '#contract/uploads.ts';
 import { REPO_ROOT } from './child.ts';
 import { CLIENT_TOKEN, EMULATOR_KEY, OPERATOR_TOKEN } from './console-app.ts';
 import { freePort } from './free-port.ts';

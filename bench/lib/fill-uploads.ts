@@ -1,8 +1,8 @@
 // Many varied uploads written straight into a store through store.recordUpload, the way the
 // pass-through would record them (seconds for 100,000 rows instead of minutes of HTTP creates).
 // Shared by the dashboard API benchmark and the dashboard-in-Chromium benchmark.
-import type { Upload, UploadStatus } from '../../contract/uploads.ts';
-import type { UploadStore } from '../../server/store/upload-store.ts';
+import type { Upload, UploadStatus } from '#contract/uploads.ts';
+import type { UploadStore } from '#server/store/upload-store.ts';
 
 const DAY = 86_400;
 const ADJECTIVES = ['amber', 'brisk', 'cobalt', 'dusky', 'ember', 'frosty', 'golden', 'hazel', 'ivory', 'jade'];

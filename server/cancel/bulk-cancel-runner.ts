@@ -2,8 +2,8 @@
 // with bounded concurrency. An item is done once its outcome is recorded, so a job interrupted by
 // a restart resumes with exactly what is left, and nothing is cancelled or recorded twice.
 import { randomBytes } from 'node:crypto';
-import type { BulkCancelJob, ParsedUploadFilter } from '../../contract/dashboard-api.ts';
-import { unixSeconds } from '../lib/clock.ts';
+import type { BulkCancelJob, ParsedUploadFilter } from '#contract/dashboard-api.ts';
+import { unixSeconds } from '#server/lib/clock.ts';
 import { BULK_RETRY, cancelUpload, RetryGate, type CancelDeps, type RetryPolicy } from './cancel-service.ts';
 
 export interface BulkRunnerOptions {

@@ -1,8 +1,8 @@
 import OpenAI, { toFile } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { auditListSchema, uploadRecordSchema } from '../../contract/dashboard-api.ts';
-import { uploadSchema, type Upload } from '../../contract/uploads.ts';
-import { CLIENT_TOKEN, OPERATOR_TOKEN, SECOND_OPERATOR_TOKEN, startHarness, type Harness } from '../test-support/harness.ts';
+import { auditListSchema, uploadRecordSchema } from '#contract/dashboard-api.ts';
+import { uploadSchema, type Upload } from '#contract/uploads.ts';
+import { CLIENT_TOKEN, OPERATOR_TOKEN, SECOND_OPERATOR_TOKEN, startHarness, type Harness } from '#server/test-support/harness.ts';
 import { reconcileUnknownCancels } from './reconcile-unknown-cancels.ts';
 
 let h: Harness;

@@ -1,14 +1,14 @@
 // Every cancel goes through here, whoever asks (a dashboard row, cancel by id, a bulk job, a
 // script): call the upstream, retry where that is safe, record what came back, write the audit
 // entry, and tell live dashboards. Concurrent cancels of one upload share one upstream call.
-import type { AuditEntry, CancelOutcome, UploadRecord } from '../../contract/dashboard-api.ts';
-import type { Upload, UploadStatus } from '../../contract/uploads.ts';
-import { unixSeconds, type Clock } from '../lib/clock.ts';
-import type { ChangeFeed } from '../lib/change-feed.ts';
-import type { Logger } from '../lib/logger.ts';
-import type { UploadStore } from '../store/upload-store.ts';
-import type { UpstreamClient } from '../upstream/openai-client.ts';
-import { UpstreamError } from '../upstream/upstream-error.ts';
+import type { AuditEntry, CancelOutcome, UploadRecord } from '#contract/dashboard-api.ts';
+import type { Upload, UploadStatus } from '#contract/uploads.ts';
+import { unixSeconds, type Clock } from '#server/lib/clock.ts';
+import type { ChangeFeed } from '#server/lib/change-feed.ts';
+import type { Logger } from '#server/lib/logger.ts';
+import type { UploadStore } from '#server/store/upload-store.ts';
+import type { UpstreamClient } from '#server/upstream/openai-client.ts';
+import { UpstreamError } from '#server/upstream/upstream-error.ts';
 
 export interface CancelDeps {
   clock: Clock;

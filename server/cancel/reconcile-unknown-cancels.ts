@@ -1,6 +1,6 @@
 // A cancel that timed out after leaving may or may not have landed. Asking again settles it:
 // "cancelled" or "already cancelled" means it did; any other definite answer clears the doubt.
-import { unixSeconds } from '../lib/clock.ts';
+import { unixSeconds } from '#server/lib/clock.ts';
 import { cancelUpload, INTERACTIVE_RETRY, isDefinitive, type CancelDeps } from './cancel-service.ts';
 
 export async function reconcileUnknownCancels(deps: CancelDeps, limit = 50): Promise<number> {

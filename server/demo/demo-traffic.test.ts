@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uploadRecordSchema } from '../../contract/dashboard-api.ts';
-import { CLIENT_TOKEN, startHarness, type Harness } from '../test-support/harness.ts';
+import { uploadRecordSchema } from '#contract/dashboard-api.ts';
+import { CLIENT_TOKEN, startHarness, type Harness } from '#server/test-support/harness.ts';
 import { runClient, runDemoTraffic, type ClientBehaviour } from './demo-traffic.ts';
 
 let h: Harness;

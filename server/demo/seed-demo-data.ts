@@ -1,10 +1,10 @@
 // Demo data for emulator mode, made through the emulator's real API (create, parts, complete,
 // cancel) with its clock moved back to backdate, and recorded the way live traffic is.
 import { randomBytes } from 'node:crypto';
-import type { Upload } from '../../contract/uploads.ts';
-import { unixSeconds, type AdjustableClock } from '../lib/clock.ts';
-import type { UploadStore } from '../store/upload-store.ts';
-import type { UpstreamClient } from '../upstream/openai-client.ts';
+import type { Upload } from '#contract/uploads.ts';
+import { unixSeconds, type AdjustableClock } from '#server/lib/clock.ts';
+import type { UploadStore } from '#server/store/upload-store.ts';
+import type { UpstreamClient } from '#server/upstream/openai-client.ts';
 
 type Ending = 'complete' | 'cancel' | 'none';
 

@@ -2,9 +2,9 @@
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { errorEnvelopeSchema, uploadPartSchema, uploadSchema } from '../../contract/uploads.ts';
-import { messages, redactKey, uploadRuleMessages } from '../lib/openai-errors.ts';
-import { ManualClock } from '../lib/clock.ts';
+import { errorEnvelopeSchema, uploadPartSchema, uploadSchema } from '#contract/uploads.ts';
+import { messages, redactKey, uploadRuleMessages } from '#server/lib/openai-errors.ts';
+import { ManualClock } from '#server/lib/clock.ts';
 import { createEmulatorApp } from './app.ts';
 import { FaultInjector } from './faults.ts';
 import { MAX_JSON_BODY_BYTES, MAX_UPLOAD_BYTES } from './policy.ts';

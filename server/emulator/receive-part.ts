@@ -6,8 +6,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import busboy from 'busboy';
-import { ApiError } from '../lib/api-error.ts';
-import { requestMessages, uploadRuleMessages } from '../lib/openai-errors.ts';
+import { ApiError } from '#server/lib/api-error.ts';
+import { requestMessages, uploadRuleMessages } from '#server/lib/openai-errors.ts';
 
 export interface ReceivePartOptions {
   body: ReadableStream<Uint8Array> | null;

@@ -2,8 +2,8 @@
 // `param` naming the field, its error codes), so clients see the errors they would see upstream.
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { ApiError } from '../lib/api-error.ts';
-import { requestMessages } from '../lib/openai-errors.ts';
+import { ApiError } from '#server/lib/api-error.ts';
+import { requestMessages } from '#server/lib/openai-errors.ts';
 
 /**
  * The body of a JSON operation. Like OpenAI, it is parsed whatever the Content-Type says

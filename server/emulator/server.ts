@@ -3,8 +3,8 @@
 import { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { AdjustableClock, type Clock } from '../lib/clock.ts';
-import type { Logger } from '../lib/logger.ts';
+import { AdjustableClock, type Clock } from '#server/lib/clock.ts';
+import type { Logger } from '#server/lib/logger.ts';
 import { createEmulatorApp } from './app.ts';
 import { FaultInjector } from './faults.ts';
 import { openEmulatorState } from './state.ts';

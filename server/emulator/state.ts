@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import type { FileObject, Upload, UploadPart, UploadStatus } from '../../contract/uploads.ts';
+import type { FileObject, Upload, UploadPart, UploadStatus } from '#contract/uploads.ts';
 
 export interface EmulatorStateOptions {
   /** A file path, or ':memory:' for a state that lives as long as the process. */

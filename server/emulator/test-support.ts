@@ -3,8 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock } from '../lib/clock.ts';
-import { silentLogger } from '../lib/logger.ts';
+import { ManualClock } from '#server/lib/clock.ts';
+import { silentLogger } from '#server/lib/logger.ts';
 import { startEmulator, type RunningEmulator, type StartEmulatorOptions } from './server.ts';
 
 export const TEST_API_KEY = 'sk-test-emulator-0123456789abcdefwxyz';

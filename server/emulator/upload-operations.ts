@@ -1,10 +1,10 @@
 // The four Uploads operations and their rules, independent of HTTP: each takes parsed input and
 // returns the object OpenAI would return, or throws the ApiError OpenAI would answer with.
 import { z } from 'zod';
-import { UPLOAD_ID_PATTERN, type FileObject, type Upload, type UploadPart } from '../../contract/uploads.ts';
-import { ApiError } from '../lib/api-error.ts';
-import { unixSeconds, type Clock } from '../lib/clock.ts';
-import { messages, uploadRuleMessages } from '../lib/openai-errors.ts';
+import { UPLOAD_ID_PATTERN, type FileObject, type Upload, type UploadPart } from '#contract/uploads.ts';
+import { ApiError } from '#server/lib/api-error.ts';
+import { unixSeconds, type Clock } from '#server/lib/clock.ts';
+import { messages, uploadRuleMessages } from '#server/lib/openai-errors.ts';
 import { newFileId, newPartId, newUploadId } from './ids.ts';
 import {
   FILE_EXPIRY_SECONDS,

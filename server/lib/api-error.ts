@@ -1,5 +1,5 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { errorEnvelope, type ErrorEnvelope } from '../../contract/uploads.ts';
+import { errorEnvelope, type ErrorEnvelope } from '#contract/uploads.ts';
 
 /** An error meant for the client: it leaves the server as the OpenAI envelope with this status. */
 export class ApiError extends Error {

@@ -1,7 +1,7 @@
 // Operator authentication for the dashboard and its API: a signed session cookie (set by the
 // login URL or the login form) or `Authorization: Bearer <token>` for scripts.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { Role } from '../../contract/dashboard-api.ts';
+import type { Role } from '#contract/dashboard-api.ts';
 
 export interface Operator {
   name: string;

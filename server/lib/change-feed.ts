@@ -1,7 +1,7 @@
 // What changed, for live dashboards (server-sent events). In-process: with several proxy
 // replicas this would ride on the shared store (e.g. PostgreSQL LISTEN/NOTIFY).
 import { EventEmitter } from 'node:events';
-import type { BulkCancelJob, StatusCounts, UploadRecord } from '../../contract/dashboard-api.ts';
+import type { BulkCancelJob, StatusCounts, UploadRecord } from '#contract/dashboard-api.ts';
 
 export interface ChangeEvents {
   upload: UploadRecord;

@@ -1,7 +1,7 @@
 import { unixSeconds, type Clock } from './clock.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import type { Logger } from './logger.ts';
-import type { UploadStore } from '../store/upload-store.ts';
+import type { UploadStore } from '#server/store/upload-store.ts';
 
 /** After uploads change, tells live dashboards the new status counts, at most once per interval. */
 export function broadcastCounts(deps: { feed: ChangeFeed; store: UploadStore; clock: Clock; log: Logger }, intervalMs = 1000): () => void {

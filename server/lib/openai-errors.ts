@@ -1,6 +1,6 @@
 // The OpenAI error envelope and the messages we answer with. Where OpenAI documents no text,
 // the wording is ours (see ../shared/docs/openai-uploads-contract.md) and lives only here.
-import { errorEnvelope, type ErrorEnvelope } from '../../contract/uploads.ts';
+import { errorEnvelope, type ErrorEnvelope } from '#contract/uploads.ts';
 
 export { errorEnvelope, type ErrorEnvelope };
 

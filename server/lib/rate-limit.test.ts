@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { errorEnvelopeSchema } from '../../contract/uploads.ts';
-import { OPERATOR_TOKEN, startHarness } from '../test-support/harness.ts';
+import { errorEnvelopeSchema } from '#contract/uploads.ts';
+import { OPERATOR_TOKEN, startHarness } from '#server/test-support/harness.ts';
 import { FailedAttemptLimiter } from './rate-limit.ts';
 
 describe('FailedAttemptLimiter', () => {

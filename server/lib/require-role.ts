@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { AppEnv } from '../app-env.ts';
+import type { AppEnv } from '#server/app-env.ts';
 import { ApiError } from './api-error.ts';
 
 /** The server refuses, not only the UI: a read-only operator can look at everything and change nothing. */

@@ -2,7 +2,7 @@
 // in the OpenAI envelope that names the offending parameter.
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { uploadIdSchema } from '../../contract/uploads.ts';
+import { uploadIdSchema } from '#contract/uploads.ts';
 import { ApiError, quote } from './api-error.ts';
 
 export function invalid(error: z.ZodError, where: string): ApiError {

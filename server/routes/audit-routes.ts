@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
-import { auditQuerySchema, type AuditEntry, type AuditList } from '../../contract/dashboard-api.ts';
-import type { AppEnv } from '../app-env.ts';
-import { ApiError } from '../lib/api-error.ts';
-import { parseQuery } from '../lib/validation.ts';
-import { InvalidCursorError, type UploadStore } from '../store/upload-store.ts';
+import { auditQuerySchema, type AuditEntry, type AuditList } from '#contract/dashboard-api.ts';
+import type { AppEnv } from '#server/app-env.ts';
+import { ApiError } from '#server/lib/api-error.ts';
+import { parseQuery } from '#server/lib/validation.ts';
+import { InvalidCursorError, type UploadStore } from '#server/store/upload-store.ts';
 
 const CSV_COLUMNS = ['id', 'at', 'actor', 'action', 'source', 'upload_id', 'filename', 'reason', 'previous_status', 'outcome', 'upstream_status', 'request_id', 'job_id', 'message'] as const;
 

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { auditListSchema, bulkCancelJobSchema, uploadRecordSchema, type BulkCancelJob } from '../../contract/dashboard-api.ts';
-import { errorEnvelopeSchema, uploadSchema, type Upload } from '../../contract/uploads.ts';
-import { READ_ONLY_TOKEN, startHarness, type Harness } from '../test-support/harness.ts';
+import { auditListSchema, bulkCancelJobSchema, uploadRecordSchema, type BulkCancelJob } from '#contract/dashboard-api.ts';
+import { errorEnvelopeSchema, uploadSchema, type Upload } from '#contract/uploads.ts';
+import { READ_ONLY_TOKEN, startHarness, type Harness } from '#server/test-support/harness.ts';
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,13 +1,13 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { bulkCancelRequestSchema, type BulkCancelPreview } from '../../contract/dashboard-api.ts';
-import type { AppEnv } from '../app-env.ts';
-import type { BulkCancelRunner } from '../cancel/bulk-cancel-runner.ts';
-import { ApiError } from '../lib/api-error.ts';
-import { unixSeconds, type Clock } from '../lib/clock.ts';
-import { requireCancelRight } from '../lib/require-role.ts';
-import { parseJsonBody, parseQuery } from '../lib/validation.ts';
-import type { UploadStore } from '../store/upload-store.ts';
+import { bulkCancelRequestSchema, type BulkCancelPreview } from '#contract/dashboard-api.ts';
+import type { AppEnv } from '#server/app-env.ts';
+import type { BulkCancelRunner } from '#server/cancel/bulk-cancel-runner.ts';
+import { ApiError } from '#server/lib/api-error.ts';
+import { unixSeconds, type Clock } from '#server/lib/clock.ts';
+import { requireCancelRight } from '#server/lib/require-role.ts';
+import { parseJsonBody, parseQuery } from '#server/lib/validation.ts';
+import type { UploadStore } from '#server/store/upload-store.ts';
 
 export interface BulkRouteDeps {
   clock: Clock;

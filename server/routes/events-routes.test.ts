@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { statusCountsSchema, uploadRecordSchema } from '../../contract/dashboard-api.ts';
-import { uploadSchema } from '../../contract/uploads.ts';
-import { OPERATOR_TOKEN, startHarness, type Harness } from '../test-support/harness.ts';
+import { statusCountsSchema, uploadRecordSchema } from '#contract/dashboard-api.ts';
+import { uploadSchema } from '#contract/uploads.ts';
+import { OPERATOR_TOKEN, startHarness, type Harness } from '#server/test-support/harness.ts';
 
 let h: Harness;
 beforeAll(async () => {

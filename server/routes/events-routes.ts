@@ -1,8 +1,8 @@
 // Live updates for open dashboards, as server-sent events (see LIVE_EVENTS in the contract).
 import { Hono } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
-import type { AppEnv } from '../app-env.ts';
-import type { ChangeFeed } from '../lib/change-feed.ts';
+import type { AppEnv } from '#server/app-env.ts';
+import type { ChangeFeed } from '#server/lib/change-feed.ts';
 
 type Outgoing = { event: string; data: string } | 'ping' | 'close';
 

@@ -1,14 +1,14 @@
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
-import type { Session } from '../../contract/dashboard-api.ts';
-import type { AppEnv } from '../app-env.ts';
-import { ApiError } from '../lib/api-error.ts';
-import type { Operator, OperatorDirectory } from '../lib/auth.ts';
-import { unixSeconds, type Clock } from '../lib/clock.ts';
-import type { FailedAttemptLimiter } from '../lib/rate-limit.ts';
-import { lookUpToken } from '../lib/token-guard.ts';
-import { parseJsonBody } from '../lib/validation.ts';
+import type { Session } from '#contract/dashboard-api.ts';
+import type { AppEnv } from '#server/app-env.ts';
+import { ApiError } from '#server/lib/api-error.ts';
+import type { Operator, OperatorDirectory } from '#server/lib/auth.ts';
+import { unixSeconds, type Clock } from '#server/lib/clock.ts';
+import type { FailedAttemptLimiter } from '#server/lib/rate-limit.ts';
+import { lookUpToken } from '#server/lib/token-guard.ts';
+import { parseJsonBody } from '#server/lib/validation.ts';
 
 export const SESSION_COOKIE = 'uc_session';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
-import type { AppEnv } from '../app-env.ts';
+import type { AppEnv } from '#server/app-env.ts';
 
 /** Serves the built dashboard, with the SPA's index.html for every client-side route. */
 export function staticRoutes(root: string) {

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { auditListSchema, uploadListSchema, uploadRecordSchema } from '../../contract/dashboard-api.ts';
-import { errorEnvelopeSchema, uploadSchema, type Upload } from '../../contract/uploads.ts';
-import { createUpstreamClient } from '../upstream/openai-client.ts';
-import { EMULATOR_KEY, OPERATOR_TOKEN, startHarness, type Harness } from '../test-support/harness.ts';
+import { auditListSchema, uploadListSchema, uploadRecordSchema } from '#contract/dashboard-api.ts';
+import { errorEnvelopeSchema, uploadSchema, type Upload } from '#contract/uploads.ts';
+import { createUpstreamClient } from '#server/upstream/openai-client.ts';
+import { EMULATOR_KEY, OPERATOR_TOKEN, startHarness, type Harness } from '#server/test-support/harness.ts';
 
 let h: Harness;
 beforeAll(async () => {

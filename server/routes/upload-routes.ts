@@ -1,13 +1,13 @@
 import { Hono } from 'hono';
-import { cancelBodySchema, listQuerySchema, type UploadList } from '../../contract/dashboard-api.ts';
-import type { AppEnv } from '../app-env.ts';
-import { cancelUpload, INTERACTIVE_RETRY, type CancelDeps } from '../cancel/cancel-service.ts';
-import { ApiError } from '../lib/api-error.ts';
-import { unixSeconds } from '../lib/clock.ts';
-import { requireCancelRight } from '../lib/require-role.ts';
-import { parseOptionalJsonBody, parseQuery, parseUploadId } from '../lib/validation.ts';
-import { InvalidCursorError } from '../store/upload-store.ts';
-import { UpstreamError } from '../upstream/upstream-error.ts';
+import { cancelBodySchema, listQuerySchema, type UploadList } from '#contract/dashboard-api.ts';
+import type { AppEnv } from '#server/app-env.ts';
+import { cancelUpload, INTERACTIVE_RETRY, type CancelDeps } from '#server/cancel/cancel-service.ts';
+import { ApiError } from '#server/lib/api-error.ts';
+import { unixSeconds } from '#server/lib/clock.ts';
+import { requireCancelRight } from '#server/lib/require-role.ts';
+import { parseOptionalJsonBody, parseQuery, parseUploadId } from '#server/lib/validation.ts';
+import { InvalidCursorError } from '#server/store/upload-store.ts';
+import { UpstreamError } from '#server/upstream/upstream-error.ts';
 
 export function uploadRoutes(deps: CancelDeps) {
   const { clock, store } = deps;

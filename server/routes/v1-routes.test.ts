@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import OpenAI, { AuthenticationError, BadRequestError, NotFoundError, RateLimitError, toFile } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { uploadListSchema, uploadRecordSchema } from '../../contract/dashboard-api.ts';
-import { errorEnvelopeSchema } from '../../contract/uploads.ts';
-import { CLIENT_TOKEN, startHarness, type Harness } from '../test-support/harness.ts';
+import { uploadListSchema, uploadRecordSchema } from '#contract/dashboard-api.ts';
+import { errorEnvelopeSchema } from '#contract/uploads.ts';
+import { CLIENT_TOKEN, startHarness, type Harness } from '#server/test-support/harness.ts';
 
 const PART_LIMIT = 64 * 1024; // the harness runs with a small part limit so the 413 path is cheap to test
 

@@ -1,7 +1,7 @@
 // Issue 4: keyset pagination at 100,000 rows stays correct (no duplicates, no gaps) while rows
 // change underneath: new uploads arrive, others are cancelled, completed, or expire.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Upload } from '../../contract/uploads.ts';
+import type { Upload } from '#contract/uploads.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 import type { UploadStore } from './upload-store.ts';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Upload } from '../../contract/uploads.ts';
+import type { Upload } from '#contract/uploads.ts';
 import { migrations } from './migrations.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 import { InvalidCursorError, type UploadStore } from './upload-store.ts';

@@ -10,8 +10,8 @@ import type {
   StatusCounts,
   TimelineEvent,
   UploadRecord,
-} from '../../contract/dashboard-api.ts';
-import type { Upload, UploadPart, UploadStatus } from '../../contract/uploads.ts';
+} from '#contract/dashboard-api.ts';
+import type { Upload, UploadPart, UploadStatus } from '#contract/uploads.ts';
 import { migrations } from './migrations.ts';
 import { stuckReason } from './stuck-rule.ts';
 import {

@@ -1,6 +1,6 @@
 // When a pending upload counts as stuck. The SQL twin of this rule is STUCK_SQL in
 // sqlite-store.ts; stuck-rule.test.ts checks that both agree.
-import type { Stuck } from '../../contract/dashboard-api.ts';
+import type { Stuck } from '#contract/dashboard-api.ts';
 
 export interface StuckInput {
   created_at: number;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SORT_FIELDS, type SortField } from '../../contract/dashboard-api.ts';
-import type { Upload } from '../../contract/uploads.ts';
+import { SORT_FIELDS, type SortField } from '#contract/dashboard-api.ts';
+import type { Upload } from '#contract/uploads.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 import { stuckReason } from './stuck-rule.ts';
 import type { UploadStore } from './upload-store.ts';

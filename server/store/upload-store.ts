@@ -11,8 +11,8 @@ import type {
   StatusCounts,
   TimelineEvent,
   UploadRecord,
-} from '../../contract/dashboard-api.ts';
-import type { Upload, UploadPart, UploadStatus } from '../../contract/uploads.ts';
+} from '#contract/dashboard-api.ts';
+import type { Upload, UploadPart, UploadStatus } from '#contract/uploads.ts';
 
 export type { StatusCounts };
 export type SeenVia = UploadRecord['seen_via'];

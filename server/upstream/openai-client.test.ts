@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator } from '../emulator/server.ts';
+import { startEmulator } from '#server/emulator/server.ts';
 import { createUpstreamClient, type UpstreamClient } from './openai-client.ts';
 import { UpstreamError } from './upstream-error.ts';
 

@@ -13,7 +13,7 @@ import {
   errorEnvelope,
   type Upload,
   type UploadPart,
-} from '../../contract/uploads.ts';
+} from '#contract/uploads.ts';
 import { UpstreamError } from './upstream-error.ts';
 
 export interface UpstreamConfig {

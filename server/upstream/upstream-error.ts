@@ -1,4 +1,4 @@
-import { errorEnvelope, type ErrorEnvelope } from '../../contract/uploads.ts';
+import { errorEnvelope, type ErrorEnvelope } from '#contract/uploads.ts';
 
 /**
  * Why an upstream call did not produce the object we asked for:

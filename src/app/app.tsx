@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { RouterProvider } from 'react-router-dom';
-import { createQueryClient } from '../lib/query-client.ts';
+import { createQueryClient } from '#src/lib/query-client.ts';
 import { AppProvider } from './provider.tsx';
 import { createAppRouter, preloadPagesOnIntent, sendToLogin, type AppRouter } from './router.tsx';
 

@@ -1,6 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { createBrowserRouter, matchPath } from 'react-router-dom';
-import { paths } from '../config/paths.ts';
+import { paths } from '#src/config/paths.ts';
 import { AppRoot, AppRootError, AppRootHydrateFallback, appRootLoader } from './routes/app-root.tsx';
 import { auditLoader } from './routes/audit-loader.ts';
 import { loginLoader } from './routes/login-loader.ts';

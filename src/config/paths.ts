@@ -1,5 +1,5 @@
 // Every route path and link target, written once.
-import type { UploadStatus } from '../../contract/uploads.ts';
+import type { UploadStatus } from '#contract/uploads.ts';
 
 export const paths = {
   uploads: {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { errorResponse, jsonResponse, mockFetch } from '../testing/fetch-mock.ts';
+import { errorResponse, jsonResponse, mockFetch } from '#src/testing/fetch-mock.ts';
 import { ApiError, apiClient, hasShape, isServerUnavailable, type Expected } from './api-client.ts';
 
 const okSchema: Expected<{ ok: boolean }> = { keys: ['ok'] };

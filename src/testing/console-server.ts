@@ -1,6 +1,6 @@
 // A small stand-in for the console's /api, on top of mockFetch: enough of the list, cancel and
 // bulk-cancel endpoints for component tests, with every request recorded.
-import type { BulkCancelJob, UploadRecord } from '../../contract/dashboard-api.ts';
+import type { BulkCancelJob, UploadRecord } from '#contract/dashboard-api.ts';
 import { errorResponse, jsonResponse, mockFetch, type MockRequest } from './fetch-mock.ts';
 import { makeList } from './fixtures.ts';
 

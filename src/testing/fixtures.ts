@@ -1,5 +1,5 @@
-import type { BulkCancelJob, UploadList, UploadRecord } from '../../contract/dashboard-api.ts';
-import type { Upload } from '../../contract/uploads.ts';
+import type { BulkCancelJob, UploadList, UploadRecord } from '#contract/dashboard-api.ts';
+import type { Upload } from '#contract/uploads.ts';
 
 const NOW = Math.floor(Date.now() / 1000);
 

@@ -2,8 +2,8 @@ import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { createMemoryRouter, RouterProvider } from 'react-router-dom';
-import { Toaster } from '../components/ui/toaster.tsx';
-import { createQueryClient } from '../lib/query-client.ts';
+import { Toaster } from '#src/components/ui/toaster.tsx';
+import { createQueryClient } from '#src/lib/query-client.ts';
 
 /** The app's own query client, minus the retries that would only slow a test down. */
 export function createTestQueryClient(): QueryClient {

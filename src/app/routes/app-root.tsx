@@ -1,17 +1,17 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { Outlet, redirect, useNavigation, useRevalidator, useRouteError, type LoaderFunctionArgs } from 'react-router-dom';
-import { Button } from '../../components/ui/button.tsx';
-import { EmptyState } from '../../components/ui/empty-state.tsx';
-import { AlertTriangleIcon, CloudOffIcon, SpinnerIcon } from '../../components/ui/icons.tsx';
-import { toast } from '../../components/ui/toaster.tsx';
-import { Shell } from '../../components/layouts/shell.tsx';
-import { paths } from '../../config/paths.ts';
-import { sessionQueryOptions, useSession } from '../../features/auth/api/get-session.ts';
-import { useLogout } from '../../features/auth/api/logout.ts';
-import { useLiveUpdates } from '../../features/uploads/api/live-updates.ts';
-import { OperatorAccessProvider } from '../../features/uploads/components/operator-access.tsx';
-import { isServerUnavailable, isUnauthorized } from '../../lib/api-client.ts';
+import { Button } from '#src/components/ui/button.tsx';
+import { EmptyState } from '#src/components/ui/empty-state.tsx';
+import { AlertTriangleIcon, CloudOffIcon, SpinnerIcon } from '#src/components/ui/icons.tsx';
+import { toast } from '#src/components/ui/toaster.tsx';
+import { Shell } from '#src/components/layouts/shell.tsx';
+import { paths } from '#src/config/paths.ts';
+import { sessionQueryOptions, useSession } from '#src/features/auth/api/get-session.ts';
+import { useLogout } from '#src/features/auth/api/logout.ts';
+import { useLiveUpdates } from '#src/features/uploads/api/live-updates.ts';
+import { OperatorAccessProvider } from '#src/features/uploads/components/operator-access.tsx';
+import { isServerUnavailable, isUnauthorized } from '#src/lib/api-client.ts';
 
 /** Every page below needs a session: without one, go and sign in, then come back here. */
 export const appRootLoader =

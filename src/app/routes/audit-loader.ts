@@ -1,7 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { LoaderFunctionArgs } from 'react-router-dom';
-import { auditListQueryOptions } from '../../features/audit/api/get-audit-entries.ts';
-import { parseAuditFilters } from '../../features/audit/utils/audit-filters.ts';
+import { auditListQueryOptions } from '#src/features/audit/api/get-audit-entries.ts';
+import { parseAuditFilters } from '#src/features/audit/utils/audit-filters.ts';
 
 /** Starts the first page while the route renders; the log has its own loading state. */
 export const auditLoader =

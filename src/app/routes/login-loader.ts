@@ -1,7 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { redirect, type LoaderFunctionArgs } from 'react-router-dom';
-import { paths, safeNext } from '../../config/paths.ts';
-import { sessionQueryOptions } from '../../features/auth/api/get-session.ts';
+import { paths, safeNext } from '#src/config/paths.ts';
+import { sessionQueryOptions } from '#src/features/auth/api/get-session.ts';
 
 /** Someone already signed in has nothing to do here: send them on. */
 export const loginLoader =

@@ -1,7 +1,7 @@
 // Loaded lazily (see router.tsx); its loader, in login-loader.ts, is not.
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { paths, safeNext } from '../../config/paths.ts';
-import { LoginForm } from '../../features/auth/components/login-form.tsx';
+import { paths, safeNext } from '#src/config/paths.ts';
+import { LoginForm } from '#src/features/auth/components/login-form.tsx';
 
 export function LoginRoute() {
   const navigate = useNavigate();

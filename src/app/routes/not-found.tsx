@@ -1,4 +1,4 @@
-import { NotFoundCard } from '../../components/ui/not-found-card.tsx';
+import { NotFoundCard } from '#src/components/ui/not-found-card.tsx';
 
 export function NotFoundRoute() {
   return (

@@ -1,8 +1,8 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { data, type LoaderFunctionArgs } from 'react-router-dom';
-import { UPLOAD_ID_PATTERN } from '../../../contract/constants.ts';
-import { uploadDetailQueryOptions } from '../../features/uploads/api/get-upload.ts';
-import { seedUploadDetail } from '../../features/uploads/api/upload-cache.ts';
+import { UPLOAD_ID_PATTERN } from '#contract/constants.ts';
+import { uploadDetailQueryOptions } from '#src/features/uploads/api/get-upload.ts';
+import { seedUploadDetail } from '#src/features/uploads/api/upload-cache.ts';
 
 /** The router decides when, the query cache decides what (TkDodo, "React Query meets React Router"). */
 export const uploadLoader =

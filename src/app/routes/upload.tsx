@@ -1,14 +1,14 @@
 // Loaded lazily (see router.tsx); its loader, in upload-loader.ts, is not.
 import { isRouteErrorResponse, useParams, useRevalidator, useRouteError } from 'react-router-dom';
-import { Button } from '../../components/ui/button.tsx';
-import { EmptyState } from '../../components/ui/empty-state.tsx';
-import { AlertTriangleIcon } from '../../components/ui/icons.tsx';
-import { isApiError } from '../../lib/api-client.ts';
-import { usePendingCancelIds, withPendingCancel } from '../../features/uploads/api/pending-cancels.ts';
-import { useUpload } from '../../features/uploads/api/get-upload.ts';
-import { ServerErrorBanner } from '../../features/uploads/components/server-error-banner.tsx';
-import { UploadDetail } from '../../features/uploads/components/upload-detail.tsx';
-import { UploadNotFound } from '../../features/uploads/components/upload-not-found.tsx';
+import { Button } from '#src/components/ui/button.tsx';
+import { EmptyState } from '#src/components/ui/empty-state.tsx';
+import { AlertTriangleIcon } from '#src/components/ui/icons.tsx';
+import { isApiError } from '#src/lib/api-client.ts';
+import { usePendingCancelIds, withPendingCancel } from '#src/features/uploads/api/pending-cancels.ts';
+import { useUpload } from '#src/features/uploads/api/get-upload.ts';
+import { ServerErrorBanner } from '#src/features/uploads/components/server-error-banner.tsx';
+import { UploadDetail } from '#src/features/uploads/components/upload-detail.tsx';
+import { UploadNotFound } from '#src/features/uploads/components/upload-not-found.tsx';
 
 export function UploadRoute() {
   const { id = '' } = useParams();

@@ -1,8 +1,8 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { LoaderFunctionArgs } from 'react-router-dom';
-import { uploadListQueryOptions } from '../../features/uploads/api/get-uploads.ts';
-import { UploadsList } from '../../features/uploads/components/uploads-list.tsx';
-import { parseListSearch } from '../../features/uploads/utils/list-search-params.ts';
+import { uploadListQueryOptions } from '#src/features/uploads/api/get-uploads.ts';
+import { UploadsList } from '#src/features/uploads/components/uploads-list.tsx';
+import { parseListSearch } from '#src/features/uploads/utils/list-search-params.ts';
 
 /**
  * Starts the request while the route renders, without waiting for it: the list has its own

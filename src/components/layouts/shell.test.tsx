@@ -1,7 +1,7 @@
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router-dom';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Session } from '../../../contract/dashboard-api.ts';
+import type { Session } from '#contract/dashboard-api.ts';
 import { Shell } from './shell.tsx';
 
 function renderShell(url: string, session: Partial<Session> = {}) {

@@ -1,10 +1,10 @@
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'react-router-dom';
-import type { Session } from '../../../contract/dashboard-api.ts';
-import { paths } from '../../config/paths.ts';
-import { cn } from '../../lib/cn.ts';
-import { Button } from '../ui/button.tsx';
-import { LogOutIcon, UserIcon } from '../ui/icons.tsx';
+import type { Session } from '#contract/dashboard-api.ts';
+import { paths } from '#src/config/paths.ts';
+import { cn } from '#src/lib/cn.ts';
+import { Button } from '#src/components/ui/button.tsx';
+import { LogOutIcon, UserIcon } from '#src/components/ui/icons.tsx';
 
 const UPSTREAM: Record<Session['upstream'], { label: string; hint: string; className: string }> = {
   emulator: {

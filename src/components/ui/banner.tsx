@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { cn } from '../../lib/cn.ts';
+import { cn } from '#src/lib/cn.ts';
 import { AlertTriangleIcon, CloudOffIcon } from './icons.tsx';
 
 interface BannerProps {

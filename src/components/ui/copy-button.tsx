@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { toast } from './toaster.tsx';
-import { cn } from '../../lib/cn.ts';
+import { cn } from '#src/lib/cn.ts';
 import { CheckIcon, CopyIcon } from './icons.tsx';
 
 interface CopyButtonProps {

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
-import { paths } from '../../config/paths.ts';
+import { paths } from '#src/config/paths.ts';
 import { EmptyState } from './empty-state.tsx';
 import { FileSearchIcon } from './icons.tsx';
 

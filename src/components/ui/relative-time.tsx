@@ -1,5 +1,5 @@
-import { useNow } from '../../hooks/use-now.ts';
-import { formatExact, formatRelative } from '../../lib/format-time.ts';
+import { useNow } from '#src/hooks/use-now.ts';
+import { formatExact, formatRelative } from '#src/lib/format-time.ts';
 
 interface RelativeTimeProps {
   /** Unix seconds. */

@@ -1,5 +1,5 @@
 import { useId, type ReactElement, type ReactNode } from 'react';
-import { cn } from '../../lib/cn.ts';
+import { cn } from '#src/lib/cn.ts';
 
 interface TooltipProps {
   /** Nothing to say: the wrapper stays, so the trigger keeps its identity (and its focus). */

@@ -1,5 +1,5 @@
 // Every query key of the audit feature, written once (TkDodo, "Effective React Query Keys").
-import { normalizeAuditFilters, type AuditFilters } from '../utils/audit-filters.ts';
+import { normalizeAuditFilters, type AuditFilters } from '#src/features/audit/utils/audit-filters.ts';
 
 export const auditKeys = {
   all: ['audit'] as const,

@@ -1,7 +1,7 @@
 import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
-import type { AuditList } from '../../../../contract/dashboard-api.ts';
-import { apiClient, type Expected } from '../../../lib/api-client.ts';
-import { auditSearchParams, type AuditFilters } from '../utils/audit-filters.ts';
+import type { AuditList } from '#contract/dashboard-api.ts';
+import { apiClient, type Expected } from '#src/lib/api-client.ts';
+import { auditSearchParams, type AuditFilters } from '#src/features/audit/utils/audit-filters.ts';
 import { auditKeys } from './audit-keys.ts';
 
 export const AUDIT_PAGE_SIZE = 50;

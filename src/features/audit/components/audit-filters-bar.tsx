@@ -1,9 +1,9 @@
 import { useId, useState, type FormEvent } from 'react';
-import { AUDIT_SOURCES, CANCEL_OUTCOMES } from '../../../../contract/constants.ts';
-import { Button } from '../../../components/ui/button.tsx';
-import { cn } from '../../../lib/cn.ts';
-import { hasAuditFilters, type AuditFilters } from '../utils/audit-filters.ts';
-import { OUTCOME_LABELS, SOURCE_LABELS } from '../utils/audit-wording.ts';
+import { AUDIT_SOURCES, CANCEL_OUTCOMES } from '#contract/constants.ts';
+import { Button } from '#src/components/ui/button.tsx';
+import { cn } from '#src/lib/cn.ts';
+import { hasAuditFilters, type AuditFilters } from '#src/features/audit/utils/audit-filters.ts';
+import { OUTCOME_LABELS, SOURCE_LABELS } from '#src/features/audit/utils/audit-wording.ts';
 
 interface AuditFiltersBarProps {
   filters: AuditFilters;

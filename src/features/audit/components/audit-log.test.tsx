@@ -2,9 +2,9 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router-dom';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AuditEntry, AuditList } from '../../../../contract/dashboard-api.ts';
-import { errorResponse, jsonResponse, mockFetch, type MockRequest } from '../../../testing/fetch-mock.ts';
-import { createTestQueryClient } from '../../../testing/render.tsx';
+import type { AuditEntry, AuditList } from '#contract/dashboard-api.ts';
+import { errorResponse, jsonResponse, mockFetch, type MockRequest } from '#src/testing/fetch-mock.ts';
+import { createTestQueryClient } from '#src/testing/render.tsx';
 import { AuditLog } from './audit-log.tsx';
 
 const NOW = Math.floor(Date.now() / 1000);

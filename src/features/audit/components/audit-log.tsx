@@ -1,12 +1,12 @@
 import { useMemo } from 'react';
-import { Banner } from '../../../components/ui/banner.tsx';
-import { Button } from '../../../components/ui/button.tsx';
-import { EmptyState } from '../../../components/ui/empty-state.tsx';
-import { AlertTriangleIcon, FileIcon, FileSearchIcon, InboxIcon, SpinnerIcon } from '../../../components/ui/icons.tsx';
-import { isServerUnavailable, isUnauthorized } from '../../../lib/api-client.ts';
-import { AUDIT_REFRESH_MS, useAuditEntries } from '../api/get-audit-entries.ts';
-import { auditExportHref, hasAuditFilters } from '../utils/audit-filters.ts';
-import { useAuditFilters } from '../utils/use-audit-filters.ts';
+import { Banner } from '#src/components/ui/banner.tsx';
+import { Button } from '#src/components/ui/button.tsx';
+import { EmptyState } from '#src/components/ui/empty-state.tsx';
+import { AlertTriangleIcon, FileIcon, FileSearchIcon, InboxIcon, SpinnerIcon } from '#src/components/ui/icons.tsx';
+import { isServerUnavailable, isUnauthorized } from '#src/lib/api-client.ts';
+import { AUDIT_REFRESH_MS, useAuditEntries } from '#src/features/audit/api/get-audit-entries.ts';
+import { auditExportHref, hasAuditFilters } from '#src/features/audit/utils/audit-filters.ts';
+import { useAuditFilters } from '#src/features/audit/utils/use-audit-filters.ts';
 import { AuditFiltersBar } from './audit-filters-bar.tsx';
 import { AuditTable } from './audit-table.tsx';
 

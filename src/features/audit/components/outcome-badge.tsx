@@ -1,8 +1,8 @@
 import type { ComponentType, SVGProps } from 'react';
-import type { CancelOutcome } from '../../../../contract/dashboard-api.ts';
-import { AlertTriangleIcon, BanIcon, CheckCircleIcon, CheckIcon, FileSearchIcon, HourglassIcon } from '../../../components/ui/icons.tsx';
-import { cn } from '../../../lib/cn.ts';
-import { OUTCOME_HINTS, OUTCOME_LABELS } from '../utils/audit-wording.ts';
+import type { CancelOutcome } from '#contract/dashboard-api.ts';
+import { AlertTriangleIcon, BanIcon, CheckCircleIcon, CheckIcon, FileSearchIcon, HourglassIcon } from '#src/components/ui/icons.tsx';
+import { cn } from '#src/lib/cn.ts';
+import { OUTCOME_HINTS, OUTCOME_LABELS } from '#src/features/audit/utils/audit-wording.ts';
 
 const STYLES: Record<CancelOutcome, { className: string; Icon: ComponentType<SVGProps<SVGSVGElement>> }> = {
   cancelled: { className: 'bg-emerald-50 text-emerald-800 ring-emerald-600/25', Icon: CheckCircleIcon },

@@ -1,8 +1,8 @@
 // The audit log's filters live in the URL (shareable, survive a reload, Back undoes them); this
 // is the one place that reads and writes them.
-import { AUDIT_SOURCES, CANCEL_OUTCOMES, type CancelOutcome } from '../../../../contract/constants.ts';
-import type { AuditEntry } from '../../../../contract/dashboard-api.ts';
-import { paths } from '../../../config/paths.ts';
+import { AUDIT_SOURCES, CANCEL_OUTCOMES, type CancelOutcome } from '#contract/constants.ts';
+import type { AuditEntry } from '#contract/dashboard-api.ts';
+import { paths } from '#src/config/paths.ts';
 
 export type AuditSource = AuditEntry['source'];
 

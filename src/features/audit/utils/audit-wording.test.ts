@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AUDIT_SOURCES, CANCEL_OUTCOMES } from '../../../../contract/constants.ts';
+import { AUDIT_SOURCES, CANCEL_OUTCOMES } from '#contract/constants.ts';
 import { describeActor, OUTCOME_HINTS, OUTCOME_LABELS, SOURCE_HINTS, SOURCE_LABELS } from './audit-wording.ts';
 
 describe('audit wording', () => {

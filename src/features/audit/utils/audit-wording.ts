@@ -1,5 +1,5 @@
 // How the audit log says things in words. The wire values stay in the CSV and the URL.
-import type { CancelOutcome } from '../../../../contract/dashboard-api.ts';
+import type { CancelOutcome } from '#contract/dashboard-api.ts';
 import type { AuditSource } from './audit-filters.ts';
 
 export const OUTCOME_LABELS: Record<CancelOutcome, string> = {

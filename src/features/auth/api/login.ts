@@ -1,6 +1,6 @@
 import { useMutation, type UseMutationOptions } from '@tanstack/react-query';
-import type { Session } from '../../../../contract/dashboard-api.ts';
-import { apiClient } from '../../../lib/api-client.ts';
+import type { Session } from '#contract/dashboard-api.ts';
+import { apiClient } from '#src/lib/api-client.ts';
 import { authKeys, sessionShape } from './get-session.ts';
 
 export interface LoginVariables {

@@ -1,5 +1,5 @@
 import { useMutation, type UseMutationOptions } from '@tanstack/react-query';
-import { apiClient } from '../../../lib/api-client.ts';
+import { apiClient } from '#src/lib/api-client.ts';
 
 export function logout(): Promise<void> {
   return apiClient.delete('/api/session');

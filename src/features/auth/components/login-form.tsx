@@ -1,9 +1,9 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { Session } from '../../../../contract/dashboard-api.ts';
-import { Button } from '../../../components/ui/button.tsx';
-import { AlertTriangleIcon, SpinnerIcon } from '../../../components/ui/icons.tsx';
-import { isApiError } from '../../../lib/api-client.ts';
-import { useLogin } from '../api/login.ts';
+import type { Session } from '#contract/dashboard-api.ts';
+import { Button } from '#src/components/ui/button.tsx';
+import { AlertTriangleIcon, SpinnerIcon } from '#src/components/ui/icons.tsx';
+import { isApiError } from '#src/lib/api-client.ts';
+import { useLogin } from '#src/features/auth/api/login.ts';
 
 function loginErrorMessage(error: Error): string {
   if (isApiError(error) && error.status === 401) return error.message || 'That operator token is not valid.';

@@ -1,7 +1,7 @@
 import { mutationOptions, useMutation, type MutationFunctionContext } from '@tanstack/react-query';
-import type { UploadRecord } from '../../../../contract/dashboard-api.ts';
-import type { Upload } from '../../../../contract/uploads.ts';
-import { apiClient, type Expected } from '../../../lib/api-client.ts';
+import type { UploadRecord } from '#contract/dashboard-api.ts';
+import type { Upload } from '#contract/uploads.ts';
+import { apiClient, type Expected } from '#src/lib/api-client.ts';
 import { updateCachedUpload, withStatus } from './upload-cache.ts';
 import { uploadKeys } from './upload-keys.ts';
 

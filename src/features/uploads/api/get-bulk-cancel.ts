@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { BulkCancelJob } from '../../../../contract/dashboard-api.ts';
-import { apiClient, type Expected } from '../../../lib/api-client.ts';
+import type { BulkCancelJob } from '#contract/dashboard-api.ts';
+import { apiClient, type Expected } from '#src/lib/api-client.ts';
 import { bulkCancelKeys } from './upload-keys.ts';
 
 /** Live `job` events carry progress; this poll is the fallback while the stream is down. */

@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { TimelineEvent } from '../../../../contract/dashboard-api.ts';
-import { apiClient, type Expected } from '../../../lib/api-client.ts';
+import type { TimelineEvent } from '#contract/dashboard-api.ts';
+import { apiClient, type Expected } from '#src/lib/api-client.ts';
 import { uploadKeys } from './upload-keys.ts';
 
 /** Like the detail it sits on: parts and expiry are news nobody pushes. */

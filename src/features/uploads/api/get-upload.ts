@@ -1,6 +1,6 @@
 import { queryOptions, useSuspenseQuery } from '@tanstack/react-query';
-import type { UploadRecord } from '../../../../contract/dashboard-api.ts';
-import { apiClient, type Expected } from '../../../lib/api-client.ts';
+import type { UploadRecord } from '#contract/dashboard-api.ts';
+import { apiClient, type Expected } from '#src/lib/api-client.ts';
 import { UPLOADS_REFRESH_MS } from './get-uploads.ts';
 import { uploadKeys } from './upload-keys.ts';
 

@@ -1,6 +1,6 @@
 import { infiniteQueryOptions, keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
-import type { UploadList } from '../../../../contract/dashboard-api.ts';
-import { apiClient, type Expected } from '../../../lib/api-client.ts';
+import type { UploadList } from '#contract/dashboard-api.ts';
+import { apiClient, type Expected } from '#src/lib/api-client.ts';
 import { uploadKeys, type UploadListView } from './upload-keys.ts';
 
 export const UPLOADS_PAGE_SIZE = 100;

@@ -1,11 +1,11 @@
 import { MutationObserver } from '@tanstack/react-query';
 import { act } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { BulkCancelJob, UploadRecord } from '../../../../contract/dashboard-api.ts';
-import { getLiveState } from '../../../lib/live-events.ts';
-import { deferred, mockFetch } from '../../../testing/fetch-mock.ts';
-import { makeJob, makeList, makeRecord } from '../../../testing/fixtures.ts';
-import { createTestQueryClient } from '../../../testing/render.tsx';
+import type { BulkCancelJob, UploadRecord } from '#contract/dashboard-api.ts';
+import { getLiveState } from '#src/lib/live-events.ts';
+import { deferred, mockFetch } from '#src/testing/fetch-mock.ts';
+import { makeJob, makeList, makeRecord } from '#src/testing/fixtures.ts';
+import { createTestQueryClient } from '#src/testing/render.tsx';
 import { cancelUploadMutationOptions } from './cancel-upload.ts';
 import { applyCountsEvent, applyJobEvent, applyUploadEvent, NEW_UPLOAD_REFETCH_MS, subscribeToLiveUpdates } from './live-updates.ts';
 import { pendingCancelsFor } from './pending-cancels.ts';

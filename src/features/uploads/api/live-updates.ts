@@ -2,9 +2,9 @@
 // detail shows a change within a moment of it happening, whoever made it.
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import type { BulkCancelJob, StatusCounts, UploadRecord } from '../../../../contract/dashboard-api.ts';
-import { hasShape, type Expected } from '../../../lib/api-client.ts';
-import { connectLiveEvents } from '../../../lib/live-events.ts';
+import type { BulkCancelJob, StatusCounts, UploadRecord } from '#contract/dashboard-api.ts';
+import { hasShape, type Expected } from '#src/lib/api-client.ts';
+import { connectLiveEvents } from '#src/lib/live-events.ts';
 import { bulkCancelJobShape } from './get-bulk-cancel.ts';
 import { uploadRecordShape } from './get-upload.ts';
 import { isCancelling, pendingCancelsFor } from './pending-cancels.ts';

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Upload } from '../../../../contract/uploads.ts';
-import { errorResponse, jsonResponse, mockFetch } from '../../../testing/fetch-mock.ts';
-import { makeList, makeRecord } from '../../../testing/fixtures.ts';
-import { createTestQueryClient } from '../../../testing/render.tsx';
+import type { Upload } from '#contract/uploads.ts';
+import { errorResponse, jsonResponse, mockFetch } from '#src/testing/fetch-mock.ts';
+import { makeList, makeRecord } from '#src/testing/fixtures.ts';
+import { createTestQueryClient } from '#src/testing/render.tsx';
 import { isCancelling, pendingCancelsFor, UNDO_WINDOW_MS } from './pending-cancels.ts';
 import type { UploadListData } from './upload-cache.ts';
 import { uploadKeys } from './upload-keys.ts';

@@ -4,7 +4,7 @@
 // may flip them back to pending until the server has had its say.
 import { MutationObserver, useMutationState, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useMemo, useSyncExternalStore } from 'react';
-import type { UploadRecord } from '../../../../contract/dashboard-api.ts';
+import type { UploadRecord } from '#contract/dashboard-api.ts';
 import { cancelUpload, cancelUploadMutationOptions, type CancelUploadCallbacks, type CancelUploadVariables } from './cancel-upload.ts';
 import { withStatus } from './upload-cache.ts';
 import { uploadKeys } from './upload-keys.ts';

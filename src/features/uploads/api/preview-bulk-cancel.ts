@@ -1,7 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { BulkCancelPreview, BulkCancelRequest } from '../../../../contract/dashboard-api.ts';
-import { apiClient, type Expected } from '../../../lib/api-client.ts';
-import { filterForRequest } from '../utils/list-search-params.ts';
+import type { BulkCancelPreview, BulkCancelRequest } from '#contract/dashboard-api.ts';
+import { apiClient, type Expected } from '#src/lib/api-client.ts';
+import { filterForRequest } from '#src/features/uploads/utils/list-search-params.ts';
 import { bulkCancelKeys, uploadKeys, type UploadListFilters } from './upload-keys.ts';
 
 const bulkCancelPreviewShape: Expected<BulkCancelPreview> = { keys: ['cancellable', 'skipped', 'unknown'] };

@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
-import type { BulkCancelJob, BulkCancelRequest } from '../../../../contract/dashboard-api.ts';
-import { apiClient } from '../../../lib/api-client.ts';
+import type { BulkCancelJob, BulkCancelRequest } from '#contract/dashboard-api.ts';
+import { apiClient } from '#src/lib/api-client.ts';
 import { bulkCancelJobShape } from './get-bulk-cancel.ts';
 import { pendingCancelsFor } from './pending-cancels.ts';
 import { bulkCancelKeys, uploadKeys } from './upload-keys.ts';

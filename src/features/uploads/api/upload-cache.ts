@@ -1,8 +1,8 @@
 // Reads and rewrites one upload record wherever the cache holds it: every loaded page of every
 // filtered list, and its detail. Used by mutations that change a single upload.
 import { hashKey, type InfiniteData, type QueryClient, type QueryKey } from '@tanstack/react-query';
-import type { UploadList, UploadRecord } from '../../../../contract/dashboard-api.ts';
-import type { UploadStatus } from '../../../../contract/uploads.ts';
+import type { UploadList, UploadRecord } from '#contract/dashboard-api.ts';
+import type { UploadStatus } from '#contract/uploads.ts';
 import { uploadKeys } from './upload-keys.ts';
 
 export type UploadListData = InfiniteData<UploadList, string | null>;

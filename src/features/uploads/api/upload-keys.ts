@@ -1,7 +1,7 @@
 // Every query key of the uploads feature, written once (TkDodo, "Effective React Query Keys").
 // Lists and details sit under separate branches so "refresh every list" leaves details alone.
-import type { BulkCancelRequest, SortField } from '../../../../contract/dashboard-api.ts';
-import type { UploadStatus } from '../../../../contract/uploads.ts';
+import type { BulkCancelRequest, SortField } from '#contract/dashboard-api.ts';
+import type { UploadStatus } from '#contract/uploads.ts';
 
 /** What narrows the list: shared by the list, "N results" and select-all-matching. */
 export interface UploadListFilters {

@@ -1,11 +1,11 @@
 import { useId, useRef, useState, type FormEvent, type RefObject } from 'react';
-import type { BulkCancelJob, BulkCancelPreview, BulkCancelRequest } from '../../../../contract/dashboard-api.ts';
-import { Button } from '../../../components/ui/button.tsx';
-import { Dialog, DialogFooter } from '../../../components/ui/dialog.tsx';
-import { AlertTriangleIcon, SpinnerIcon } from '../../../components/ui/icons.tsx';
-import { useBulkCancelPreview } from '../api/preview-bulk-cancel.ts';
-import { useStartBulkCancel } from '../api/start-bulk-cancel.ts';
-import { confirmDetail, confirmTitle } from '../utils/bulk-wording.ts';
+import type { BulkCancelJob, BulkCancelPreview, BulkCancelRequest } from '#contract/dashboard-api.ts';
+import { Button } from '#src/components/ui/button.tsx';
+import { Dialog, DialogFooter } from '#src/components/ui/dialog.tsx';
+import { AlertTriangleIcon, SpinnerIcon } from '#src/components/ui/icons.tsx';
+import { useBulkCancelPreview } from '#src/features/uploads/api/preview-bulk-cancel.ts';
+import { useStartBulkCancel } from '#src/features/uploads/api/start-bulk-cancel.ts';
+import { confirmDetail, confirmTitle } from '#src/features/uploads/utils/bulk-wording.ts';
 
 export interface BulkCancelTarget {
   /** The selected ids, or the filter for "all matching". */

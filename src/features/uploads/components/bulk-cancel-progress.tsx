@@ -1,8 +1,8 @@
-import type { BulkCancelJob } from '../../../../contract/dashboard-api.ts';
-import { Button } from '../../../components/ui/button.tsx';
-import { AlertTriangleIcon, CheckCircleIcon, SpinnerIcon } from '../../../components/ui/icons.tsx';
-import { cn } from '../../../lib/cn.ts';
-import { doneCount, progressLine, resultLine } from '../utils/bulk-wording.ts';
+import type { BulkCancelJob } from '#contract/dashboard-api.ts';
+import { Button } from '#src/components/ui/button.tsx';
+import { AlertTriangleIcon, CheckCircleIcon, SpinnerIcon } from '#src/components/ui/icons.tsx';
+import { cn } from '#src/lib/cn.ts';
+import { doneCount, progressLine, resultLine } from '#src/features/uploads/utils/bulk-wording.ts';
 
 interface BulkCancelProgressProps {
   job: BulkCancelJob;

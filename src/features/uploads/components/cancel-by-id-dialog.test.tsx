@@ -1,11 +1,11 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { UploadRecord } from '../../../../contract/dashboard-api.ts';
-import { installDialogPolyfill } from '../../../testing/dialog-polyfill.ts';
-import { installLayoutStub } from '../../../testing/layout-stub.ts';
-import { errorResponse, jsonResponse, mockFetch, type MockRequest } from '../../../testing/fetch-mock.ts';
-import { makeList, makeRecord } from '../../../testing/fixtures.ts';
-import { renderWithProviders } from '../../../testing/render.tsx';
+import type { UploadRecord } from '#contract/dashboard-api.ts';
+import { installDialogPolyfill } from '#src/testing/dialog-polyfill.ts';
+import { installLayoutStub } from '#src/testing/layout-stub.ts';
+import { errorResponse, jsonResponse, mockFetch, type MockRequest } from '#src/testing/fetch-mock.ts';
+import { makeList, makeRecord } from '#src/testing/fixtures.ts';
+import { renderWithProviders } from '#src/testing/render.tsx';
 import { UploadsList } from './uploads-list.tsx';
 
 const listed = makeRecord({ id: 'upload_listed1', filename: 'listed.jsonl' });

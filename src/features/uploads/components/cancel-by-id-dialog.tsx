@@ -1,14 +1,14 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { UPLOAD_ID_PATTERN } from '../../../../contract/constants.ts';
-import { Button } from '../../../components/ui/button.tsx';
-import { Dialog, DialogFooter } from '../../../components/ui/dialog.tsx';
-import { AlertTriangleIcon, BanIcon, SpinnerIcon } from '../../../components/ui/icons.tsx';
-import { toast } from '../../../components/ui/toaster.tsx';
-import { Tooltip } from '../../../components/ui/tooltip.tsx';
-import { paths } from '../../../config/paths.ts';
-import { useCancelUpload } from '../api/cancel-upload.ts';
-import { describeCancelError } from '../utils/describe-cancel-error.ts';
+import { UPLOAD_ID_PATTERN } from '#contract/constants.ts';
+import { Button } from '#src/components/ui/button.tsx';
+import { Dialog, DialogFooter } from '#src/components/ui/dialog.tsx';
+import { AlertTriangleIcon, BanIcon, SpinnerIcon } from '#src/components/ui/icons.tsx';
+import { toast } from '#src/components/ui/toaster.tsx';
+import { Tooltip } from '#src/components/ui/tooltip.tsx';
+import { paths } from '#src/config/paths.ts';
+import { useCancelUpload } from '#src/features/uploads/api/cancel-upload.ts';
+import { describeCancelError } from '#src/features/uploads/utils/describe-cancel-error.ts';
 import { READ_ONLY_REASON, useOperatorAccess } from './operator-access.tsx';
 
 /** Checked before sending: the server would refuse these anyway, and no id should reach a URL unchecked. */

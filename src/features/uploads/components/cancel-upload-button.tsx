@@ -1,12 +1,12 @@
-import type { UploadRecord } from '../../../../contract/dashboard-api.ts';
-import { Button } from '../../../components/ui/button.tsx';
-import { SpinnerIcon } from '../../../components/ui/icons.tsx';
-import { toast } from '../../../components/ui/toaster.tsx';
-import { Tooltip } from '../../../components/ui/tooltip.tsx';
-import { useCancelUpload } from '../api/cancel-upload.ts';
-import { usePendingCancelIds } from '../api/pending-cancels.ts';
-import { cancelUnavailableReason } from '../utils/cancel-availability.ts';
-import { describeCancelError } from '../utils/describe-cancel-error.ts';
+import type { UploadRecord } from '#contract/dashboard-api.ts';
+import { Button } from '#src/components/ui/button.tsx';
+import { SpinnerIcon } from '#src/components/ui/icons.tsx';
+import { toast } from '#src/components/ui/toaster.tsx';
+import { Tooltip } from '#src/components/ui/tooltip.tsx';
+import { useCancelUpload } from '#src/features/uploads/api/cancel-upload.ts';
+import { usePendingCancelIds } from '#src/features/uploads/api/pending-cancels.ts';
+import { cancelUnavailableReason } from '#src/features/uploads/utils/cancel-availability.ts';
+import { describeCancelError } from '#src/features/uploads/utils/describe-cancel-error.ts';
 import { READ_ONLY_REASON, useOperatorAccess } from './operator-access.tsx';
 
 interface CancelUploadButtonProps {

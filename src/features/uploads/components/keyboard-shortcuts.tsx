@@ -1,6 +1,6 @@
 import { useId } from 'react';
-import { KeyboardIcon } from '../../../components/ui/icons.tsx';
-import { cn } from '../../../lib/cn.ts';
+import { KeyboardIcon } from '#src/components/ui/icons.tsx';
+import { cn } from '#src/lib/cn.ts';
 
 const SHORTCUTS: Array<[string[], string]> = [
   [['/'], 'Search'],

@@ -1,7 +1,7 @@
-import { useNow } from '../../../hooks/use-now.ts';
-import { useLiveState } from '../../../lib/live-events.ts';
-import { formatRelative } from '../../../lib/format-time.ts';
-import { cn } from '../../../lib/cn.ts';
+import { useNow } from '#src/hooks/use-now.ts';
+import { useLiveState } from '#src/lib/live-events.ts';
+import { formatRelative } from '#src/lib/format-time.ts';
+import { cn } from '#src/lib/cn.ts';
 
 interface LastUpdatedProps {
   /** Milliseconds of the last fetch; 0 when nothing has arrived yet. A later live event counts too. */

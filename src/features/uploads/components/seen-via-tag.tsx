@@ -1,4 +1,4 @@
-import type { UploadRecord } from '../../../../contract/dashboard-api.ts';
+import type { UploadRecord } from '#contract/dashboard-api.ts';
 
 /** Flags uploads the proxy never saw created: it only learned of them through a cancel by id. */
 export function SeenViaTag({ seenVia }: { seenVia: UploadRecord['seen_via'] }) {

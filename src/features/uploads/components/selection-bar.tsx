@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
-import { Button } from '../../../components/ui/button.tsx';
-import { SpinnerIcon, XIcon } from '../../../components/ui/icons.tsx';
-import { Tooltip } from '../../../components/ui/tooltip.tsx';
+import { Button } from '#src/components/ui/button.tsx';
+import { SpinnerIcon, XIcon } from '#src/components/ui/icons.tsx';
+import { Tooltip } from '#src/components/ui/tooltip.tsx';
 
 const number = new Intl.NumberFormat('en-US');
 

@@ -1,6 +1,6 @@
-import { Banner } from '../../../components/ui/banner.tsx';
-import { Button } from '../../../components/ui/button.tsx';
-import { isServerUnavailable } from '../../../lib/api-client.ts';
+import { Banner } from '#src/components/ui/banner.tsx';
+import { Button } from '#src/components/ui/button.tsx';
+import { isServerUnavailable } from '#src/lib/api-client.ts';
 
 interface ServerErrorBannerProps {
   /** The query's error, or the reason its latest attempt failed while it retries. */

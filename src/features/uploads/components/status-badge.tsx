@@ -1,7 +1,7 @@
 import type { ComponentType, SVGProps } from 'react';
-import type { UploadStatus } from '../../../../contract/uploads.ts';
-import { BanIcon, CheckCircleIcon, ClockIcon, HourglassIcon } from '../../../components/ui/icons.tsx';
-import { cn } from '../../../lib/cn.ts';
+import type { UploadStatus } from '#contract/uploads.ts';
+import { BanIcon, CheckCircleIcon, ClockIcon, HourglassIcon } from '#src/components/ui/icons.tsx';
+import { cn } from '#src/lib/cn.ts';
 
 const STYLES: Record<UploadStatus, { className: string; Icon: ComponentType<SVGProps<SVGSVGElement>> }> = {
   pending: { className: 'bg-sky-50 text-sky-800 ring-sky-600/25', Icon: ClockIcon },

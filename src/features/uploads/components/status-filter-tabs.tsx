@@ -1,10 +1,10 @@
 import { Link } from 'react-router-dom';
-import type { UploadList } from '../../../../contract/dashboard-api.ts';
-import { UPLOAD_STATUSES, type UploadStatus } from '../../../../contract/constants.ts';
-import { AlertTriangleIcon } from '../../../components/ui/icons.tsx';
-import { cn } from '../../../lib/cn.ts';
-import type { UploadListView } from '../api/upload-keys.ts';
-import { listHrefFor } from '../utils/list-search-params.ts';
+import type { UploadList } from '#contract/dashboard-api.ts';
+import { UPLOAD_STATUSES, type UploadStatus } from '#contract/constants.ts';
+import { AlertTriangleIcon } from '#src/components/ui/icons.tsx';
+import { cn } from '#src/lib/cn.ts';
+import type { UploadListView } from '#src/features/uploads/api/upload-keys.ts';
+import { listHrefFor } from '#src/features/uploads/utils/list-search-params.ts';
 import { useOperatorAccess } from './operator-access.tsx';
 
 const LABELS: Record<UploadStatus, string> = {

@@ -1,6 +1,6 @@
-import type { Stuck } from '../../../../contract/dashboard-api.ts';
-import { AlertTriangleIcon } from '../../../components/ui/icons.tsx';
-import { cn } from '../../../lib/cn.ts';
+import type { Stuck } from '#contract/dashboard-api.ts';
+import { AlertTriangleIcon } from '#src/components/ui/icons.tsx';
+import { cn } from '#src/lib/cn.ts';
 
 /** Why a pending upload looks stuck, in the server's words, e.g. "No part received 23 min ago". */
 export function StuckNote({ stuck, className }: { stuck: Stuck; className?: string }) {

@@ -6,15 +6,15 @@
 // table library would only turn this list into headers and cells, for 8 kB gz of initial JS.
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
-import type { SortField, UploadRecord } from '../../../../contract/dashboard-api.ts';
-import { ArrowDownIcon, ArrowUpIcon, ChevronsUpDownIcon } from '../../../components/ui/icons.tsx';
-import { RelativeTime } from '../../../components/ui/relative-time.tsx';
-import { Tooltip } from '../../../components/ui/tooltip.tsx';
-import { paths } from '../../../config/paths.ts';
-import { cn } from '../../../lib/cn.ts';
-import { formatBytes, formatExactBytes } from '../../../lib/format-bytes.ts';
-import { failureNote } from '../utils/bulk-wording.ts';
-import { selectUnavailableReason } from '../utils/selection.ts';
+import type { SortField, UploadRecord } from '#contract/dashboard-api.ts';
+import { ArrowDownIcon, ArrowUpIcon, ChevronsUpDownIcon } from '#src/components/ui/icons.tsx';
+import { RelativeTime } from '#src/components/ui/relative-time.tsx';
+import { Tooltip } from '#src/components/ui/tooltip.tsx';
+import { paths } from '#src/config/paths.ts';
+import { cn } from '#src/lib/cn.ts';
+import { formatBytes, formatExactBytes } from '#src/lib/format-bytes.ts';
+import { failureNote } from '#src/features/uploads/utils/bulk-wording.ts';
+import { selectUnavailableReason } from '#src/features/uploads/utils/selection.ts';
 import { CancelUploadButton } from './cancel-upload-button.tsx';
 import { CopyIdButton } from './copy-id-button.tsx';
 import { SeenViaTag } from './seen-via-tag.tsx';

@@ -1,8 +1,8 @@
-import type { UploadRecord } from '../../../../contract/dashboard-api.ts';
-import { RelativeTime } from '../../../components/ui/relative-time.tsx';
-import { useNow } from '../../../hooks/use-now.ts';
-import { formatCountdown, formatExact } from '../../../lib/format-time.ts';
-import { cn } from '../../../lib/cn.ts';
+import type { UploadRecord } from '#contract/dashboard-api.ts';
+import { RelativeTime } from '#src/components/ui/relative-time.tsx';
+import { useNow } from '#src/hooks/use-now.ts';
+import { formatCountdown, formatExact } from '#src/lib/format-time.ts';
+import { cn } from '#src/lib/cn.ts';
 
 /** Under five minutes left, the countdown asks for attention. */
 const URGENT_SECONDS = 5 * 60;

@@ -1,8 +1,8 @@
-import type { UploadRecord } from '../../../../contract/dashboard-api.ts';
-import type { UploadStatus } from '../../../../contract/uploads.ts';
-import { RelativeTime } from '../../../components/ui/relative-time.tsx';
-import { formatBytes, formatExactBytes } from '../../../lib/format-bytes.ts';
-import { cn } from '../../../lib/cn.ts';
+import type { UploadRecord } from '#contract/dashboard-api.ts';
+import type { UploadStatus } from '#contract/uploads.ts';
+import { RelativeTime } from '#src/components/ui/relative-time.tsx';
+import { formatBytes, formatExactBytes } from '#src/lib/format-bytes.ts';
+import { cn } from '#src/lib/cn.ts';
 
 const BAR: Record<UploadStatus, string> = {
   pending: 'bg-sky-500',

@@ -1,9 +1,9 @@
 import { cleanup, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { TimelineEvent } from '../../../../contract/dashboard-api.ts';
-import { errorResponse, jsonResponse, mockFetch } from '../../../testing/fetch-mock.ts';
-import { makeRecord } from '../../../testing/fixtures.ts';
-import { renderWithProviders } from '../../../testing/render.tsx';
+import type { TimelineEvent } from '#contract/dashboard-api.ts';
+import { errorResponse, jsonResponse, mockFetch } from '#src/testing/fetch-mock.ts';
+import { makeRecord } from '#src/testing/fixtures.ts';
+import { renderWithProviders } from '#src/testing/render.tsx';
 import { UploadTimeline } from './upload-timeline.tsx';
 
 const NOW = Math.floor(Date.now() / 1000);

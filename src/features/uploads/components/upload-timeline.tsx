@@ -1,16 +1,16 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, type ComponentType, type SVGProps } from 'react';
 import { Link } from 'react-router-dom';
-import type { TimelineEvent, UploadRecord } from '../../../../contract/dashboard-api.ts';
-import { Button } from '../../../components/ui/button.tsx';
-import { Card } from '../../../components/ui/card.tsx';
-import { AlertTriangleIcon, BanIcon, CheckCircleIcon, FileIcon, FileSearchIcon, HourglassIcon, UploadCloudIcon, UserIcon } from '../../../components/ui/icons.tsx';
-import { RelativeTime } from '../../../components/ui/relative-time.tsx';
-import { Skeleton } from '../../../components/ui/skeleton.tsx';
-import { paths } from '../../../config/paths.ts';
-import { cn } from '../../../lib/cn.ts';
-import { useUploadTimeline } from '../api/get-upload-timeline.ts';
-import { uploadKeys } from '../api/upload-keys.ts';
+import type { TimelineEvent, UploadRecord } from '#contract/dashboard-api.ts';
+import { Button } from '#src/components/ui/button.tsx';
+import { Card } from '#src/components/ui/card.tsx';
+import { AlertTriangleIcon, BanIcon, CheckCircleIcon, FileIcon, FileSearchIcon, HourglassIcon, UploadCloudIcon, UserIcon } from '#src/components/ui/icons.tsx';
+import { RelativeTime } from '#src/components/ui/relative-time.tsx';
+import { Skeleton } from '#src/components/ui/skeleton.tsx';
+import { paths } from '#src/config/paths.ts';
+import { cn } from '#src/lib/cn.ts';
+import { useUploadTimeline } from '#src/features/uploads/api/get-upload-timeline.ts';
+import { uploadKeys } from '#src/features/uploads/api/upload-keys.ts';
 
 type Kind = TimelineEvent['kind'];
 

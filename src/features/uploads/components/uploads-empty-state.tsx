@@ -1,11 +1,11 @@
 import { Link } from 'react-router-dom';
-import type { UploadStatus } from '../../../../contract/uploads.ts';
-import { Button } from '../../../components/ui/button.tsx';
-import { EmptyState } from '../../../components/ui/empty-state.tsx';
-import { CheckCircleIcon, InboxIcon, SearchIcon, UploadCloudIcon } from '../../../components/ui/icons.tsx';
-import { paths } from '../../../config/paths.ts';
-import type { UploadListView } from '../api/upload-keys.ts';
-import { hasNarrowingFilters } from '../utils/list-search-params.ts';
+import type { UploadStatus } from '#contract/uploads.ts';
+import { Button } from '#src/components/ui/button.tsx';
+import { EmptyState } from '#src/components/ui/empty-state.tsx';
+import { CheckCircleIcon, InboxIcon, SearchIcon, UploadCloudIcon } from '#src/components/ui/icons.tsx';
+import { paths } from '#src/config/paths.ts';
+import type { UploadListView } from '#src/features/uploads/api/upload-keys.ts';
+import { hasNarrowingFilters } from '#src/features/uploads/utils/list-search-params.ts';
 import { useOperatorAccess } from './operator-access.tsx';
 
 const FILTER_HINTS: Record<UploadStatus, string> = {

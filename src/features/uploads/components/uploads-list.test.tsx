@@ -1,15 +1,15 @@
 import { act, cleanup, configure, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { toast } from 'sonner';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { BulkCancelJob, UploadRecord } from '../../../../contract/dashboard-api.ts';
-import { serveConsole } from '../../../testing/console-server.ts';
-import { installDialogPolyfill } from '../../../testing/dialog-polyfill.ts';
-import { deferred, errorResponse, jsonResponse, type MockRequest } from '../../../testing/fetch-mock.ts';
-import { makeJob, makeRecord } from '../../../testing/fixtures.ts';
-import { installLayoutStub } from '../../../testing/layout-stub.ts';
-import { renderWithProviders } from '../../../testing/render.tsx';
-import { UNDO_WINDOW_MS } from '../api/pending-cancels.ts';
-import { uploadKeys } from '../api/upload-keys.ts';
+import type { BulkCancelJob, UploadRecord } from '#contract/dashboard-api.ts';
+import { serveConsole } from '#src/testing/console-server.ts';
+import { installDialogPolyfill } from '#src/testing/dialog-polyfill.ts';
+import { deferred, errorResponse, jsonResponse, type MockRequest } from '#src/testing/fetch-mock.ts';
+import { makeJob, makeRecord } from '#src/testing/fixtures.ts';
+import { installLayoutStub } from '#src/testing/layout-stub.ts';
+import { renderWithProviders } from '#src/testing/render.tsx';
+import { UNDO_WINDOW_MS } from '#src/features/uploads/api/pending-cancels.ts';
+import { uploadKeys } from '#src/features/uploads/api/upload-keys.ts';
 import { OperatorAccessProvider } from './operator-access.tsx';
 import { UploadsList } from './uploads-list.tsx';
 

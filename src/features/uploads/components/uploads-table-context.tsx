@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
-import type { BulkCancelItem, SortField, UploadRecord } from '../../../../contract/dashboard-api.ts';
-import type { HeaderCheckState } from '../utils/selection.ts';
+import type { BulkCancelItem, SortField, UploadRecord } from '#contract/dashboard-api.ts';
+import type { HeaderCheckState } from '#src/features/uploads/utils/selection.ts';
 
 /** What the table's cells need beyond the record: selection, sorting and the row actions. */
 export interface UploadsTableState {

@@ -1,8 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type CSSProperties } from 'react';
-import type { UploadRecord } from '../../../../contract/dashboard-api.ts';
-import { Skeleton } from '../../../components/ui/skeleton.tsx';
-import { cn } from '../../../lib/cn.ts';
+import type { UploadRecord } from '#contract/dashboard-api.ts';
+import { Skeleton } from '#src/components/ui/skeleton.tsx';
+import { cn } from '#src/lib/cn.ts';
 import { readOnlyUploadColumns, uploadColumns } from './upload-columns.tsx';
 import { useUploadsTableState } from './uploads-table-context.tsx';
 

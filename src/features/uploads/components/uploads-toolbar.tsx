@@ -1,8 +1,8 @@
 import { useEffect, useId, useRef, useState, type ReactNode, type RefObject } from 'react';
-import { SearchIcon, XIcon } from '../../../components/ui/icons.tsx';
-import { cn } from '../../../lib/cn.ts';
-import type { UploadListView } from '../api/upload-keys.ts';
-import { AGE_OPTIONS, UPLOAD_PURPOSES, ageLabel, hasNarrowingFilters } from '../utils/list-search-params.ts';
+import { SearchIcon, XIcon } from '#src/components/ui/icons.tsx';
+import { cn } from '#src/lib/cn.ts';
+import type { UploadListView } from '#src/features/uploads/api/upload-keys.ts';
+import { AGE_OPTIONS, UPLOAD_PURPOSES, ageLabel, hasNarrowingFilters } from '#src/features/uploads/utils/list-search-params.ts';
 
 /** Typing settles for this long before the search goes into the URL (and to the server). */
 export const SEARCH_DEBOUNCE_MS = 250;

@@ -1,12 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import type { BulkCancelItem, BulkCancelJob } from '../../../../contract/dashboard-api.ts';
-import { useLiveConnected } from '../../../lib/live-events.ts';
-import { bulkCancelQueryOptions, useBulkCancel } from '../api/get-bulk-cancel.ts';
-import { useRunningBulkCancels } from '../api/get-running-bulk-cancels.ts';
-import { pendingCancelsFor } from '../api/pending-cancels.ts';
-import { uploadKeys } from '../api/upload-keys.ts';
-import { isRetryable } from '../utils/bulk-wording.ts';
+import type { BulkCancelItem, BulkCancelJob } from '#contract/dashboard-api.ts';
+import { useLiveConnected } from '#src/lib/live-events.ts';
+import { bulkCancelQueryOptions, useBulkCancel } from '#src/features/uploads/api/get-bulk-cancel.ts';
+import { useRunningBulkCancels } from '#src/features/uploads/api/get-running-bulk-cancels.ts';
+import { pendingCancelsFor } from '#src/features/uploads/api/pending-cancels.ts';
+import { uploadKeys } from '#src/features/uploads/api/upload-keys.ts';
+import { isRetryable } from '#src/features/uploads/utils/bulk-wording.ts';
 
 export interface BulkCancelFollower {
   /** The job on screen: one started here, or one found running when the page loaded. */

@@ -1,8 +1,8 @@
 import { useCallback } from 'react';
-import type { UploadRecord } from '../../../../contract/dashboard-api.ts';
-import { toast } from '../../../components/ui/toaster.tsx';
-import { UNDO_WINDOW_MS, usePendingCancels } from '../api/pending-cancels.ts';
-import { describeCancelError } from '../utils/describe-cancel-error.ts';
+import type { UploadRecord } from '#contract/dashboard-api.ts';
+import { toast } from '#src/components/ui/toaster.tsx';
+import { UNDO_WINDOW_MS, usePendingCancels } from '#src/features/uploads/api/pending-cancels.ts';
+import { describeCancelError } from '#src/features/uploads/utils/describe-cancel-error.ts';
 
 /**
  * Cancel from the list, Gmail-style: the row reads "cancelled" at once, a toast offers Undo for

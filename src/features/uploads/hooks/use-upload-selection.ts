@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'react';
-import type { UploadRecord } from '../../../../contract/dashboard-api.ts';
-import { toggleAll, toggleSelection } from '../utils/selection.ts';
+import type { UploadRecord } from '#contract/dashboard-api.ts';
+import { toggleAll, toggleSelection } from '#src/features/uploads/utils/selection.ts';
 
 interface SelectionState {
   /** The view the selection belongs to: another filter starts afresh. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BulkCancelJob } from '../../../../contract/dashboard-api.ts';
+import type { BulkCancelJob } from '#contract/dashboard-api.ts';
 import { confirmDetail, confirmTitle, failureNote, progressLine, resultLine } from './bulk-wording.ts';
 
 const job = (progress: Partial<BulkCancelJob['progress']>, total = 37): BulkCancelJob => ({

@@ -1,5 +1,5 @@
 // The words of bulk cancels: the confirm dialog's question and the job's progress and result.
-import type { BulkCancelItem, BulkCancelJob, BulkCancelPreview, CancelOutcome } from '../../../../contract/dashboard-api.ts';
+import type { BulkCancelItem, BulkCancelJob, BulkCancelPreview, CancelOutcome } from '#contract/dashboard-api.ts';
 
 const number = new Intl.NumberFormat('en-US');
 const count = (n: number) => number.format(n);

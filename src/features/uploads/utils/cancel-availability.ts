@@ -1,4 +1,4 @@
-import type { UploadStatus } from '../../../../contract/uploads.ts';
+import type { UploadStatus } from '#contract/uploads.ts';
 
 /** Why Cancel does nothing for an upload in this state; null when it can be cancelled. */
 export function cancelUnavailableReason(status: UploadStatus): string | null {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../../lib/api-client.ts';
+import { ApiError } from '#src/lib/api-client.ts';
 import { describeCancelError } from './describe-cancel-error.ts';
 
 const error = (status: number, message: string, code: string | null = null, type = 'invalid_request_error') =>

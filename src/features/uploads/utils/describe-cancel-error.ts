@@ -1,6 +1,6 @@
 // Turns a failed cancel into words an operator can act on. The server's own message is kept
 // wherever it says more than the status does.
-import { isApiError } from '../../../lib/api-client.ts';
+import { isApiError } from '#src/lib/api-client.ts';
 
 export interface ErrorToast {
   title: string;

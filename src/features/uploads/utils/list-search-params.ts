@@ -1,9 +1,9 @@
 // The uploads list keeps its whole view (tab, filters, sort) in the URL's search params, so a
 // link reproduces what the operator sees and Back steps through it. This is the one place that
 // reads and writes them.
-import { SORT_FIELDS, UPLOAD_STATUSES, type SortField } from '../../../../contract/constants.ts';
-import type { UploadFilter } from '../../../../contract/dashboard-api.ts';
-import type { UploadListFilters, UploadListView } from '../api/upload-keys.ts';
+import { SORT_FIELDS, UPLOAD_STATUSES, type SortField } from '#contract/constants.ts';
+import type { UploadFilter } from '#contract/dashboard-api.ts';
+import type { UploadListFilters, UploadListView } from '#src/features/uploads/api/upload-keys.ts';
 
 /** The purposes OpenAI accepts for uploads; an unknown one from a link still filters. */
 export const UPLOAD_PURPOSES = ['assistants', 'batch', 'fine-tune', 'vision', 'user_data', 'evals'] as const;

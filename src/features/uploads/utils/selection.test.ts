@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeRecord } from '../../../testing/fixtures.ts';
+import { makeRecord } from '#src/testing/fixtures.ts';
 import { headerCheckState, selectUnavailableReason, toggleAll, toggleSelection } from './selection.ts';
 
 const records = [

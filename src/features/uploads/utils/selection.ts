@@ -1,6 +1,6 @@
 // Which rows can be picked for a bulk cancel, and how clicks change the picked set. The
 // selection is a set of ids, so it outlives refetches, live events and re-sorting.
-import type { UploadRecord } from '../../../../contract/dashboard-api.ts';
+import type { UploadRecord } from '#contract/dashboard-api.ts';
 import { cancelUnavailableReason } from './cancel-availability.ts';
 
 /** Why a row's checkbox does nothing; null when it can be selected. `record` as shown (cancels applied). */
