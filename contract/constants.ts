@@ -26,3 +26,8 @@ export const AUDIT_SOURCES = ['dashboard', 'bulk', 'by_id', 'api', 'pass_through
 // event: counts   data: StatusCounts          (at most once a second)
 // A comment line (": ping") every 15 s keeps proxies from closing the stream.
 export const LIVE_EVENTS = ['upload', 'job', 'counts'] as const;
+
+// ---- CSRF ---------------------------------------------------------------------------------------
+/** Header and value the dashboard sends on every state-changing request; cross-site forms cannot set it. */
+export const CSRF_HEADER = 'x-requested-with';
+export const CSRF_VALUE = 'uploads-console';

@@ -50,6 +50,35 @@ export interface JobItemToDo {
   upload_id: string;
 }
 
+/** What a cancel's answer does to the recorded upload. */
+export type CancelChange =
+  /** OpenAI returned the Upload object (normally cancelled): record or merge it. */
+  | { kind: 'object'; upload: Upload }
+  /** OpenAI refused because the upload had already finished with this status. */
+  | { kind: 'status'; status: Exclude<UploadStatus, 'pending'> }
+  /** The cancel may or may not have landed: mark the upload outcome-unknown (while pending). */
+  | { kind: 'mark_unknown' }
+  /** A definitive answer settled an earlier doubt without changing the status (e.g. 404). */
+  | { kind: 'clear_unknown' }
+  /** Nothing to change on the upload (a failure, a not-found, a joiner of another's call). */
+  | { kind: 'none' };
+
+export interface CancelWrite {
+  /** The audit entry; previous_status is read by the store inside the transaction. */
+  entry: Omit<NewAuditEntry, 'previous_status'>;
+  change: CancelChange;
+  /** The bulk job item this cancel settles (entry.job_id names the job). */
+  jobItem?: { seq: number } | undefined;
+}
+
+export interface CancelWritten {
+  /** The upload as recorded after the change (null if the store has never seen it). */
+  record: UploadRecord | null;
+  audit: AuditEntry;
+  /** Whether the change altered the upload (status, unknown mark) so live dashboards should hear of it. */
+  changed: boolean;
+}
+
 export interface UploadStore {
   // ---- uploads
   /** Records (or merges) an Upload object returned by the upstream. */
@@ -76,6 +105,16 @@ export interface UploadStore {
   clearCancelUnknown(id: string, now: number): Promise<UploadRecord | null>;
   /** Uploads whose cancel outcome is still unknown, oldest first. */
   cancelsWithUnknownOutcome(limit: number): Promise<string[]>;
+
+  // ---- cancels
+  /**
+   * THE one write of a cancel's result, in one transaction: reads the upload's status just before
+   * (that is the audit entry's previous_status), applies `change` to the upload, writes the audit
+   * entry (and, for anything but a success, a cancel_attempt timeline event), and for a bulk item
+   * settles its outcome. If that bulk item was already settled, nothing at all is written and null
+   * comes back. If any part fails, nothing is kept.
+   */
+  recordCancelOutcome(write: CancelWrite): Promise<CancelWritten | null>;
 
   // ---- audit
   /**
