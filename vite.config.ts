@@ -1,6 +1,8 @@
 import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+const postgresTests = ['server/**/postgres/**/*.test.ts', 'server/**/*.pg.test.ts'];
 
 // The dashboard is built into dist/ and served by the proxy (one process, one port).
 // In `npm run dev` the proxy serves the API and Vite serves the dashboard with HMR.
@@ -15,11 +17,22 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'server', include: ['server/**/*.test.ts', 'contract/**/*.test.ts', 'bench/**/*.test.ts'], environment: 'node' },
+        test: {
+          name: 'server',
+          include: ['server/**/*.test.ts', 'contract/**/*.test.ts', 'bench/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...postgresTests],
+          environment: 'node',
+        },
+      },
+      {
+        // Tests that need a PostgreSQL server: the global setup starts a throw-away cluster (or skips
+        // them, in one line, when no server is installed; UC_REQUIRE_PG=1 fails instead).
+        extends: true,
+        test: { name: 'postgres', include: postgresTests, environment: 'node', globalSetup: ['server/test-support/postgres-global-setup.ts'] },
       },
       {
         extends: true,
-        test: { name: 'dashboard', include: ['src/**/*.test.{ts,tsx}'], environment: 'jsdom' },
+        test: { name: 'dashboard', include: ['src/**/*.test.{ts,tsx}'], environment: 'jsdom', setupFiles: ['src/testing/setup.ts'] },
       },
     ],
   },

@@ -8,9 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { UploadStatus } from '#contract/uploads.ts';
 import { ManualClock } from '#server/lib/clock.ts';
-import { openSqliteStore } from '#server/store/sqlite-store.ts';
-import { createUpstreamClient } from '#server/upstream/openai-client.ts';
-import { createConsoleApp, OPERATOR_TOKEN } from './lib/console-app.ts';
+import { createBenchConsole, OPERATOR_TOKEN } from './lib/console-app.ts';
 import { fillUploads, ONE_PERCENT_SEARCH as SEARCH } from './lib/fill-uploads.ts';
 import { pairwiseRatios, percentile, roundOrder, summarize, type BenchOptions, type Row } from './lib/report.ts';
 
@@ -44,11 +42,10 @@ export async function run(options: BenchOptions): Promise<Row[]> {
   const dir = mkdtempSync(join(tmpdir(), 'uc-bench-api-'));
   const nowSeconds = Math.floor(Date.now() / 1000);
   const clock = new ManualClock(nowSeconds * 1000);
-  const store = openSqliteStore(join(dir, 'console.sqlite'));
   // List requests never reach the upstream; this one points at a closed port to be sure.
-  const upstream = createUpstreamClient({ baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-unused', timeoutMs: 1000 });
+  const uploadsConsole = await createBenchConsole({ databasePath: join(dir, 'console.sqlite'), upstreamUrl: 'http://127.0.0.1:9/v1', upstreamKey: 'sk-unused', upstreamTimeoutMs: 1000, clock });
+  const { app, store } = uploadsConsole;
   try {
-    const app = createConsoleApp({ store, upstream, clock });
     const get = async (path: string) => {
       const response = await app.request(path, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } });
       return { status: response.status, text: await response.text() };
@@ -160,8 +157,7 @@ export async function run(options: BenchOptions): Promise<Row[]> {
     ];
     return rows;
   } finally {
-    await upstream.close();
-    await store.close();
+    await uploadsConsole.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -18,7 +18,8 @@ import type { Browser, BrowserContext, Page, Route } from '@playwright/test';
 import { request } from 'undici';
 import { build } from 'vite';
 import type { UploadList } from '#contract/dashboard-api.ts';
-import { openSqliteStore } from '#server/store/sqlite-store.ts';
+import { createStuckRule } from '#server/domain/stuck-rule.ts';
+import { openStore } from '#server/store/open-store.ts';
 import { findChromium, launchChromium } from './lib/browser.ts';
 import { REPO_ROOT } from './lib/child.ts';
 import { callJson, startConsoleServer, type RunningConsoleServer } from './lib/console-server.ts';
@@ -109,7 +110,7 @@ export async function run(options: BenchOptions): Promise<Row[]> {
     await viteBuild(floorRoot, join(dir, 'dist', 'floor'), FLOOR_BASE);
 
     options.log(`speed: recording ${sizes.uploads.toLocaleString('en-US')} uploads into the store…`);
-    const store = openSqliteStore(join(dir, 'console.sqlite'));
+    const store = await openStore({ databasePath: join(dir, 'console.sqlite'), stuckRule: createStuckRule() });
     let fillMs: number;
     try {
       ({ ms: fillMs } = await fillUploads(store, sizes.uploads, Math.floor(Date.now() / 1000), { lapsedPendingAs: 'expired', spanDays: sizes.spanDays }));

@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import type { AuditList, UploadList } from '#contract/dashboard-api.ts';
-import { openSqliteStore } from '#server/store/sqlite-store.ts';
+import { createStuckRule } from '#server/domain/stuck-rule.ts';
+import { openStore } from '#server/store/open-store.ts';
 import { cpuSeconds, readMemory } from './lib/child.ts';
 import { callJson, createUploads, injectFault, startConsoleServer, type RunningConsoleServer } from './lib/console-server.ts';
 import { fillUploads } from './lib/fill-uploads.ts';
@@ -58,7 +59,7 @@ export async function run(options: BenchOptions): Promise<Row[]> {
   let server: RunningConsoleServer | null = null;
   const pools: Pool[] = [];
   try {
-    const store = openSqliteStore(join(dir, 'console.sqlite'));
+    const store = await openStore({ databasePath: join(dir, 'console.sqlite'), stuckRule: createStuckRule() });
     let history: string[];
     try {
       ({ ids: history } = await fillUploads(store, sizes.history, Math.floor(Date.now() / 1000), { lapsedPendingAs: 'expired' }));

@@ -1,13 +1,9 @@
-// The console (proxy + dashboard API) in a process of its own, built as harness.ts builds it but
-// with a SQLite file store (WAL, recording on) and an emulator in another process as upstream.
+// The console (proxy + dashboard API) in a process of its own, built by createConsole with a
+// SQLite file store (WAL, recording on) and an emulator in another process as upstream.
 // Started by bench/lib/child.ts, so its memory can be read apart from the load generator's.
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
-import { openSqliteStore } from '#server/store/sqlite-store.ts';
-import { createUpstreamClient } from '#server/upstream/openai-client.ts';
 import { serveChild } from './lib/child-main.ts';
-import { createConsoleApp } from './lib/console-app.ts';
+import { createBenchConsole } from './lib/console-app.ts';
 
 export interface ProxyChildConfig {
   /** The emulator's base URL (…/v1). */
@@ -22,20 +18,8 @@ export interface ProxyChildReady {
 }
 
 serveChild<ProxyChildConfig>(async (config) => {
-  const store = openSqliteStore(join(config.dataDir, 'console.sqlite'));
-  const upstream = createUpstreamClient({ baseUrl: config.upstreamUrl, apiKey: config.upstreamKey, timeoutMs: 30_000 });
-  const app = createConsoleApp({ store, upstream });
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  const ready: ProxyChildReady = { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-  return {
-    ready,
-    async close() {
-      (server as unknown as { closeAllConnections(): void }).closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await upstream.close();
-      await store.close();
-    },
-  };
+  const uploadsConsole = await createBenchConsole({ databasePath: join(config.dataDir, 'console.sqlite'), upstreamUrl: config.upstreamUrl, upstreamKey: config.upstreamKey });
+  const { origin } = await uploadsConsole.listen({ port: 0, host: '127.0.0.1' });
+  const ready: ProxyChildReady = { origin };
+  return { ready, close: uploadsConsole.stop };
 });

@@ -1,4 +1,4 @@
-// Issue 5, restarts: SIGKILL in the middle of a bulk cancel and of SDK traffic loses no recorded
+// Restarts: SIGKILL in the middle of a bulk cancel and of SDK traffic loses no recorded
 // upload, the job resumes with exactly what was left, and nothing is recorded twice. SIGTERM
 // lets in-flight requests finish before the process exits.
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,5 +1,5 @@
-// Issue 5, security: every dashboard route needs an operator; client and operator tokens do not
-// open each other's doors; the upstream key never leaves the server.
+// Every dashboard route needs an operator; client and operator tokens do not open each other's
+// doors; the upstream key never leaves the server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorEnvelopeSchema } from '#contract/uploads.ts';
 import { createUpstreamClient } from './upstream/openai-client.ts';

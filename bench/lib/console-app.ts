@@ -1,31 +1,34 @@
-// Builds the console's whole HTTP app the way server/test-support/harness.ts does, but from a
-// store and an upstream the benchmark chooses (a SQLite file, an emulator in another process).
-import { createApp } from '#server/app.ts';
-import { createOperatorDirectory, createTokenMatcher } from '#server/lib/auth.ts';
+// The console for in-process benchmarks, built by createConsole as server/index.ts builds it, from
+// a store file and an upstream the benchmark chooses (an emulator in another process, or nothing
+// listening at all). Callers do not start() it, so no background work (expiry sweep, reconciler,
+// live counts) runs beside the requests a benchmark measures; stop() closes what it opened.
+import { createConsole, type Console } from '#server/console.ts';
 import { systemClock, type Clock } from '#server/lib/clock.ts';
 import { silentLogger } from '#server/lib/logger.ts';
-import type { UploadStore } from '#server/store/upload-store.ts';
-import type { UpstreamClient } from '#server/upstream/openai-client.ts';
 
 export const OPERATOR_TOKEN = 'bench-operator-token-0123456789abcdef';
 export const CLIENT_TOKEN = 'bench-client-token-0123456789abcdef';
 export const EMULATOR_KEY = 'sk-emulator-bench-0123456789abcdef';
 
-export interface ConsoleAppDeps {
-  store: UploadStore;
-  upstream: UpstreamClient;
+export interface BenchConsoleOptions {
+  /** The store's SQLite file. */
+  databasePath: string;
+  /** The upstream's base URL (…/v1) and key. */
+  upstreamUrl: string;
+  upstreamKey: string;
+  upstreamTimeoutMs?: number;
   clock?: Clock;
 }
 
-export function createConsoleApp({ store, upstream, clock = systemClock }: ConsoleAppDeps) {
-  return createApp({
-    clock,
-    store,
-    upstream,
-    operators: createOperatorDirectory([{ name: 'bench-operator', token: OPERATOR_TOKEN }]),
-    findClient: createTokenMatcher([{ name: 'bench', token: CLIENT_TOKEN }]),
-    upstreamMode: 'emulator',
-    staticDir: null,
+export async function createBenchConsole(options: BenchConsoleOptions): Promise<Console> {
+  return await createConsole({
+    databasePath: options.databasePath,
+    upstream: { kind: 'remote', baseUrl: options.upstreamUrl, apiKey: options.upstreamKey },
+    upstreamTimeoutMs: options.upstreamTimeoutMs ?? 30_000,
+    operators: [{ name: 'bench-operator', token: OPERATOR_TOKEN }],
+    clients: [{ name: 'bench', token: CLIENT_TOKEN }],
+    clock: options.clock ?? systemClock,
     log: silentLogger,
+    drainTimeoutMs: 0,
   });
 }

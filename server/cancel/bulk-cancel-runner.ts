@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { BulkCancelJob, ParsedUploadFilter } from '#contract/dashboard-api.ts';
 import { unixSeconds } from '#server/lib/clock.ts';
-import { BULK_RETRY, cancelUpload, RetryGate, type CancelDeps, type RetryPolicy } from './cancel-service.ts';
+import { BULK_RETRY, RetryGate, type CancelDeps, type CancelService, type RetryPolicy } from './cancel-service.ts';
 
 export interface BulkRunnerOptions {
   /** Upstream calls in flight at once, per job. */
@@ -21,7 +21,8 @@ export class BulkCancelRunner {
   private stopping = false;
 
   constructor(
-    private readonly deps: CancelDeps,
+    private readonly deps: Pick<CancelDeps, 'clock' | 'store' | 'feed' | 'log'>,
+    private readonly cancels: CancelService,
     private readonly options: BulkRunnerOptions,
   ) {}
 
@@ -127,10 +128,10 @@ export class BulkCancelRunner {
 
   /** Sends one item's cancel; its audit entry settles the item (or, if that could not be written, this does). */
   private async settleOne(jobId: string, item: { seq: number; upload_id: string }, actor: string, reason: string | null, resumed: boolean, gate: RetryGate) {
-    const result = await cancelUpload(this.deps, {
+    const result = await this.cancels.cancel({
       id: item.upload_id,
       actor,
-      source: 'bulk',
+      via: 'bulk',
       reason,
       jobItem: { jobId, seq: item.seq },
       // After a restart, an item may have been sent just before the process died.

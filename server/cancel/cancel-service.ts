@@ -1,12 +1,14 @@
-// Every cancel goes through here, whoever asks (a dashboard row, cancel by id, a bulk job, a
-// script): call the upstream, retry where that is safe, record what came back, write the audit
-// entry, and tell live dashboards. Concurrent cancels of one upload share one upstream call.
+// Every cancel is decided here, whoever asks (a dashboard row, cancel by id, a bulk job, the
+// reconciler): call the upstream, retry where that is safe, and decide what the answer means —
+// the outcome, the audit source and what changes on the upload. recordOutcome then writes it in
+// one store transaction and tells live dashboards. A client's own cancel through the pass-through
+// makes no call here, but is recorded through recordOutcome too (record-pass-through-cancel.ts).
 import type { AuditEntry, CancelOutcome, UploadRecord } from '#contract/dashboard-api.ts';
-import type { Upload, UploadStatus } from '#contract/uploads.ts';
+import { finishedStatusOf, type Upload } from '#contract/uploads.ts';
 import { unixSeconds, type Clock } from '#server/lib/clock.ts';
 import type { ChangeFeed } from '#server/lib/change-feed.ts';
 import type { Logger } from '#server/lib/logger.ts';
-import type { UploadStore } from '#server/store/upload-store.ts';
+import type { CancelChange, CancelWrite, CancelWritten, UploadStore } from '#server/store/upload-store.ts';
 import type { UpstreamClient } from '#server/upstream/openai-client.ts';
 import { UpstreamError } from '#server/upstream/upstream-error.ts';
 
@@ -18,6 +20,8 @@ export interface CancelDeps {
   log: Logger;
   /** Waits; tests pass a fast one. */
   sleep?: (ms: number) => Promise<void>;
+  /** 0 ≤ x < 1, for the backoff's jitter; tests pass a fixed one. */
+  random?: () => number;
 }
 
 export interface RetryPolicy {
@@ -33,6 +37,7 @@ export interface RetryPolicy {
 export const INTERACTIVE_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 300, maxWaitMs: 2_000 };
 /** A bulk job: patient, and retry-after is honoured in full. */
 export const BULK_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 500, maxWaitMs: 60_000 };
+const NO_RETRY: RetryPolicy = { attempts: 1, baseDelayMs: 0, maxWaitMs: 0 };
 
 /** Shared by the workers of one bulk job: a 429 pauses them all, not only the one that saw it. */
 export class RetryGate {
@@ -46,26 +51,35 @@ export class RetryGate {
   }
 }
 
-export interface CancelRequest {
+/** Who asks for a cancel; the service turns it into the audit entry's source. */
+export type CancelAsker =
+  /** An operator: from the dashboard (session cookie) or a script (Bearer token). */
+  | { via: 'cookie' | 'bearer' }
+  /** A bulk job's item: its outcome is written with the audit entry, once. */
+  | { via: 'bulk'; jobItem: { jobId: string; seq: number } }
+  /** The console itself, finding out what became of a cancel whose outcome was unknown. */
+  | { via: 'reconcile' };
+
+export type CancelRequest = CancelAsker & {
   id: string;
   actor: string;
-  source: AuditEntry['source'];
   reason?: string | null;
-  /** The bulk job item this cancel settles: its outcome is written with the audit entry, once. */
-  jobItem?: { jobId: string; seq: number } | null;
   /** An earlier attempt may have reached OpenAI (a timeout, or a restart mid-call). */
   mayHaveLanded?: boolean;
   retry?: RetryPolicy;
   gate?: RetryGate;
-}
+};
 
 export interface CancelResult {
   outcome: CancelOutcome;
-  /** The Upload object OpenAI returned, when it did. */
+  /** The Upload object OpenAI returned, when it did (to this caller, or to the one it joined). */
   upload: Upload | null;
+  /** The upload as recorded after the cancel; null if the console never saw it, or the write failed. */
   record: UploadRecord | null;
   /** The last upstream error, when the cancel did not succeed. */
   error: UpstreamError | null;
+  /** OpenAI's request id for the call this cancel made or joined. */
+  requestId: string | null;
   /** Null when writing it failed (logged), or when the bulk item had already been settled. */
   audit: AuditEntry | null;
 }
@@ -82,10 +96,6 @@ interface Flight {
   mayHaveLanded: boolean;
 }
 
-// Our emulator's wording for a cancel refused because the upload already finished (see the
-// contract page); OpenAI documents none, so anything else is treated as a plain 400.
-const ALREADY_FINISHED = /^Cannot cancel upload with status '(completed|cancelled|expired)'\.?$/;
-
 export function classify(error: UpstreamError): CancelOutcome {
   if (error.kind === 'timeout') return 'unknown';
   return error.kind === 'http' ? classifyAnswer(error.status, error.envelope.error.message) : 'failed';
@@ -95,50 +105,8 @@ export function classify(error: UpstreamError): CancelOutcome {
 export function classifyAnswer(status: number, message: string): CancelOutcome {
   if (status >= 200 && status < 300) return 'cancelled';
   if (status === 404) return 'not_found';
-  if (status === 400 && ALREADY_FINISHED.test(message)) return 'already_finished';
+  if (status === 400 && finishedStatusOf(message) !== null) return 'already_finished';
   return 'failed';
-}
-
-function retryDelay(error: UpstreamError, attempt: number, policy: RetryPolicy): number | null {
-  const retryable = error.kind === 'unreachable' || error.kind === 'timeout' || (error.kind === 'http' && (error.status === 429 || error.status >= 500));
-  if (!retryable || error.headers['x-should-retry'] === 'false') return null;
-  const afterMs = Number(error.headers['retry-after-ms']);
-  const afterS = Number(error.headers['retry-after']);
-  const asked = Number.isFinite(afterMs) && afterMs >= 0 ? afterMs : Number.isFinite(afterS) && afterS >= 0 ? afterS * 1000 : null;
-  const wait = asked ?? policy.baseDelayMs * 2 ** (attempt - 1) * (0.75 + Math.random() / 2);
-  return wait <= policy.maxWaitMs ? wait : null;
-}
-
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-// Cancels in flight, per upstream: a second cancel of the same upload joins the first.
-const flights = new WeakMap<UpstreamClient, Map<string, Promise<Flight>>>();
-
-async function fly(deps: CancelDeps, request: CancelRequest): Promise<Flight> {
-  const sleep = deps.sleep ?? realSleep;
-  const policy = request.retry ?? { attempts: 1, baseDelayMs: 0, maxWaitMs: 0 };
-  let mayHaveLanded = request.mayHaveLanded ?? false;
-  let error: UpstreamError | null = null;
-  for (let attempt = 1; attempt <= policy.attempts; attempt++) {
-    if (request.gate && request.gate.waitMs > 0) await sleep(request.gate.waitMs);
-    try {
-      const { object, requestId } = await deps.upstream.cancelUpload(request.id);
-      return { leader: request.actor, upload: object, requestId, error: null, confirmed: false, mayHaveLanded };
-    } catch (caught) {
-      if (!(caught instanceof UpstreamError)) throw caught;
-      error = caught;
-      if (mayHaveLanded && classify(caught) === 'already_finished' && /'cancelled'/.test(caught.envelope.error.message)) {
-        return { leader: request.actor, upload: null, requestId: caught.requestId, error: caught, confirmed: true, mayHaveLanded };
-      }
-      // A timeout, or a connection that broke after the request went out, may hide a cancel that landed.
-      if (caught.kind === 'timeout' || caught.kind === 'unreachable' || caught.kind === 'bad_response') mayHaveLanded = true;
-      const delay = attempt < policy.attempts ? retryDelay(caught, attempt, policy) : null;
-      if (delay === null) break;
-      if (caught.kind === 'http' && caught.status === 429) request.gate?.closeFor(delay);
-      await sleep(delay);
-    }
-  }
-  return { leader: request.actor, upload: null, requestId: error?.requestId ?? null, error, confirmed: false, mayHaveLanded };
 }
 
 /** OpenAI answered and meant it: a 4xx other than the ones clients are told to retry. */
@@ -146,97 +114,156 @@ export function isDefinitive(error: UpstreamError): boolean {
   return error.kind === 'http' && error.status >= 400 && error.status < 500 && ![408, 409, 429].includes(error.status);
 }
 
-export async function cancelUpload(deps: CancelDeps, request: CancelRequest): Promise<CancelResult> {
-  const before = await deps.store.getUpload(request.id, unixSeconds(deps.clock));
-  let inFlight = flights.get(deps.upstream);
-  if (!inFlight) flights.set(deps.upstream, (inFlight = new Map()));
-  const joined = inFlight.get(request.id);
-  let flight: Flight;
-  if (joined) {
-    flight = await joined;
-  } else {
-    const started = fly(deps, request);
-    inFlight.set(request.id, started);
-    try {
-      flight = await started;
-    } finally {
-      inFlight.delete(request.id);
-    }
-  }
-  const note = joined ? `Joined the cancel ${flight.leader} had in flight` : null;
-  const audit = (outcome: CancelOutcome, status: number | null, message: string | null) =>
-    writeAudit(deps, request, before?.status ?? null, outcome, joined ? null : status, flight.requestId, [note, message].filter(Boolean).join('; ') || null);
+/** How long to wait before the next attempt, or null when this error is not worth another. */
+export function retryDelay(error: UpstreamError, attempt: number, policy: RetryPolicy, random: () => number = Math.random): number | null {
+  const retryable = error.kind === 'unreachable' || error.kind === 'timeout' || (error.kind === 'http' && (error.status === 429 || error.status >= 500));
+  if (!retryable || error.headers['x-should-retry'] === 'false') return null;
+  const afterMs = Number(error.headers['retry-after-ms']);
+  const afterS = Number(error.headers['retry-after']);
+  const asked = Number.isFinite(afterMs) && afterMs >= 0 ? afterMs : Number.isFinite(afterS) && afterS >= 0 ? afterS * 1000 : null;
+  const wait = asked ?? policy.baseDelayMs * 2 ** (attempt - 1) * (0.75 + random() / 2);
+  return wait <= policy.maxWaitMs ? wait : null;
+}
 
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+const SOURCE: Record<CancelAsker['via'], AuditEntry['source']> = { cookie: 'dashboard', bearer: 'api', bulk: 'bulk', reconcile: 'reconcile' };
+
+/**
+ * Writes a cancel's outcome (store.recordCancelOutcome, one transaction) and, when it changed the
+ * upload, tells live dashboards once. Throws what the store throws; callers decide what a failed
+ * write means for them.
+ */
+export async function recordOutcome(deps: Pick<CancelDeps, 'store' | 'feed'>, write: CancelWrite): Promise<CancelWritten | null> {
+  const written = await deps.store.recordCancelOutcome(write);
+  if (written?.changed && written.record) deps.feed.emit('upload', written.record);
+  return written;
+}
+
+/**
+ * Cancels uploads. One per console: it owns the cancels in flight, so a second cancel of an
+ * upload while the first is still out joins it instead of calling OpenAI again. That sharing is
+ * within this process only.
+ */
+export class CancelService {
+  private readonly inFlight = new Map<string, Promise<Flight>>();
+
+  constructor(private readonly deps: CancelDeps) {}
+
+  async cancel(request: CancelRequest): Promise<CancelResult> {
+    const joined = this.inFlight.get(request.id);
+    let flight: Flight;
+    if (joined) {
+      flight = await joined;
+    } else {
+      const started = this.fly(request);
+      this.inFlight.set(request.id, started);
+      try {
+        flight = await started;
+      } finally {
+        this.inFlight.delete(request.id);
+      }
+    }
+    const decision = decide(flight, joined !== undefined);
+    const { deps } = this;
+    const write: CancelWrite = {
+      entry: {
+        at: unixSeconds(deps.clock),
+        actor: request.actor,
+        source: SOURCE[request.via],
+        upload_id: request.id,
+        reason: request.reason ?? null,
+        outcome: decision.outcome,
+        upstream_status: decision.upstreamStatus,
+        request_id: flight.requestId,
+        job_id: request.via === 'bulk' ? request.jobItem.jobId : null,
+        message: decision.message,
+      },
+      // An operator's cancel of an id the console has never seen (pasted in, or sent by a script) is a
+      // cancel by id; the store applies it with what its transaction reads.
+      sourceIfUnseen: request.via === 'cookie' || request.via === 'bearer' ? 'by_id' : undefined,
+      change: decision.change,
+      jobItem: request.via === 'bulk' ? { seq: request.jobItem.seq } : undefined,
+    };
+    let written: CancelWritten | null = null;
+    try {
+      written = await recordOutcome(deps, write);
+    } catch (error) {
+      // The upstream has acted; failing to write that down must not make it look as if it had not.
+      deps.log.error('could not record the outcome of a cancel', { upload_id: request.id, outcome: decision.outcome, error: String(error) });
+    }
+    return {
+      outcome: decision.outcome,
+      upload: flight.upload,
+      record: written?.record ?? null,
+      error: decision.outcome === 'cancelled' ? null : flight.error,
+      requestId: flight.requestId,
+      audit: written?.audit ?? null,
+    };
+  }
+
+  private async fly(request: CancelRequest): Promise<Flight> {
+    const sleep = this.deps.sleep ?? realSleep;
+    const policy = request.retry ?? NO_RETRY;
+    let mayHaveLanded = request.mayHaveLanded ?? false;
+    let error: UpstreamError | null = null;
+    const ended = (fields: Pick<Flight, 'upload' | 'requestId' | 'error' | 'confirmed'>): Flight => ({ leader: request.actor, mayHaveLanded, ...fields });
+    for (let attempt = 1; attempt <= policy.attempts; attempt++) {
+      if (request.gate && request.gate.waitMs > 0) await sleep(request.gate.waitMs);
+      try {
+        const { object, requestId } = await this.deps.upstream.cancelUpload(request.id);
+        return ended({ upload: object, requestId, error: null, confirmed: false });
+      } catch (caught) {
+        if (!(caught instanceof UpstreamError)) throw caught;
+        error = caught;
+        if (mayHaveLanded && caught.kind === 'http' && caught.status === 400 && finishedStatusOf(caught.envelope.error.message) === 'cancelled') {
+          return ended({ upload: null, requestId: caught.requestId, error: caught, confirmed: true });
+        }
+        // A timeout, or a connection that broke after the request went out, may hide a cancel that landed.
+        if (caught.kind === 'timeout' || caught.kind === 'unreachable' || caught.kind === 'bad_response') mayHaveLanded = true;
+        const delay = attempt < policy.attempts ? retryDelay(caught, attempt, policy, this.deps.random) : null;
+        if (delay === null) break;
+        if (caught.kind === 'http' && caught.status === 429) request.gate?.closeFor(delay);
+        await sleep(delay);
+      }
+    }
+    return ended({ upload: null, requestId: error?.requestId ?? null, error, confirmed: false });
+  }
+}
+
+interface Decision {
+  outcome: CancelOutcome;
+  change: CancelChange;
+  upstreamStatus: number | null;
+  message: string | null;
+}
+
+/**
+ * What a flight's answer means for one caller. Only the caller that made the call changes the
+ * upload; one that joined it writes its own audit entry (same outcome, no upstream status of its
+ * own, a note naming whose call it shared) and changes nothing, so nothing is recorded twice.
+ */
+function decide(flight: Flight, joined: boolean): Decision {
+  const note = joined ? `Joined the cancel ${flight.leader} had in flight` : null;
+  const say = (message: string | null) => [note, message].filter(Boolean).join('; ') || null;
+  const own = (change: CancelChange): CancelChange => (joined ? { kind: 'none' } : change);
   if (flight.upload) {
-    // Only the caller that made the call records the object; a joiner would record it twice.
-    const record = joined
-      ? await deps.store.getUpload(request.id, unixSeconds(deps.clock))
-      : await safely(deps, 'record a cancelled upload', () => deps.store.recordUpload(flight.upload!, { at: unixSeconds(deps.clock), via: 'cancel', actor: request.actor }));
-    if (record && !joined) deps.feed.emit('upload', record);
-    return { outcome: 'cancelled', upload: flight.upload, record: record ?? null, error: null, audit: await audit('cancelled', 200, null) };
+    return { outcome: 'cancelled', change: own({ kind: 'object', upload: flight.upload }), upstreamStatus: joined ? null : 200, message: say(null) };
   }
   const failure = flight.error!;
+  const status = joined ? null : failure.status || null;
   if (flight.confirmed) {
-    const record = await learnStatus(deps, request.id, 'cancelled');
-    return { outcome: 'cancelled', upload: null, record, error: null, audit: await audit('cancelled', failure.status, 'Confirmed by a repeated cancel: the earlier one had landed') };
+    return { outcome: 'cancelled', change: own({ kind: 'status', status: 'cancelled' }), upstreamStatus: status, message: say('Confirmed by a repeated cancel: the earlier one had landed') };
   }
   // If an earlier attempt may have landed, only a definitive answer tells us it did not.
   const outcome = flight.mayHaveLanded && !isDefinitive(failure) ? 'unknown' : classify(failure);
-  let record: UploadRecord | null = null;
+  const message = say(failure.envelope.error.message);
   if (outcome === 'already_finished') {
-    const status = ALREADY_FINISHED.exec(failure.envelope.error.message)![1] as Exclude<UploadStatus, 'pending'>;
-    record = await learnStatus(deps, request.id, status);
-  } else if (outcome === 'unknown' && !joined) {
-    // Neither cancelled nor pending: the row says so until the reconciler finds out.
-    record = (await safely(deps, 'mark a cancel whose outcome is unknown', () => deps.store.markCancelUnknown(request.id, unixSeconds(deps.clock)))) ?? null;
-    if (record) deps.feed.emit('upload', record);
+    return { outcome, change: own({ kind: 'status', status: finishedStatusOf(failure.envelope.error.message)! }), upstreamStatus: status, message };
   }
-  return { outcome, upload: null, record, error: failure, audit: await audit(outcome, failure.status || null, failure.envelope.error.message) };
-}
-
-async function learnStatus(deps: CancelDeps, id: string, status: Exclude<UploadStatus, 'pending'>): Promise<UploadRecord | null> {
-  const record = await safely(deps, 'record a status learned from OpenAI', () => deps.store.recordStatus(id, status, unixSeconds(deps.clock)));
-  if (record) deps.feed.emit('upload', record);
-  return record ?? null;
-}
-
-async function writeAudit(
-  deps: CancelDeps,
-  request: CancelRequest,
-  previous: UploadStatus | null,
-  outcome: CancelOutcome,
-  upstreamStatus: number | null,
-  requestId: string | null,
-  message: string | null,
-): Promise<AuditEntry | null> {
-  return (
-    (await safely(deps, 'write an audit entry', () =>
-      deps.store.recordAudit(
-        {
-          at: unixSeconds(deps.clock),
-          actor: request.actor,
-          source: request.source,
-          upload_id: request.id,
-          reason: request.reason ?? null,
-          previous_status: previous,
-          outcome,
-          upstream_status: upstreamStatus,
-          request_id: requestId,
-          job_id: request.jobItem?.jobId ?? null,
-          message,
-        },
-        request.jobItem ? { seq: request.jobItem.seq } : undefined,
-      ),
-    )) ?? null
-  );
-}
-
-/** The upstream has acted; failing to write it down must not make it look as if it had not. */
-async function safely<T>(deps: CancelDeps, what: string, work: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await work();
-  } catch (error) {
-    deps.log.error(`could not ${what}`, { error: String(error) });
-    return undefined;
-  }
+  // Neither cancelled nor pending: the row says so until the reconciler finds out.
+  if (outcome === 'unknown') return { outcome, change: own({ kind: 'mark_unknown' }), upstreamStatus: status, message };
+  // OpenAI answered for good (e.g. 404): any earlier doubt about this upload is settled.
+  const change: CancelChange = isDefinitive(failure) ? { kind: 'clear_unknown' } : { kind: 'none' };
+  return { outcome, change: own(change), upstreamStatus: status, message };
 }

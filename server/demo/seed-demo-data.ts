@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Upload } from '#contract/uploads.ts';
 import { unixSeconds, type AdjustableClock } from '#server/lib/clock.ts';
+import type { Logger } from '#server/lib/logger.ts';
 import type { UploadStore } from '#server/store/upload-store.ts';
 import type { UpstreamClient } from '#server/upstream/openai-client.ts';
 
@@ -162,4 +163,21 @@ export async function seedManyUploads({ upstream, store, emulatorClock }: SeedDe
   } finally {
     emulatorClock.setOffsetSeconds(realOffset);
   }
+}
+
+/**
+ * Emulator mode's demo data, only ever into an empty store (so a restart adds nothing twice): the
+ * demo uploads above, then `size` more for trying the console at scale.
+ */
+export async function seedEmptyStore(deps: SeedDeps & { log: Logger }, size: number): Promise<void> {
+  const { store, log } = deps;
+  if ((await store.listUploads({ limit: 1 }, 0)).data.length > 0) {
+    if (size > 0) log.warn('--demo-size only seeds an empty store in emulator mode: point DATABASE_PATH at a new file to load it');
+    return;
+  }
+  log.info(`demo data: ${await seedDemoData(deps)} uploads made through the emulator`);
+  if (size === 0) return;
+  const started = Date.now();
+  await seedManyUploads(deps, size, (done) => log.info(`demo data: ${done} of ${size} more uploads made`));
+  log.info(`demo data: ${size} more uploads in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

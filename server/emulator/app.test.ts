@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { errorEnvelopeSchema, uploadPartSchema, uploadSchema } from '#contract/uploads.ts';
-import { messages, redactKey, uploadRuleMessages } from '#server/lib/openai-errors.ts';
+import { messages, redactKey, uploadRuleMessages } from './openai-errors.ts';
 import { ManualClock } from '#server/lib/clock.ts';
 import { createEmulatorApp } from './app.ts';
 import { FaultInjector } from './faults.ts';

@@ -12,7 +12,7 @@ import { errorEnvelope } from '#contract/uploads.ts';
 import { ApiError } from '#server/lib/api-error.ts';
 import { AdjustableClock, unixSeconds, type Clock } from '#server/lib/clock.ts';
 import { consoleLogger, type Logger } from '#server/lib/logger.ts';
-import { envelopeForStatus, messages, requestMessages } from '#server/lib/openai-errors.ts';
+import { envelopeForStatus, messages, requestMessages } from './openai-errors.ts';
 import { faultRuleSchema, type Fault, type FaultInjector, type FaultOperation } from './faults.ts';
 import { newRequestId } from './ids.ts';
 import { MAX_JSON_BODY_BYTES, MAX_PART_BYTES } from './policy.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
-import { messages } from '#server/lib/openai-errors.ts';
+import { messages } from './openai-errors.ts';
 import { FaultInjector } from './faults.ts';
 import { partForm, startTestEmulator, type TestEmulator } from './test-support.ts';
 

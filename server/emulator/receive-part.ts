@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import busboy from 'busboy';
 import { ApiError } from '#server/lib/api-error.ts';
-import { requestMessages, uploadRuleMessages } from '#server/lib/openai-errors.ts';
+import { requestMessages, uploadRuleMessages } from './openai-errors.ts';
 
 export interface ReceivePartOptions {
   body: ReadableStream<Uint8Array> | null;

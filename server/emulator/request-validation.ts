@@ -3,7 +3,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { ApiError } from '#server/lib/api-error.ts';
-import { requestMessages } from '#server/lib/openai-errors.ts';
+import { requestMessages } from './openai-errors.ts';
 
 /**
  * The body of a JSON operation. Like OpenAI, it is parsed whatever the Content-Type says

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { UPLOAD_ID_PATTERN, type FileObject, type Upload, type UploadPart } from '#contract/uploads.ts';
 import { ApiError } from '#server/lib/api-error.ts';
 import { unixSeconds, type Clock } from '#server/lib/clock.ts';
-import { messages, uploadRuleMessages } from '#server/lib/openai-errors.ts';
+import { messages, uploadRuleMessages } from './openai-errors.ts';
 import { newFileId, newPartId, newUploadId } from './ids.ts';
 import {
   FILE_EXPIRY_SECONDS,

@@ -1,16 +1,15 @@
 import { Hono } from 'hono';
 import { auditQuerySchema, type AuditEntry, type AuditList } from '#contract/dashboard-api.ts';
 import type { AppEnv } from '#server/app-env.ts';
-import { ApiError } from '#server/lib/api-error.ts';
 import { parseQuery } from '#server/lib/validation.ts';
-import { InvalidCursorError, type UploadStore } from '#server/store/upload-store.ts';
+import type { UploadStore } from '#server/store/upload-store.ts';
 
 const CSV_COLUMNS = ['id', 'at', 'actor', 'action', 'source', 'upload_id', 'filename', 'reason', 'previous_status', 'outcome', 'upstream_status', 'request_id', 'job_id', 'message'] as const;
 
 /** RFC 4180 quoting; a leading = + - @ is defused so a spreadsheet never runs a cell as a formula. */
 function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  let text = typeof value === 'number' ? String(value) : String(value);
+  let text = String(value);
   if (/^[=+\-@\t\r]/.test(text) && typeof value !== 'number') text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
@@ -20,27 +19,20 @@ function csvRow(entry: AuditEntry): string {
 }
 
 export function auditRoutes({ store }: { store: UploadStore }) {
-  const list = async (query: ReturnType<typeof auditQuerySchema.parse>) => {
-    try {
-      return await store.listAudit(query);
-    } catch (error) {
-      if (error instanceof InvalidCursorError) throw new ApiError(400, error.message, { param: 'cursor' });
-      throw error;
-    }
-  };
   return new Hono<AppEnv>()
     .get('/', async (c) => {
-      const page = await list(parseQuery(c, auditQuerySchema));
+      const page = await store.listAudit(parseQuery(c, auditQuerySchema));
       const body: AuditList = { object: 'list', data: page.data, has_more: page.nextCursor !== null, next_cursor: page.nextCursor };
       return c.json(body);
     })
     .get('/export.csv', async (c) => {
-      // Every matching entry, newest first, read page by page so memory stays flat.
+      // Every matching entry, newest first, read page by page. The body is sent whole, so a read
+      // that fails half-way answers an error instead of a truncated file that looks complete.
       const filters = parseQuery(c, auditQuerySchema.omit({ cursor: true, limit: true }));
       const lines = [CSV_COLUMNS.join(',')];
       let cursor: string | undefined;
       do {
-        const page = await list({ ...filters, cursor, limit: 500 });
+        const page = await store.listAudit({ ...filters, cursor, limit: 500 });
         for (const entry of page.data) lines.push(csvRow(entry));
         cursor = page.nextCursor ?? undefined;
       } while (cursor);

@@ -1,8 +1,10 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import type { Session } from '#contract/dashboard-api.ts';
+import { CSRF_HEADER, CSRF_VALUE } from '#contract/constants.ts';
 import type { AppEnv } from '#server/app-env.ts';
+import type { StuckRule } from '#server/domain/stuck-rule.ts';
 import { ApiError } from '#server/lib/api-error.ts';
 import type { Operator, OperatorDirectory } from '#server/lib/auth.ts';
 import { unixSeconds, type Clock } from '#server/lib/clock.ts';
@@ -16,8 +18,10 @@ export interface SessionDeps {
   clock: Clock;
   operators: OperatorDirectory;
   upstreamMode: Session['upstream'];
-  secureCookies: boolean;
-  stuckAfterSeconds: number;
+  /** The origin browsers use (behind a TLS-terminating proxy), or null for each request's own. */
+  publicOrigin: string | null;
+  /** The same rule the store applies; the dashboard is told its threshold. */
+  stuckRule: StuckRule;
   /** Failed token attempts per address, shared by every place a token is checked. */
   limiter: FailedAttemptLimiter;
 }
@@ -36,11 +40,14 @@ export function operatorFor(c: Context, deps: SessionDeps): { operator: Operator
   return operator ? { operator, via: 'cookie' } : null;
 }
 
+/** Over https (as the public origin says) the session cookie is marked Secure. */
+const secureCookies = (deps: SessionDeps) => deps.publicOrigin?.startsWith('https:') ?? false;
+
 export function startSession(c: Context, deps: SessionDeps, operator: Operator): void {
   setCookie(c, SESSION_COOKIE, deps.operators.sessions.sign(operator, unixSeconds(deps.clock)), {
     httpOnly: true,
     sameSite: 'Strict',
-    secure: deps.secureCookies,
+    secure: secureCookies(deps),
     path: '/',
     maxAge: deps.operators.sessions.ttlSeconds,
   });
@@ -53,7 +60,7 @@ export function sessionRoutes(deps: SessionDeps) {
     operator: operator.name,
     role: operator.role,
     upstream: deps.upstreamMode,
-    stuck_after_minutes: deps.stuckAfterSeconds / 60,
+    stuck_after_minutes: deps.stuckRule.afterSeconds / 60,
   });
 
   return new Hono<AppEnv>()
@@ -70,7 +77,55 @@ export function sessionRoutes(deps: SessionDeps) {
       return c.json(session(operator));
     })
     .delete('/', (c) => {
-      deleteCookie(c, SESSION_COOKIE, { path: '/', secure: deps.secureCookies, sameSite: 'Strict', httpOnly: true });
+      deleteCookie(c, SESSION_COOKIE, { path: '/', secure: secureCookies(deps), sameSite: 'Strict', httpOnly: true });
       return c.body(null, 204);
     });
+}
+
+/** The login URL (`/?token=…`, any GET page): trades the token for a session cookie, then drops it from the address bar. */
+export function loginByUrl(deps: SessionDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const token = c.req.query('token');
+    if (token === undefined || c.req.path.startsWith('/api/') || c.req.path.startsWith('/v1/')) return next();
+    let operator;
+    try {
+      operator = lookUpToken(c, deps.limiter, token, (t) => deps.operators.findByToken(t));
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 429) return c.redirect('/login?error=too-many-attempts', 303);
+      throw error;
+    }
+    if (!operator) return c.redirect('/login?error=invalid-token', 303);
+    startSession(c, deps, operator);
+    c.header('cache-control', 'no-store');
+    // Only a path on this site: `//evil.example/x` would leave it.
+    const back = c.req.path === '/login' || !/^\/(?![/\\])/.test(c.req.path) ? '/' : c.req.path;
+    return c.redirect(back, 303);
+  };
+}
+
+/** Every /api route after this needs an operator; it sets `operator` and `authVia` on the context. */
+export function requireOperator(deps: SessionDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const found = operatorFor(c, deps);
+    if (!found) throw new ApiError(401, 'Not signed in, or the session has ended. Sign in again.', { code: 'not_signed_in' });
+    if (found.via === 'cookie' && c.req.method !== 'GET' && c.req.method !== 'HEAD') assertSameOrigin(c.req.raw, deps.publicOrigin);
+    c.set('operator', found.operator);
+    c.set('authVia', found.via);
+    await next();
+  };
+}
+
+/**
+ * CSRF: the session cookie is SameSite=Strict, and a cookie-authenticated state change must also
+ * carry our custom header (which a cross-site form or simple request cannot set) and, when the
+ * browser sends one, an Origin matching the host it was sent to.
+ */
+function assertSameOrigin(request: Request, publicOrigin: string | null): void {
+  if (request.headers.get(CSRF_HEADER) !== CSRF_VALUE) {
+    throw new ApiError(403, `Missing the ${CSRF_HEADER}: ${CSRF_VALUE} header that dashboard requests carry.`, { code: 'csrf_rejected' });
+  }
+  const origin = request.headers.get('origin');
+  if (origin !== null && origin !== (publicOrigin ?? new URL(request.url).origin)) {
+    throw new ApiError(403, 'Cross-site request refused.', { code: 'csrf_rejected' });
+  }
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import OpenAI, { AuthenticationError, BadRequestError, NotFoundError, RateLimitError, toFile } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { uploadListSchema, uploadRecordSchema } from '#contract/dashboard-api.ts';
+import { auditListSchema, uploadListSchema, uploadRecordSchema } from '#contract/dashboard-api.ts';
 import { errorEnvelopeSchema } from '#contract/uploads.ts';
 import { CLIENT_TOKEN, startHarness, type Harness } from '#server/test-support/harness.ts';
 
@@ -49,6 +49,18 @@ describe('the official OpenAI SDK through the proxy', () => {
     const cancelled = await sdk.uploads.cancel(upload.id);
     expect(cancelled.status).toBe('cancelled');
     expect(await record(upload.id)).toMatchObject({ status: 'cancelled', cancelled_by: 'client:sdk' });
+  });
+
+  it("records a client's refused cancel, and learns the status OpenAI gave as the reason", async () => {
+    const upload = await sdk.uploads.create({ filename: 'done-elsewhere.jsonl', purpose: 'batch', bytes: 5, mime_type: 'application/jsonl' });
+    // Completed behind the console's back: it still thinks the upload is pending.
+    const part = await h.upstream.addPart(upload.id, new Blob([Buffer.from('hello')]));
+    await h.upstream.completeUpload(upload.id, { part_ids: [part.object.id] });
+    expect((await record(upload.id)).status).toBe('pending');
+    await expect(sdk.uploads.cancel(upload.id)).rejects.toBeInstanceOf(BadRequestError);
+    expect(await record(upload.id)).toMatchObject({ status: 'completed' });
+    const audit = auditListSchema.parse(await (await h.api(`/api/audit?upload_id=${upload.id}`)).json()).data;
+    expect(audit).toMatchObject([{ actor: 'client:sdk', source: 'pass_through', previous_status: 'pending', outcome: 'already_finished', upstream_status: 400 }]);
   });
 
   it('raises NotFoundError for an unknown id, with the request id', async () => {

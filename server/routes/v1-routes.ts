@@ -5,19 +5,18 @@ import { Readable } from 'node:stream';
 import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { uploadPartSchema, uploadSchema, UPLOAD_ID_PATTERN, type ErrorEnvelope, errorEnvelope, errorEnvelopeSchema } from '#contract/uploads.ts';
+import { uploadPartSchema, uploadSchema, UPLOAD_ID_PATTERN } from '#contract/uploads.ts';
+import { recordPassThroughCancel } from '#server/cancel/record-pass-through-cancel.ts';
 import { ApiError, quote } from '#server/lib/api-error.ts';
+import type { ChangeFeed } from '#server/lib/change-feed.ts';
 import { unixSeconds, type Clock } from '#server/lib/clock.ts';
 import type { Logger } from '#server/lib/logger.ts';
 import { PartCounter, PartTooLargeError } from '#server/lib/part-counter.ts';
-import type { SeenVia, UploadStore } from '#server/store/upload-store.ts';
-import type { ForwardResponse, UpstreamClient } from '#server/upstream/openai-client.ts';
-import { UpstreamError } from '#server/upstream/upstream-error.ts';
-import { dashboardErrorFor } from './upload-routes.ts';
-import { classifyAnswer } from '#server/cancel/cancel-service.ts';
-import type { ChangeFeed } from '#server/lib/change-feed.ts';
 import type { FailedAttemptLimiter } from '#server/lib/rate-limit.ts';
 import { lookUpToken } from '#server/lib/token-guard.ts';
+import type { UploadStore } from '#server/store/upload-store.ts';
+import type { ForwardResponse, UpstreamClient } from '#server/upstream/openai-client.ts';
+import { UpstreamError } from '#server/upstream/upstream-error.ts';
 
 export const MAX_PART_BYTES = 64 * 1024 * 1024;
 /** Room for the multipart boundaries and headers around a full-size part. */
@@ -109,61 +108,31 @@ export function v1Routes(deps: V1Deps) {
       });
     } catch (error) {
       if (error instanceof PartTooLargeError) throw partTooLarge(maxPartBytes);
-      if (error instanceof UpstreamError) throw dashboardErrorFor(error);
       // The client's own body broke off (it went away mid-part): nothing failed here.
-      if (abort?.signal.aborted) throw new ApiError(400, 'The request body ended early: the client closed the connection mid-part.', { param: 'data', headers: { connection: 'close' } });
+      if (!(error instanceof UpstreamError) && abort?.signal.aborted) throw new ApiError(400, 'The request body ended early: the client closed the connection mid-part.', { param: 'data', headers: { connection: 'close' } });
       throw error;
     }
-    if (operation === 'cancel') await recordCancel(c, path.split('/')[2]!, response);
-    else if (response.status >= 200 && response.status < 300) await record(c, operation, response, counter?.dataBytes ?? 0);
+    if (operation === 'cancel') await recordPassThroughCancel(deps, { uploadId: path.split('/')[2]!, client: c.get('client'), response });
+    else if (response.status >= 200 && response.status < 300) await record(operation, response, counter?.dataBytes ?? 0);
     if (response.status === 401 || response.status === 403) {
       // The upstream rejected the proxy's own key; the client's token was fine, so do not say 401.
-      throw dashboardErrorFor(new UpstreamError('http', response.status, parseEnvelopeOr(response)));
+      throw UpstreamError.answered(response.status, response.body.toString('utf8'), response.headers['x-request-id'] ?? null, {});
     }
     return new Response(new Uint8Array(response.body), { status: response.status, headers: response.headers });
   }
 
-  async function record(c: Context<V1Env>, operation: Operation, response: ForwardResponse, partBytes: number) {
+  async function record(operation: Exclude<Operation, 'cancel'>, response: ForwardResponse, partBytes: number) {
     const at = unixSeconds(deps.clock);
     try {
       const json: unknown = JSON.parse(response.body.toString('utf8'));
       const record =
         operation === 'parts'
           ? await deps.store.recordPart(uploadPartSchema.parse(json), partBytes, at)
-          : await deps.store.recordUpload(uploadSchema.parse(json), { at, via: operation satisfies SeenVia, actor: operation === 'cancel' ? `client:${c.get('client')}` : null });
+          : await deps.store.recordUpload(uploadSchema.parse(json), { at, via: operation });
       if (record) deps.feed.emit('upload', record);
     } catch (error) {
       // The client's call succeeded upstream: failing to record it must not fail it.
       deps.log.error('could not record an upstream answer', { operation, error: String(error) });
-    }
-  }
-
-  /** A client's cancel is an operator-visible act too: recorded and audited in one transaction. */
-  async function recordCancel(c: Context<V1Env>, uploadId: string, response: ForwardResponse) {
-    const ok = response.status >= 200 && response.status < 300;
-    try {
-      const json: unknown = JSON.parse(response.body.toString('utf8'));
-      const upload = ok ? uploadSchema.parse(json) : null;
-      const message = ok ? null : ((json as { error?: { message?: unknown } }).error?.message ?? null);
-      const { record } = await deps.store.recordCancel(
-        {
-          at: unixSeconds(deps.clock),
-          actor: `client:${c.get('client')}`,
-          source: 'pass_through',
-          upload_id: uploadId,
-          reason: null,
-          outcome: classifyAnswer(response.status, typeof message === 'string' ? message : ''),
-          upstream_status: response.status,
-          request_id: response.headers['x-request-id'] ?? null,
-          job_id: null,
-          message: typeof message === 'string' ? message : null,
-        },
-        upload,
-      );
-      if (record) deps.feed.emit('upload', record);
-    } catch (error) {
-      // The client's call was answered upstream: failing to write it down must not fail it.
-      deps.log.error('could not record a client cancel', { error: String(error) });
     }
   }
 
@@ -194,12 +163,3 @@ function partTooLarge(limit: number): ApiError {
   return new ApiError(413, `The part is too large: each part can be at most ${limit / (1024 * 1024)} MB (${limit} bytes).`, { param: 'data', code: 'part_too_large' });
 }
 
-function parseEnvelopeOr(response: ForwardResponse): ErrorEnvelope {
-  try {
-    const parsed = errorEnvelopeSchema.safeParse(JSON.parse(response.body.toString('utf8')));
-    if (parsed.success) return parsed.data;
-  } catch {
-    // not JSON: fall through
-  }
-  return errorEnvelope(`OpenAI answered ${response.status}.`);
-}

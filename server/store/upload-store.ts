@@ -1,6 +1,9 @@
-// The one interface routes talk to for everything recorded. It is async so that a PostgreSQL
-// backend (several proxy replicas behind a load balancer) can implement it without any route
-// changing. The SQLite implementation lives in sqlite-store.ts.
+// The one interface the console talks to for everything it records, for ONE console process. It
+// is async and speaks only of uploads, cancels, audit entries and bulk jobs, so that another
+// engine can implement it (server/store/store-contract.ts is the test suite every implementation
+// runs; server/store/sqlite/ is the SQLite one). Several console replicas over one shared database
+// need more than this interface: the in-process cancel dedupe, change feed, bulk-job resume (every
+// process would resume every running job) and rate limiter would have to be shared or leased too.
 import type {
   AuditEntry,
   BulkCancelItem,
@@ -25,6 +28,11 @@ export interface RecordContext {
   /** Who caused it, for cancels: an operator name, or `client:<name>` for pass-through traffic. */
   actor?: string | null;
 }
+
+/** How many jobs listJobs returns at most. */
+export const JOB_LIST_LIMIT = 50;
+/** How many cancelled items getJob(id, true) returns at most (the other outcomes are all returned). */
+export const JOB_CANCELLED_ITEMS_SHOWN = 1000;
 
 /** A list query; sort defaults to created_at, newest first. */
 export type StoreListQuery = Omit<ListQuery, 'sort' | 'order'> & Partial<Pick<ListQuery, 'sort' | 'order'>>;
@@ -54,7 +62,7 @@ export interface JobItemToDo {
 export type CancelChange =
   /** OpenAI returned the Upload object (normally cancelled): record or merge it. */
   | { kind: 'object'; upload: Upload }
-  /** OpenAI refused because the upload had already finished with this status. */
+  /** OpenAI refused because the upload had already finished with this status: recorded if it is still pending here, with a timeline event. */
   | { kind: 'status'; status: Exclude<UploadStatus, 'pending'> }
   /** The cancel may or may not have landed: mark the upload outcome-unknown (while pending). */
   | { kind: 'mark_unknown' }
@@ -67,8 +75,10 @@ export interface CancelWrite {
   /** The audit entry; previous_status is read by the store inside the transaction. */
   entry: Omit<NewAuditEntry, 'previous_status'>;
   change: CancelChange;
-  /** The bulk job item this cancel settles (entry.job_id names the job). */
+  /** The bulk job item this cancel settles (entry.job_id, which must then be set, names the job). */
   jobItem?: { seq: number } | undefined;
+  /** The source to audit instead of entry.source when the store has never seen the upload (a cancel by id). */
+  sourceIfUnseen?: AuditEntry['source'] | undefined;
 }
 
 export interface CancelWritten {
@@ -85,24 +95,30 @@ export interface UploadStore {
   recordUpload(upload: Upload, ctx: RecordContext): Promise<UploadRecord>;
   /** Records a part the upstream accepted; `bytes` is what the proxy counted on the way. */
   recordPart(part: UploadPart, bytes: number, at: number): Promise<UploadRecord | null>;
-  /** Records a status learned without an object (e.g. OpenAI refused a cancel because it was completed). */
-  recordStatus(id: string, status: Exclude<UploadStatus, 'pending'>, at: number): Promise<UploadRecord | null>;
   getUpload(id: string, now: number): Promise<UploadRecord | null>;
   getUploads(ids: readonly string[], now: number): Promise<Map<string, UploadRecord>>;
-  /** Filtered, sorted, keyset-paginated. `now` (unix s) decides expiry and stuckness. */
+  /**
+   * Filtered, sorted, keyset-paginated (ties broken by id, in the same order). `now` (unix s)
+   * decides expiry and stuckness. `q` is an id or id prefix when it starts with `upload_`,
+   * otherwise a filename substring of any length, taken literally, ignoring the case of ASCII
+   * letters. Paging is stable while rows change: a row whose sort value does not change is served
+   * at most once, and is not skipped while it matches the filter. A cursor from another sort or
+   * order, or one this server did not issue, is refused with InvalidCursorError.
+   */
   listUploads(query: StoreListQuery, now: number): Promise<ListPage>;
   /** Ids of the pending uploads matching a filter (for "cancel all matching"), newest first. */
   pendingIdsMatching(filter: ParsedUploadFilter, now: number, limit: number): Promise<string[]>;
   /** How many uploads match a filter, split into pending (cancellable) and the rest. */
   countMatching(filter: ParsedUploadFilter, now: number): Promise<{ cancellable: number; skipped: number }>;
+  /** By effective status (a lapsed pending upload counts as expired before it is swept), and how many are stuck. */
   countByStatus(now: number): Promise<StatusCounts>;
-  /** Marks pending uploads past their expiry as expired; returns them (for live updates). */
+  /**
+   * Marks up to `limit` pending uploads past their expiry as expired, soonest expiry first, and
+   * returns them (for live updates). One whose cancel outcome is unknown is left for the reconciler.
+   */
   expireLapsed(now: number, limit: number): Promise<UploadRecord[]>;
+  /** Everything recorded about an upload, in the order it was recorded. */
   timeline(id: string): Promise<TimelineEvent[]>;
-  /** Marks that a cancel of this upload may or may not have landed. */
-  markCancelUnknown(id: string, at: number): Promise<UploadRecord | null>;
-  /** The doubt is settled some other way (e.g. OpenAI answered 404). */
-  clearCancelUnknown(id: string, now: number): Promise<UploadRecord | null>;
   /** Uploads whose cancel outcome is still unknown, oldest first. */
   cancelsWithUnknownOutcome(limit: number): Promise<string[]>;
 
@@ -117,22 +133,16 @@ export interface UploadStore {
   recordCancelOutcome(write: CancelWrite): Promise<CancelWritten | null>;
 
   // ---- audit
-  /**
-   * Writes an audit entry. With `jobItem`, the bulk job item's outcome is settled in the same
-   * transaction; if that item was already settled, nothing is written and null comes back.
-   */
-  recordAudit(entry: NewAuditEntry, jobItem?: { seq: number }): Promise<AuditEntry | null>;
-  /**
-   * A cancel's answer in one transaction: the Upload object it returned (if any) is recorded, and
-   * the audit entry is written with the status the upload had just before.
-   */
-  recordCancel(entry: Omit<NewAuditEntry, 'previous_status'>, upload: Upload | null): Promise<{ record: UploadRecord | null; audit: AuditEntry }>;
   listAudit(query: AuditQuery): Promise<{ data: AuditEntry[]; nextCursor: string | null }>;
 
   // ---- bulk cancel jobs
   createJob(job: { id: string; created_by: string; created_at: number; reason: string | null }, uploadIds: readonly string[]): Promise<BulkCancelJob>;
+  /**
+   * With items: every settled item whose outcome is not cancelled, in order, then the first
+   * JOB_CANCELLED_ITEMS_SHOWN cancelled ones. Items still to do are not listed.
+   */
   getJob(id: string, withItems: boolean): Promise<BulkCancelJob | null>;
-  /** The 50 newest jobs (in one state, or all). */
+  /** The JOB_LIST_LIMIT newest jobs (in one state, or all). */
   listJobs(state?: BulkCancelJob['state']): Promise<BulkCancelJob[]>;
   /** Every job still running, however many, oldest first (to resume after a restart). */
   runningJobs(): Promise<BulkCancelJob[]>;

@@ -1,20 +1,10 @@
-// Builds the whole app for a test: the real emulator over loopback HTTP as the upstream, an
-// in-memory SQLite store, and known tokens. Only the port-opening differs from production.
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
-import { createApp } from '#server/app.ts';
-import { createOperatorDirectory, createTokenMatcher } from '#server/lib/auth.ts';
+// Builds the whole console for a test with createConsole, as server/index.ts does: the real
+// emulator over loopback HTTP as the upstream, an in-memory store, and known tokens. Background
+// loops (expiry sweep, reconciler) run once at start and then only when a test asks for them.
+import { createConsole, type ConsoleConfig } from '#server/console.ts';
 import { AdjustableClock } from '#server/lib/clock.ts';
-import { ChangeFeed } from '#server/lib/change-feed.ts';
-import { broadcastCounts } from '#server/lib/counts-broadcaster.ts';
-import { BulkCancelRunner } from '#server/cancel/bulk-cancel-runner.ts';
 import { silentLogger, type Logger } from '#server/lib/logger.ts';
-import { startEmulator } from '#server/emulator/server.ts';
-import { openSqliteStore } from '#server/store/sqlite-store.ts';
-import { createUpstreamClient, type UpstreamClient } from '#server/upstream/openai-client.ts';
+import type { UpstreamClient } from '#server/upstream/openai-client.ts';
 
 export const OPERATOR_TOKEN = 'operator-token-for-tests-0123456789';
 export const CLIENT_TOKEN = 'client-token-for-tests-0123456789';
@@ -22,6 +12,9 @@ export const EMULATOR_KEY = 'sk-emulator-tests-0123456789abcdef';
 
 export const SECOND_OPERATOR_TOKEN = 'second-operator-token-for-tests-0123';
 export const READ_ONLY_TOKEN = 'read-only-token-for-tests-0123456789';
+
+/** Waits this long or longer (a retry-after of seconds) are cut short; shorter backoffs run in real time. */
+const LONGEST_REAL_WAIT_MS = 1_000;
 
 export interface HarnessOptions {
   /** Seconds without a part before a pending upload counts as stuck (default 600). */
@@ -38,53 +31,50 @@ export interface HarnessOptions {
   log?: Logger;
   /** Replace the upstream client (e.g. one pointed at a closed port). */
   upstream?: (emulatorUrl: string) => UpstreamClient;
+  /** Turn the background loops on, with these periods. */
+  intervals?: ConsoleConfig['intervals'];
 }
 
 export async function startHarness(options: HarnessOptions = {}) {
-  const partsDir = mkdtempSync(join(tmpdir(), 'uc-harness-'));
   const clock = new AdjustableClock();
-  const emulator = await startEmulator({ port: 0, apiKey: EMULATOR_KEY, databasePath: ':memory:', partsDir, clock });
-  const stuckAfterSeconds = options.stuckAfterSeconds ?? 600;
-  const store = openSqliteStore(options.databasePath ?? ':memory:', { stuckAfterSeconds });
-  const upstream = options.upstream?.(emulator.url) ?? createUpstreamClient({ baseUrl: emulator.url, apiKey: EMULATOR_KEY, timeoutMs: options.timeoutMs ?? 3000 });
   const log = options.log ?? silentLogger;
-  const feed = new ChangeFeed();
-  // Bulk jobs wait as little as possible in tests; what they were asked to wait is kept for assertions.
+  // What the console was asked to wait is kept for assertions; long waits are shortened.
   const requestedWaits: number[] = [];
   const sleep = (ms: number) => {
     requestedWaits.push(ms);
-    return new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 20)));
+    return new Promise<void>((resolve) => setTimeout(resolve, ms >= LONGEST_REAL_WAIT_MS ? 20 : ms));
   };
-  const runner = new BulkCancelRunner({ clock, store, upstream, feed, log, sleep }, { concurrency: options.bulkConcurrency ?? 4 });
-  const stopCounts = broadcastCounts({ feed, store, clock, log }, 50);
-  const app = createApp({
-    clock,
-    store,
-    upstream,
-    feed,
-    runner,
-    stuckAfterSeconds,
-    publicOrigin: options.publicOrigin ?? null,
-    operators: createOperatorDirectory([
+  const built = await createConsole({
+    databasePath: options.databasePath ?? ':memory:',
+    upstream: { kind: 'emulator', apiKey: EMULATOR_KEY, dataDir: null },
+    upstreamTimeoutMs: options.timeoutMs ?? 3000,
+    ...(options.upstream ? { upstreamClient: options.upstream } : {}),
+    operators: [
       { name: 'alice', token: OPERATOR_TOKEN },
       { name: 'bob', token: SECOND_OPERATOR_TOKEN },
       { name: 'victor', token: READ_ONLY_TOKEN, role: 'read_only' },
-    ]),
-    findClient: createTokenMatcher([{ name: 'sdk', token: CLIENT_TOKEN }]),
-    upstreamMode: 'emulator',
-    staticDir: null,
+    ],
+    clients: [{ name: 'sdk', token: CLIENT_TOKEN }],
+    stuckAfterSeconds: options.stuckAfterSeconds ?? 600,
+    bulkConcurrency: options.bulkConcurrency ?? 4,
+    clock,
+    sleep,
     log,
+    publicOrigin: options.publicOrigin ?? null,
     ...(options.maxPartBytes ? { maxPartBytes: options.maxPartBytes } : {}),
+    intervals: { expirySweepMs: null, reconcileMs: null, countsMs: 50, ...options.intervals },
+    drainTimeoutMs: 0,
   });
-
-  let server: ServerType | null = null;
+  let started: { resumed: number };
   let origin = 'http://localhost';
-  if (options.listen) {
-    server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    started = await built.start();
+    if (options.listen) origin = (await built.listen({ port: 0, host: '127.0.0.1' })).origin;
+  } catch (error) {
+    await built.stop();
+    throw error;
   }
+  const { app } = built;
 
   /** Calls the dashboard API in-process as the operator (Bearer token). */
   const api = async (path: string, init: RequestInit = {}) =>
@@ -99,26 +89,20 @@ export async function startHarness(options: HarnessOptions = {}) {
     api,
     v1,
     clock,
-    emulator,
-    store,
-    upstream,
+    /** The embedded emulator (always there in a harness). */
+    emulator: built.emulator!,
+    store: built.store,
+    upstream: built.upstream,
     origin,
-    feed,
-    runner,
+    feed: built.feed,
+    cancels: built.cancels,
+    runner: built.runner,
+    /** Bulk jobs the console resumed when it started. */
+    resumed: started.resumed,
+    /** One reconciler round (or the one already running). */
+    reconcile: built.reconcile,
     requestedWaits,
-    async close() {
-      await runner.stop();
-      stopCounts();
-      feed.close();
-      if (server) {
-        (server as unknown as { closeAllConnections(): void }).closeAllConnections();
-        await new Promise((resolve) => server!.close(resolve));
-      }
-      await upstream.close();
-      await emulator.close();
-      await store.close();
-      rmSync(partsDir, { recursive: true, force: true });
-    },
+    close: built.stop,
   };
 }
 

@@ -5,15 +5,7 @@ import type { Readable } from 'node:stream';
 // undici's own FormData: the global one belongs to Node's bundled undici, which this one cannot encode.
 import { Agent, FormData, errors as undiciErrors, request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
-import {
-  errorEnvelopeSchema,
-  uploadPartSchema,
-  uploadSchema,
-  UPLOAD_ID_PATTERN,
-  errorEnvelope,
-  type Upload,
-  type UploadPart,
-} from '#contract/uploads.ts';
+import { uploadPartSchema, uploadSchema, UPLOAD_ID_PATTERN, type Upload, type UploadPart } from '#contract/uploads.ts';
 import { UpstreamError } from './upstream-error.ts';
 
 export interface UpstreamConfig {
@@ -116,7 +108,7 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
     }
     const requestId = headerValue(response.headers['x-request-id']);
     if (response.statusCode < 200 || response.statusCode >= 300) {
-      throw new UpstreamError('http', response.statusCode, parseEnvelope(text, response.statusCode), requestId, pickHeaders(response.headers));
+      throw UpstreamError.answered(response.statusCode, text, requestId, pickHeaders(response.headers));
     }
     let json: unknown;
     try {
@@ -193,20 +185,6 @@ export function pickHeaders(headers: Record<string, string | string[] | undefine
     }
   }
   return picked;
-}
-
-function parseEnvelope(text: string, status: number) {
-  try {
-    const parsed = errorEnvelopeSchema.safeParse(JSON.parse(text));
-    if (parsed.success) return parsed.data;
-  } catch {
-    // not JSON: fall through to a generic envelope
-  }
-  const snippet = text.trim().slice(0, 200);
-  return errorEnvelope(
-    snippet ? `OpenAI answered ${status}: ${snippet}` : `OpenAI answered ${status} with an empty body.`,
-    status >= 500 ? 'server_error' : 'invalid_request_error',
-  );
 }
 
 function classifyTransportError(error: unknown, timeoutMs: number): UpstreamError {

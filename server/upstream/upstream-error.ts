@@ -1,4 +1,4 @@
-import { errorEnvelope, type ErrorEnvelope } from '#contract/uploads.ts';
+import { errorEnvelope, errorEnvelopeSchema, type ErrorEnvelope } from '#contract/uploads.ts';
 
 /**
  * Why an upstream call did not produce the object we asked for:
@@ -21,6 +21,11 @@ export class UpstreamError extends Error {
   ) {
     super(envelope.error.message);
     this.name = 'UpstreamError';
+  }
+
+  /** An error answer from the upstream, its envelope kept verbatim when it has one. */
+  static answered(status: number, body: string, requestId: string | null, headers: Record<string, string>): UpstreamError {
+    return new UpstreamError('http', status, envelopeFromBody(body, status), requestId, headers);
   }
 
   static timeout(ms: number): UpstreamError {
@@ -46,4 +51,19 @@ export class UpstreamError extends Error {
       errorEnvelope(`OpenAI answered ${status} with an unexpected body: ${detail}.`, 'upstream_error', null, 'upstream_bad_response'),
     );
   }
+}
+
+/** The OpenAI envelope in an error answer's body; an answer without one gets an envelope saying what came. */
+export function envelopeFromBody(text: string, status: number): ErrorEnvelope {
+  try {
+    const parsed = errorEnvelopeSchema.safeParse(JSON.parse(text));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // not JSON: fall through to a generic envelope
+  }
+  const snippet = text.trim().slice(0, 200);
+  return errorEnvelope(
+    snippet ? `OpenAI answered ${status}: ${snippet}` : `OpenAI answered ${status} with an empty body.`,
+    status >= 500 ? 'server_error' : 'invalid_request_error',
+  );
 }

@@ -126,4 +126,10 @@ export const migrations: readonly string[] = [
   ALTER TABLE uploads ADD COLUMN cancel_unknown_since INTEGER;
   CREATE INDEX uploads_cancel_unknown ON uploads (cancel_unknown_since) WHERE cancel_unknown_since IS NOT NULL;
   `,
+  `
+  -- Sorting one status by expiry pages on (expires_at, id) like every other sort; without id in the
+  -- index each page sorted its whole status in a temporary tree. The sweep uses the same index.
+  CREATE INDEX uploads_by_status_expiry_id ON uploads (status, expires_at, id);
+  DROP INDEX uploads_by_status_expiry;
+  `,
 ];

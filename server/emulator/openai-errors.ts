@@ -1,6 +1,7 @@
-// The OpenAI error envelope and the messages we answer with. Where OpenAI documents no text,
-// the wording is ours (see ../shared/docs/openai-uploads-contract.md) and lives only here.
-import { errorEnvelope, type ErrorEnvelope } from '#contract/uploads.ts';
+// The OpenAI error envelope and the messages the emulator answers with. Where OpenAI documents no
+// text, the wording is ours (see ../shared/docs/openai-uploads-contract.md). The two texts the
+// proxy also reads (a refused state change, the 500) come from the contract.
+import { errorEnvelope, SERVER_ERROR_MESSAGE, wrongStatusMessage, type ErrorEnvelope } from '#contract/uploads.ts';
 
 export { errorEnvelope, type ErrorEnvelope };
 
@@ -11,11 +12,10 @@ export const messages = {
     `Incorrect API key provided: ${redactKey(key)}. You can find your API key at https://platform.openai.com/account/api-keys.`,
   invalidUrl: (method: string, path: string) => `Invalid URL (${method} ${path})`,
   noSuchUpload: (id: string) => `No such Upload object: ${id}`,
-  wrongStatus: (action: 'cancel' | 'complete' | 'add a part to', status: string) =>
-    `Cannot ${action} upload with status '${status}'.`,
+  wrongStatus: wrongStatusMessage,
   rateLimited:
     'Rate limit reached for requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 20s. Visit https://platform.openai.com/account/rate-limits to learn more.',
-  serverError: 'The server had an error while processing your request. Sorry about that!',
+  serverError: SERVER_ERROR_MESSAGE,
 } as const;
 
 /** OpenAI shows the first 8 and last 4 characters of a rejected key. */

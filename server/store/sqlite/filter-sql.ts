@@ -1,0 +1,96 @@
+// The SQL of the list, its filters and its sorts, for SQLite: named parameters, and an FTS5
+// trigram index (uploads_search, see migrations.ts) for filename substrings.
+import type { ParsedUploadFilter, SortField } from '#contract/dashboard-api.ts';
+import type { StuckRule } from '#server/domain/stuck-rule.ts';
+import { decodeListCursor } from '#server/store/cursor.ts';
+import { likeContaining, parseSearch } from '#server/store/search-query.ts';
+import { effectiveStatusSql } from '#server/store/upload-record.ts';
+import type { StoreListQuery } from '#server/store/upload-store.ts';
+import { STUCK_SQL } from './statements.ts';
+
+/** The column each sort orders by; each has an index with id after it (migrations.ts). */
+export const SORT_COLUMN: Readonly<Record<SortField, string>> = {
+  created_at: 'created_at',
+  expires_at: 'expires_at',
+  bytes: 'bytes',
+  last_activity_at: 'last_activity_at',
+};
+
+export type SqlParams = Record<string, string | number>;
+
+export interface FilterSql {
+  where: string[];
+  params: SqlParams;
+}
+
+export const PENDING_SQL = effectiveStatusSql('pending', '@now');
+
+export function filterSql(filter: ParsedUploadFilter, now: number, stuckRule: StuckRule): FilterSql {
+  const where: string[] = [];
+  const params: SqlParams = { now, stuck_after: stuckRule.afterSeconds };
+  if (filter.status) where.push(effectiveStatusSql(filter.status, '@now'));
+  if (filter.stuck === true) where.push(STUCK_SQL);
+  if (filter.stuck === false) where.push(`NOT ${STUCK_SQL}`);
+  if (filter.purpose) {
+    where.push('purpose = @purpose');
+    params.purpose = filter.purpose;
+  }
+  if (filter.older_than !== undefined) {
+    where.push('created_at <= @older_cutoff');
+    params.older_cutoff = now - filter.older_than;
+  }
+  if (filter.newer_than !== undefined) {
+    where.push('created_at >= @newer_cutoff');
+    params.newer_cutoff = now - filter.newer_than;
+  }
+  if (filter.q) {
+    const search = parseSearch(filter.q);
+    if (search.kind === 'id_prefix') {
+      // A range on the primary key; ids compare as bytes here (BINARY collation).
+      where.push('id >= @q_from AND id < @q_to');
+      params.q_from = search.prefix;
+      params.q_to = `${search.prefix}\u{10FFFF}`;
+    } else if ([...search.text].length >= 3) {
+      // The trigram index finds substrings of three characters or more, case-insensitively;
+      // quoted as one FTS5 string, so its own syntax (quotes, operators) is taken literally.
+      where.push('rowid IN (SELECT rowid FROM uploads_search WHERE uploads_search MATCH @q_match)');
+      params.q_match = `"${search.text.replaceAll('"', '""')}"`;
+    } else {
+      // Shorter than a trigram: a scan. LIKE ignores the case of ASCII letters only.
+      where.push("filename LIKE @q_like ESCAPE '\\'");
+      params.q_like = likeContaining(search.text);
+    }
+  }
+  return { where, params };
+}
+
+const whereClause = (where: readonly string[]) => (where.length ? `WHERE ${where.join(' AND ')}` : '');
+
+/** The statement listUploads runs for a query, with its parameters (it fetches one row more than the limit, to know whether more follow). */
+export function listUploadsSql(query: StoreListQuery, now: number, stuckRule: StuckRule): { sql: string; params: SqlParams } {
+  const { where, params } = filterSql(query, now, stuckRule);
+  const sort = query.sort ?? 'created_at';
+  const order = query.order ?? 'desc';
+  const column = SORT_COLUMN[sort];
+  if (query.cursor !== undefined) {
+    const cursor = decodeListCursor(query.cursor, sort, order);
+    where.push(`(${column}, id) ${order === 'desc' ? '<' : '>'} (@after_value, @after_id)`);
+    params.after_value = cursor.value;
+    params.after_id = cursor.id;
+  }
+  params.limit = query.limit + 1;
+  const sql = `SELECT rowid, * FROM uploads ${whereClause(where)} ORDER BY ${column} ${order}, id ${order} LIMIT @limit`;
+  return { sql, params };
+}
+
+export function pendingIdsSql(filter: ParsedUploadFilter, now: number, stuckRule: StuckRule, limit: number): { sql: string; params: SqlParams } {
+  const { where, params } = filterSql(filter, now, stuckRule);
+  if (filter.status === undefined) where.push(PENDING_SQL);
+  params.limit = limit;
+  return { sql: `SELECT id FROM uploads ${whereClause(where)} ORDER BY created_at DESC, id DESC LIMIT @limit`, params };
+}
+
+export function countMatchingSql(filter: ParsedUploadFilter, now: number, stuckRule: StuckRule): { sql: string; params: SqlParams } {
+  const { where, params } = filterSql(filter, now, stuckRule);
+  return { sql: `SELECT COUNT(*) AS total, COALESCE(SUM(${PENDING_SQL}), 0) AS cancellable FROM uploads ${whereClause(where)}`, params };
+}

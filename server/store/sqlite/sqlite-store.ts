@@ -1,0 +1,330 @@
+// The UploadStore on one SQLite file (better-sqlite3). Each method that writes more than one row
+// runs in one SQLite transaction; SQLite allows one writer at a time, which is what makes the
+// read-then-write steps (merging an object, reading the previous status) safe.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { AuditEntry, BulkCancelItem, BulkCancelJob, ParsedUploadFilter, StatusCounts, TimelineEvent, UploadRecord } from '#contract/dashboard-api.ts';
+import type { Upload, UploadPart, UploadStatus } from '#contract/uploads.ts';
+import type { StuckRule } from '#server/domain/stuck-rule.ts';
+import { decodeAuditCursor, encodeAuditCursor, nextListCursor } from '#server/store/cursor.ts';
+import { toJob, type StoredJob } from '#server/store/job-progress.ts';
+import { type EventDetail, toTimelineEvent } from '#server/store/timeline-wording.ts';
+import { planMerge } from '#server/store/upload-merge.ts';
+import { toUploadRecord } from '#server/store/upload-record.ts';
+import {
+  JOB_CANCELLED_ITEMS_SHOWN,
+  JOB_LIST_LIMIT,
+  type AuditQuery,
+  type CancelChange,
+  type CancelWrite,
+  type CancelWritten,
+  type JobItemToDo,
+  type ListPage,
+  type NewAuditEntry,
+  type RecordContext,
+  type StoreListQuery,
+  type UploadStore,
+} from '#server/store/upload-store.ts';
+import { countMatchingSql, listUploadsSql, pendingIdsSql, type SqlParams } from './filter-sql.ts';
+import { migrations } from './migrations.ts';
+import { AUDIT_SELECT, prepareStatements, storedUpload, type Statements, type UploadRow } from './statements.ts';
+
+/** Opens (creating if needed) the SQLite store: WAL, migrations applied, statements prepared once. */
+export function openSqliteStore(path: string, stuckRule: StuckRule): SqliteUploadStore {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  // In WAL mode NORMAL is durable across process crashes (only an OS crash can lose the last commits).
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return new SqliteUploadStore(db, stuckRule);
+}
+
+/** Applies the migrations this file has not seen yet; PRAGMA user_version counts those applied. */
+export function migrate(db: Database.Database): void {
+  const applied = db.pragma('user_version', { simple: true }) as number;
+  for (let version = applied; version < migrations.length; version++) {
+    db.transaction(() => {
+      db.exec(migrations[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}
+
+export class SqliteUploadStore implements UploadStore {
+  private readonly stmt: Statements;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly stuckRule: StuckRule,
+  ) {
+    this.stmt = prepareStatements(db);
+  }
+
+  /** The query plan SQLite picks for a list query: for tests that the indexes serve what listUploads really runs. */
+  explainList(query: StoreListQuery, now: number): string[] {
+    const { sql, params } = listUploadsSql(query, now, this.stuckRule);
+    return (this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((row) => row.detail);
+  }
+
+  // ---- uploads -------------------------------------------------------------------------------
+
+  /** Merges an Upload object; call inside a transaction. */
+  private recordTx(upload: Upload, ctx: RecordContext): UploadRow {
+    const existing = this.stmt.get.get(upload.id);
+    const plan = planMerge(existing, upload, ctx);
+    const columns = { id: upload.id, status: upload.status, created_at: upload.created_at, expires_at: upload.expires_at, bytes: upload.bytes, filename: upload.filename, purpose: upload.purpose };
+    const object_json = JSON.stringify(upload);
+    switch (plan.kind) {
+      case 'insert': {
+        // Parts may have been seen before the upload itself (it was created elsewhere).
+        const parts = this.stmt.partTotals.get(upload.id)!;
+        this.stmt.insert.run({ ...columns, object_json, parts_count: parts.n, bytes_received: parts.total ?? 0, at: ctx.at, via: ctx.via, cancelled_by: plan.cancelled_by, cancelled_at: plan.cancelled_at });
+        this.event(upload.id, ctx.at, plan.event, ctx.actor, { via: ctx.via, status: upload.status });
+        break;
+      }
+      case 'touch':
+        this.stmt.touch.run({ id: upload.id, at: ctx.at });
+        break;
+      case 'update':
+        this.stmt.update.run({ ...columns, object_json, at: ctx.at, cancelled_by: plan.cancelled_by, cancelled_at: plan.cancelled_at });
+        if (plan.statusEvent) this.event(upload.id, ctx.at, plan.statusEvent, ctx.actor, null);
+        break;
+    }
+    return this.stmt.get.get(upload.id)!;
+  }
+
+  private event(upload_id: string, at: number, kind: string, actor: string | null | undefined, detail: EventDetail | null) {
+    this.stmt.event.run({ upload_id, at, kind, actor: actor ?? null, detail: detail ? JSON.stringify(detail) : null });
+  }
+
+  private toRecord(row: UploadRow, now: number): UploadRecord {
+    return toUploadRecord(storedUpload(row), now, this.stuckRule);
+  }
+
+  async recordUpload(upload: Upload, ctx: RecordContext): Promise<UploadRecord> {
+    const row = this.db.transaction(() => this.recordTx(upload, ctx))();
+    return this.toRecord(row, ctx.at);
+  }
+
+  async recordPart(part: UploadPart, bytes: number, at: number): Promise<UploadRecord | null> {
+    const row = this.db.transaction(() => {
+      const inserted = this.stmt.insertPart.run({ id: part.id, upload_id: part.upload_id, bytes, created_at: part.created_at });
+      if (inserted.changes === 0) return undefined; // the same part recorded twice counts once
+      this.stmt.addPartToUpload.run({ upload_id: part.upload_id, bytes, at });
+      this.event(part.upload_id, at, 'part', null, { part_id: part.id, bytes });
+      return this.stmt.get.get(part.upload_id);
+    })();
+    return row ? this.toRecord(row, at) : null;
+  }
+
+  private setStatusTx(id: string, status: Exclude<UploadStatus, 'pending'>, at: number): boolean {
+    if (this.stmt.setStatus.run({ id, status, at }).changes === 0) return false;
+    this.event(id, at, status, null, { learned: 'from an upstream refusal' });
+    return true;
+  }
+
+  async getUpload(id: string, now: number): Promise<UploadRecord | null> {
+    const row = this.stmt.get.get(id);
+    return row ? this.toRecord(row, now) : null;
+  }
+
+  async getUploads(ids: readonly string[], now: number): Promise<Map<string, UploadRecord>> {
+    const found = new Map<string, UploadRecord>();
+    for (const id of ids) {
+      const row = this.stmt.get.get(id);
+      if (row) found.set(id, this.toRecord(row, now));
+    }
+    return found;
+  }
+
+  async listUploads(query: StoreListQuery, now: number): Promise<ListPage> {
+    const { sql, params } = listUploadsSql(query, now, this.stuckRule);
+    const rows = this.prepared(sql).all(params) as UploadRow[];
+    const page = rows.slice(0, query.limit).map((row) => this.toRecord(row, now));
+    return { data: page, nextCursor: nextListCursor(page, rows.length > query.limit, query.sort ?? 'created_at', query.order ?? 'desc') };
+  }
+
+  async pendingIdsMatching(filter: ParsedUploadFilter, now: number, limit: number): Promise<string[]> {
+    // Only pending uploads can be cancelled: a filter on any other status matches none of them.
+    if (filter.status !== undefined && filter.status !== 'pending') return [];
+    const { sql, params } = pendingIdsSql(filter, now, this.stuckRule, limit);
+    return this.prepared(sql).pluck().all(params) as string[];
+  }
+
+  async countMatching(filter: ParsedUploadFilter, now: number): Promise<{ cancellable: number; skipped: number }> {
+    const { sql, params } = countMatchingSql(filter, now, this.stuckRule);
+    const { total, cancellable } = this.prepared(sql).get(params) as { total: number; cancellable: number };
+    return { cancellable, skipped: total - cancellable };
+  }
+
+  async countByStatus(now: number): Promise<StatusCounts> {
+    const counts: StatusCounts = { pending: 0, completed: 0, cancelled: 0, expired: 0, stuck: 0 };
+    // upload_counts is kept by triggers, so the tabs never count the whole table.
+    for (const { status, n } of this.stmt.counters.all()) counts[status] += n;
+    // Pending uploads past expiry that the sweeper has not marked yet: an index range, usually empty.
+    const lapsed = this.stmt.lapsed.get({ now })!.n;
+    counts.pending -= lapsed;
+    counts.expired += lapsed;
+    counts.stuck = this.stmt.stuckCount.get({ now, stuck_after: this.stuckRule.afterSeconds })!.n;
+    return counts;
+  }
+
+  async expireLapsed(now: number, limit: number): Promise<UploadRecord[]> {
+    const rows = this.db.transaction(() => {
+      const expired = this.stmt.expire.all({ now, limit });
+      for (const row of expired) this.event(row.id, row.expires_at, 'expired', null, null);
+      return expired;
+    })();
+    return rows.map((row) => this.toRecord(row, now));
+  }
+
+  async timeline(id: string): Promise<TimelineEvent[]> {
+    return this.stmt.events.all(id).map((e) => toTimelineEvent({ ...e, detail: e.detail ? (JSON.parse(e.detail) as EventDetail) : null }));
+  }
+
+  async cancelsWithUnknownOutcome(limit: number): Promise<string[]> {
+    return this.stmt.unknownCancels.all(limit);
+  }
+
+  // ---- cancels -------------------------------------------------------------------------------
+
+  async recordCancelOutcome(write: CancelWrite): Promise<CancelWritten | null> {
+    const { entry, change, jobItem, sourceIfUnseen } = write;
+    if (jobItem && !entry.job_id) throw new TypeError('A bulk job item needs entry.job_id to name its job');
+    if (change.kind === 'object' && change.upload.id !== entry.upload_id) throw new TypeError('The Upload object is not the one the entry names');
+    const written = this.db.transaction(() => {
+      if (jobItem && !this.settleJobItemTx(entry, jobItem.seq)) return null;
+      const before = this.stmt.get.get(entry.upload_id);
+      this.applyCancelChangeTx(change, entry);
+      const after = this.stmt.get.get(entry.upload_id);
+      const source = !before && sourceIfUnseen ? sourceIfUnseen : entry.source;
+      const audit = this.auditTx({ ...entry, source, previous_status: before?.status ?? null });
+      const changed = after !== undefined && (before?.status !== after.status || (before.cancel_unknown_since === null) !== (after.cancel_unknown_since === null));
+      return { after, audit, changed };
+    })();
+    if (!written) return null;
+    const { after, audit, changed } = written;
+    return { record: after ? this.toRecord(after, entry.at) : null, audit: { ...audit, filename: after ? filenameOf(after) : null }, changed };
+  }
+
+  private applyCancelChangeTx(change: CancelChange, entry: CancelWrite['entry']): void {
+    switch (change.kind) {
+      case 'object':
+        this.recordTx(change.upload, { at: entry.at, via: 'cancel', actor: entry.actor });
+        return;
+      case 'status':
+        this.setStatusTx(entry.upload_id, change.status, entry.at);
+        return;
+      case 'mark_unknown':
+        this.stmt.markUnknown.run({ id: entry.upload_id, at: entry.at });
+        return;
+      case 'clear_unknown':
+        this.stmt.clearUnknown.run(entry.upload_id);
+        return;
+      case 'none':
+        return;
+    }
+  }
+
+  /** Settles a bulk item once; false if its outcome was already written. */
+  private settleJobItemTx(entry: CancelWrite['entry'], seq: number): boolean {
+    const { job_id, outcome, message, upstream_status } = entry;
+    return this.stmt.jobItemFinish.run({ job_id, seq, outcome, message, upstream_status }).changes > 0;
+  }
+
+  /** Writes the audit row, and for anything but a success a cancel_attempt timeline event. */
+  private auditTx(entry: NewAuditEntry): Omit<AuditEntry, 'filename'> {
+    const { id } = this.stmt.auditInsert.get(entry)!;
+    // A successful cancel shows in the timeline as 'cancelled'; an attempt that did not is news too.
+    if (entry.outcome !== 'cancelled') this.event(entry.upload_id, entry.at, 'cancel_attempt', entry.actor, { outcome: entry.outcome, message: entry.message });
+    return { ...entry, id, action: 'cancel' };
+  }
+
+  // ---- audit ---------------------------------------------------------------------------------
+
+  async listAudit(query: AuditQuery): Promise<{ data: AuditEntry[]; nextCursor: string | null }> {
+    const where: string[] = [];
+    const params: SqlParams = { limit: query.limit + 1 };
+    for (const key of ['actor', 'outcome', 'source', 'upload_id'] as const) {
+      const value = query[key];
+      if (value !== undefined) {
+        where.push(`a.${key} = @${key}`);
+        params[key] = value;
+      }
+    }
+    if (query.cursor !== undefined) {
+      where.push('a.id < @before');
+      params.before = decodeAuditCursor(query.cursor);
+    }
+    const sql = `${AUDIT_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.id DESC LIMIT @limit`;
+    const rows = this.prepared(sql).all(params) as AuditEntry[];
+    const page = rows.slice(0, query.limit);
+    return { data: page, nextCursor: rows.length > query.limit ? encodeAuditCursor(page.at(-1)!.id) : null };
+  }
+
+  // ---- bulk jobs -----------------------------------------------------------------------------
+
+  async createJob(job: { id: string; created_by: string; created_at: number; reason: string | null }, uploadIds: readonly string[]): Promise<BulkCancelJob> {
+    this.db.transaction(() => {
+      this.stmt.jobInsert.run({ ...job, total: uploadIds.length });
+      uploadIds.forEach((uploadId, seq) => this.stmt.jobItemInsert.run(job.id, seq + 1, uploadId));
+    })();
+    return (await this.getJob(job.id, false))!;
+  }
+
+  async getJob(id: string, withItems: boolean): Promise<BulkCancelJob | null> {
+    const row = this.stmt.jobGet.get(id);
+    if (!row) return null;
+    const job = this.toJob(row);
+    if (withItems) job.items = [...this.stmt.jobItemsSettled.all(id), ...this.stmt.jobItemsCancelled.all(id, JOB_CANCELLED_ITEMS_SHOWN)];
+    return job;
+  }
+
+  async runningJobs(): Promise<BulkCancelJob[]> {
+    return this.stmt.jobsRunning.all().map((row) => this.toJob(row));
+  }
+
+  async listJobs(state?: BulkCancelJob['state']): Promise<BulkCancelJob[]> {
+    const rows = state ? this.stmt.jobsByState.all(state, JOB_LIST_LIMIT) : this.stmt.jobsAll.all(JOB_LIST_LIMIT);
+    return rows.map((row) => this.toJob(row));
+  }
+
+  async jobItemsToDo(jobId: string, afterSeq: number, limit: number): Promise<JobItemToDo[]> {
+    return this.stmt.jobTodo.all({ job_id: jobId, after: afterSeq, limit });
+  }
+
+  async finishJobItem(jobId: string, seq: number, result: Omit<BulkCancelItem, 'upload_id'>): Promise<void> {
+    this.stmt.jobItemFinish.run({ job_id: jobId, seq, ...result });
+  }
+
+  async finishJob(jobId: string, at: number, concurrency: number): Promise<BulkCancelJob | null> {
+    this.stmt.jobFinish.run({ id: jobId, at, concurrency });
+    return this.getJob(jobId, false);
+  }
+
+  private toJob(row: StoredJob): BulkCancelJob {
+    return toJob(row, this.stmt.jobProgress.all(row.id));
+  }
+
+  // ---- plumbing ------------------------------------------------------------------------------
+
+  private prepared(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      // Filter combinations are few; keep their statements.
+      if (this.statements.size < 500) this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+const filenameOf = (row: UploadRow) => (JSON.parse(row.object_json) as Upload).filename;

@@ -1,0 +1,121 @@
+// Every fixed statement the SQLite store runs, prepared once per connection, and the rows they return.
+import type Database from 'better-sqlite3';
+import type { AuditEntry, CancelOutcome } from '#contract/dashboard-api.ts';
+import type { Upload, UploadStatus } from '#contract/uploads.ts';
+import { stuckSql } from '#server/domain/stuck-rule.ts';
+import type { StoredJob } from '#server/store/job-progress.ts';
+import type { StoredUpload } from '#server/store/upload-record.ts';
+import type { JobItemToDo, SeenVia } from '#server/store/upload-store.ts';
+
+export interface UploadRow {
+  rowid: number;
+  id: string;
+  status: UploadStatus;
+  created_at: number;
+  expires_at: number;
+  bytes: number;
+  object_json: string;
+  parts_count: number;
+  bytes_received: number;
+  first_seen_at: number;
+  last_activity_at: number;
+  seen_via: SeenVia;
+  cancelled_by: string | null;
+  cancelled_at: number | null;
+  cancel_unknown_since: number | null;
+}
+
+export function storedUpload(row: UploadRow): StoredUpload {
+  // Stored objects were validated on the way in; re-parsing each row would only cost time.
+  return { ...row, upload: JSON.parse(row.object_json) as Upload };
+}
+
+export interface EventRow {
+  at: number;
+  kind: string;
+  actor: string | null;
+  detail: string | null;
+}
+
+interface JobItemRow {
+  upload_id: string;
+  outcome: CancelOutcome | null;
+  message: string | null;
+  upstream_status: number | null;
+}
+
+/** The named parameters of the stuck condition in every SQLite statement. */
+export const STUCK_SQL = stuckSql({ now: '@now', stuckAfter: '@stuck_after' });
+
+export const AUDIT_SELECT = `SELECT a.id, a.at, a.actor, a.action, a.source, a.upload_id,
+  json_extract(u.object_json, '$.filename') AS filename, a.reason, a.previous_status, a.outcome,
+  a.upstream_status, a.request_id, a.job_id, a.message
+  FROM audit_log a LEFT JOIN uploads u ON u.id = a.upload_id`;
+
+export function prepareStatements(db: Database.Database) {
+  return {
+    get: db.prepare<[string], UploadRow>('SELECT rowid, * FROM uploads WHERE id = ?'),
+    insert: db.prepare(`
+      INSERT INTO uploads (id, status, created_at, expires_at, bytes, filename, purpose, object_json,
+        parts_count, bytes_received, first_seen_at, last_activity_at, seen_via, cancelled_by, cancelled_at)
+      VALUES (@id, @status, @created_at, @expires_at, @bytes, @filename, @purpose, @object_json,
+        @parts_count, @bytes_received, @at, @at, @via, @cancelled_by, @cancelled_at)`),
+    update: db.prepare(`
+      UPDATE uploads SET status = @status, expires_at = @expires_at, bytes = @bytes, filename = @filename,
+        purpose = @purpose, object_json = @object_json, last_activity_at = MAX(last_activity_at, @at),
+        cancelled_by = @cancelled_by, cancelled_at = @cancelled_at,
+        cancel_unknown_since = CASE WHEN @status = 'pending' THEN cancel_unknown_since END
+      WHERE id = @id`),
+    touch: db.prepare('UPDATE uploads SET last_activity_at = MAX(last_activity_at, @at) WHERE id = @id'),
+    setStatus: db.prepare(`
+      UPDATE uploads SET status = @status, object_json = json_set(object_json, '$.status', @status),
+        last_activity_at = MAX(last_activity_at, @at), cancel_unknown_since = NULL
+      WHERE id = @id AND status = 'pending'`),
+    markUnknown: db.prepare("UPDATE uploads SET cancel_unknown_since = COALESCE(cancel_unknown_since, @at) WHERE id = @id AND status = 'pending'"),
+    clearUnknown: db.prepare('UPDATE uploads SET cancel_unknown_since = NULL WHERE id = ? AND cancel_unknown_since IS NOT NULL'),
+    // A row whose cancel may have landed is left for the reconciler to settle, not marked expired here.
+    unknownCancels: db.prepare<[number], string>("SELECT id FROM uploads WHERE cancel_unknown_since IS NOT NULL AND status = 'pending' ORDER BY cancel_unknown_since LIMIT ?").pluck(),
+    partTotals: db.prepare<[string], { n: number; total: number | null }>('SELECT COUNT(*) AS n, SUM(bytes) AS total FROM upload_parts WHERE upload_id = ?'),
+    insertPart: db.prepare('INSERT OR IGNORE INTO upload_parts (id, upload_id, bytes, created_at) VALUES (@id, @upload_id, @bytes, @created_at)'),
+    addPartToUpload: db.prepare(`
+      UPDATE uploads SET parts_count = parts_count + 1, bytes_received = bytes_received + @bytes,
+        last_activity_at = MAX(last_activity_at, @at)
+      WHERE id = @upload_id`),
+    event: db.prepare('INSERT INTO upload_events (upload_id, at, kind, actor, detail) VALUES (@upload_id, @at, @kind, @actor, @detail)'),
+    // One log, in the order things happened (seq), whatever second they share.
+    events: db.prepare<[string], EventRow>('SELECT at, kind, actor, detail FROM upload_events WHERE upload_id = ? ORDER BY seq'),
+    counters: db.prepare<[], { status: UploadStatus; n: number }>('SELECT status, n FROM upload_counts'),
+    lapsed: db.prepare<{ now: number }, { n: number }>("SELECT COUNT(*) AS n FROM uploads WHERE status = 'pending' AND expires_at <= @now"),
+    stuckCount: db.prepare<{ now: number; stuck_after: number }, { n: number }>(`SELECT COUNT(*) AS n FROM uploads WHERE ${STUCK_SQL}`),
+    expire: db.prepare<{ now: number; limit: number }, UploadRow>(`
+      UPDATE uploads SET status = 'expired', object_json = json_set(object_json, '$.status', 'expired')
+      WHERE rowid IN (SELECT rowid FROM uploads WHERE status = 'pending' AND expires_at <= @now AND cancel_unknown_since IS NULL ORDER BY expires_at LIMIT @limit)
+      RETURNING rowid, *`),
+    auditInsert: db.prepare<Omit<AuditEntry, 'id' | 'filename' | 'action'>, { id: number }>(`
+      INSERT INTO audit_log (at, actor, action, source, upload_id, reason, previous_status, outcome, upstream_status, request_id, job_id, message)
+      VALUES (@at, @actor, 'cancel', @source, @upload_id, @reason, @previous_status, @outcome, @upstream_status, @request_id, @job_id, @message)
+      RETURNING id`),
+    jobInsert: db.prepare("INSERT INTO bulk_jobs (id, state, created_by, created_at, reason, total) VALUES (@id, 'running', @created_by, @created_at, @reason, @total)"),
+    jobItemInsert: db.prepare('INSERT INTO bulk_job_items (job_id, seq, upload_id) VALUES (?, ?, ?)'),
+    jobGet: db.prepare<[string], StoredJob>('SELECT * FROM bulk_jobs WHERE id = ?'),
+    jobProgress: db.prepare<[string], { outcome: CancelOutcome | null; n: number }>('SELECT outcome, COUNT(*) AS n FROM bulk_job_items WHERE job_id = ? GROUP BY outcome'),
+    jobItemsSettled: db.prepare<[string], JobItemRow>(
+      "SELECT upload_id, outcome, message, upstream_status FROM bulk_job_items WHERE job_id = ? AND outcome IS NOT NULL AND outcome <> 'cancelled' ORDER BY seq",
+    ),
+    jobItemsCancelled: db.prepare<[string, number], JobItemRow>(
+      "SELECT upload_id, outcome, message, upstream_status FROM bulk_job_items WHERE job_id = ? AND outcome = 'cancelled' ORDER BY seq LIMIT ?",
+    ),
+    jobTodo: db.prepare<{ job_id: string; after: number; limit: number }, JobItemToDo>(
+      'SELECT seq, upload_id FROM bulk_job_items WHERE job_id = @job_id AND outcome IS NULL AND seq > @after ORDER BY seq LIMIT @limit',
+    ),
+    jobItemFinish: db.prepare<{ job_id: string | null; seq: number; outcome: CancelOutcome | null; message: string | null; upstream_status: number | null }>(`
+      UPDATE bulk_job_items SET outcome = @outcome, message = @message, upstream_status = @upstream_status
+      WHERE job_id = @job_id AND seq = @seq AND outcome IS NULL`),
+    jobFinish: db.prepare("UPDATE bulk_jobs SET state = 'done', finished_at = @at, concurrency = MAX(concurrency, @concurrency) WHERE id = @id"),
+    jobsByState: db.prepare<[string, number], StoredJob>('SELECT * FROM bulk_jobs WHERE state = ? ORDER BY created_at DESC LIMIT ?'),
+    jobsAll: db.prepare<[number], StoredJob>('SELECT * FROM bulk_jobs ORDER BY created_at DESC LIMIT ?'),
+    jobsRunning: db.prepare<[], StoredJob>("SELECT * FROM bulk_jobs WHERE state = 'running' ORDER BY created_at"),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;
