@@ -1,0 +1,176 @@
+// PostgreSQL schema migrations, applied in order by migrate.ts (in one transaction, under an
+// advisory lock, so replicas starting at once apply each exactly once). schema_migrations holds
+// the versions applied. Never edit a migration that has shipped: add a new one.
+//
+// The same tables as the SQLite store (server/store/migrations.ts), with these differences:
+// - the Upload object is `jsonb` (column `object`): key order is not kept, values are;
+// - ids sort in binary order (COLLATE "C"), as SQLite's do, so keyset ties and id-prefix ranges agree;
+// - btree indexes are scanned both ways, so one (sort_col, id) index serves asc and desc;
+// - filename search is a pg_trgm GIN index that `ILIKE '%…%'` uses (no search table to keep in sync);
+// - every change to an upload or a bulk job is announced with NOTIFY (see migration 1, "Live updates").
+
+export interface PostgresMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const postgresMigrations: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    name: 'uploads, audit, bulk jobs, counts, search, notify',
+    sql: `
+    -- Trusted since PostgreSQL 13: the database owner may create it without being superuser.
+    CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+    CREATE TABLE uploads (
+      id                   text COLLATE "C" PRIMARY KEY,
+      status               text NOT NULL CHECK (status IN ('pending', 'completed', 'cancelled', 'expired')), -- as the upstream last reported it; expiry is derived
+      created_at           bigint NOT NULL,          -- unix seconds (bigint columns are parsed to Number by the store's pool)
+      expires_at           bigint NOT NULL,
+      bytes                bigint NOT NULL,
+      filename             text NOT NULL,
+      purpose              text NOT NULL,
+      object               jsonb NOT NULL,           -- the latest Upload object
+      parts_count          integer NOT NULL DEFAULT 0,
+      bytes_received       bigint NOT NULL DEFAULT 0,
+      first_seen_at        bigint NOT NULL,
+      last_activity_at     bigint NOT NULL,
+      seen_via             text NOT NULL,
+      cancelled_by         text,
+      cancelled_at         bigint,
+      cancel_unknown_since bigint                    -- a cancel whose outcome is unknown, until the reconciler finds out
+    );
+    -- Sorting by any listed column, newest or oldest first, with keyset pagination on (sort_col, id).
+    CREATE INDEX uploads_by_created ON uploads (created_at, id);
+    CREATE INDEX uploads_by_expiry ON uploads (expires_at, id);
+    CREATE INDEX uploads_by_bytes ON uploads (bytes, id);
+    CREATE INDEX uploads_by_activity ON uploads (last_activity_at, id);
+    -- The same within one stored status (the status tabs). by_status_expiry also answers the
+    -- lapsed and stuck counts and the expiry sweep with a range.
+    CREATE INDEX uploads_by_status_created ON uploads (status, created_at, id);
+    CREATE INDEX uploads_by_status_expiry ON uploads (status, expires_at, id);
+    CREATE INDEX uploads_by_status_bytes ON uploads (status, bytes, id);
+    CREATE INDEX uploads_by_status_activity ON uploads (status, last_activity_at, id);
+    CREATE INDEX uploads_by_purpose_created ON uploads (purpose, created_at, id);
+    CREATE INDEX uploads_cancel_unknown ON uploads (cancel_unknown_since, id) WHERE cancel_unknown_since IS NOT NULL;
+    -- Filename substring search: ILIKE '%…%' uses this for patterns of three characters or more.
+    CREATE INDEX uploads_filename_trgm ON uploads USING gin (filename gin_trgm_ops);
+
+    CREATE TABLE upload_parts (
+      id         text COLLATE "C" PRIMARY KEY,
+      upload_id  text COLLATE "C" NOT NULL,
+      bytes      bigint NOT NULL,
+      created_at bigint NOT NULL
+    );
+    CREATE INDEX upload_parts_by_upload ON upload_parts (upload_id);
+
+    CREATE TABLE upload_events (
+      seq       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      upload_id text COLLATE "C" NOT NULL,
+      at        bigint NOT NULL,
+      kind      text NOT NULL,                       -- created | part | completed | cancelled | expired | seen | cancel_attempt
+      actor     text,
+      detail    text                               -- JSON, as the SQLite store writes it (read by the shared timeline wording)
+    );
+    CREATE INDEX upload_events_by_upload ON upload_events (upload_id, seq);
+
+    -- Status counts kept by triggers, so the dashboard's tabs never count the table. One row per
+    -- status exists from the start, so a trigger only ever updates (no insert race between replicas).
+    CREATE TABLE upload_counts (status text PRIMARY KEY, n bigint NOT NULL);
+    INSERT INTO upload_counts (status, n) VALUES ('pending', 0), ('completed', 0), ('cancelled', 0), ('expired', 0);
+    CREATE FUNCTION upload_counts_track() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF TG_OP = 'INSERT' THEN
+        UPDATE upload_counts SET n = n + 1 WHERE status = NEW.status;
+      ELSIF TG_OP = 'DELETE' THEN
+        UPDATE upload_counts SET n = n - 1 WHERE status = OLD.status;
+      ELSE
+        -- One statement for both rows, so concurrent transactions lock them in the same order.
+        UPDATE upload_counts SET n = n + CASE WHEN status = NEW.status THEN 1 ELSE -1 END
+        WHERE status IN (OLD.status, NEW.status);
+      END IF;
+      RETURN NULL;
+    END $$;
+    CREATE TRIGGER upload_counts_insert_delete AFTER INSERT OR DELETE ON uploads
+      FOR EACH ROW EXECUTE FUNCTION upload_counts_track();
+    CREATE TRIGGER upload_counts_update AFTER UPDATE OF status ON uploads
+      FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION upload_counts_track();
+
+    -- Every cancel attempt: who, when, why, what it was before, what happened, what OpenAI said.
+    CREATE TABLE audit_log (
+      id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      at              bigint NOT NULL,
+      actor           text NOT NULL,
+      action          text NOT NULL,
+      source          text NOT NULL,
+      upload_id       text COLLATE "C" NOT NULL,
+      reason          text,
+      previous_status text,
+      outcome         text NOT NULL,
+      upstream_status integer,
+      request_id      text,
+      job_id          text,
+      message         text
+    );
+    CREATE INDEX audit_by_upload ON audit_log (upload_id, id);
+    CREATE INDEX audit_by_actor ON audit_log (actor, id);
+    CREATE INDEX audit_by_outcome ON audit_log (outcome, id);
+
+    -- Bulk cancels run as server-side jobs that survive a restart: an item with no outcome is still to do.
+    CREATE TABLE bulk_jobs (
+      id          text COLLATE "C" PRIMARY KEY,
+      ord         bigint GENERATED ALWAYS AS IDENTITY UNIQUE, -- creation order, for jobs created in the same second
+      state       text NOT NULL CHECK (state IN ('running', 'done')),
+      created_by  text NOT NULL,
+      created_at  bigint NOT NULL,
+      finished_at bigint,
+      reason      text,
+      total       integer NOT NULL,
+      concurrency integer NOT NULL DEFAULT 0
+    );
+    CREATE INDEX bulk_jobs_by_created ON bulk_jobs (created_at, ord);
+    CREATE INDEX bulk_jobs_by_state ON bulk_jobs (state, created_at, ord);
+    CREATE TABLE bulk_job_items (
+      job_id          text COLLATE "C" NOT NULL REFERENCES bulk_jobs (id) ON DELETE CASCADE,
+      seq             integer NOT NULL,
+      upload_id       text COLLATE "C" NOT NULL,
+      outcome         text,                          -- null until settled, then written once
+      message         text,
+      upstream_status integer,
+      PRIMARY KEY (job_id, seq)
+    );
+    CREATE INDEX bulk_job_items_todo ON bulk_job_items (job_id, seq) WHERE outcome IS NULL;
+    CREATE INDEX bulk_job_items_by_outcome ON bulk_job_items (job_id, outcome, seq);
+
+    -- Live updates across replicas (not listened to yet): after a change commits, NOTIFY on channel
+    -- 'uc_feed' carries only an id, 'u:<upload id>' or 'j:<bulk job id>'. A listener re-reads the row,
+    -- so payloads stay tiny (NOTIFY's limit is 8000 bytes), identical ones within a transaction fold
+    -- into one, and the order in which replicas hear them does not matter. Notifications sent while
+    -- a listener is disconnected are lost: a reconnecting listener must refetch, not trust the feed.
+    CREATE FUNCTION uc_feed_notify_upload() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      PERFORM pg_notify('uc_feed', 'u:' || NEW.id);
+      RETURN NULL;
+    END $$;
+    CREATE FUNCTION uc_feed_notify_job() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      PERFORM pg_notify('uc_feed', 'j:' || NEW.id);
+      RETURN NULL;
+    END $$;
+    CREATE FUNCTION uc_feed_notify_job_item() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      PERFORM pg_notify('uc_feed', 'j:' || NEW.job_id);
+      RETURN NULL;
+    END $$;
+    CREATE TRIGGER uploads_notify_insert AFTER INSERT ON uploads
+      FOR EACH ROW EXECUTE FUNCTION uc_feed_notify_upload();
+    CREATE TRIGGER uploads_notify_update AFTER UPDATE ON uploads
+      FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION uc_feed_notify_upload();
+    CREATE TRIGGER bulk_jobs_notify AFTER INSERT OR UPDATE ON bulk_jobs
+      FOR EACH ROW EXECUTE FUNCTION uc_feed_notify_job();
+    CREATE TRIGGER bulk_job_items_notify AFTER UPDATE OF outcome ON bulk_job_items
+      FOR EACH ROW WHEN (OLD.outcome IS DISTINCT FROM NEW.outcome) EXECUTE FUNCTION uc_feed_notify_job_item();
+    `,
+  },
+];

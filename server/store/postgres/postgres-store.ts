@@ -1,0 +1,603 @@
+// The UploadStore on PostgreSQL, written directly on `pg` (one pool, parameterised SQL). It answers
+// exactly as the SQLite store does (store-contract.ts runs against both); what is shared between
+// them (merge rule, record mapping, cursors, stuck rule, timeline wording, job progress) is
+// imported, what is engine-specific is here. Safe with several replicas writing at once: every
+// read-then-write on an upload runs under a per-upload advisory lock, bulk items and jobs are
+// settled with conditional UPDATEs, and migrations run under an advisory lock.
+import type pg from 'pg';
+import { SORT_FIELDS, type AuditEntry, type BulkCancelJob, type CancelOutcome, type ParsedUploadFilter, type StatusCounts, type TimelineEvent, type UploadRecord } from '#contract/dashboard-api.ts';
+import type { Upload, UploadPart, UploadStatus } from '#contract/uploads.ts';
+import { createStuckRule, stuckSql, type StuckRule } from '#server/domain/stuck-rule.ts';
+import { decodeAuditCursor, decodeListCursor, encodeAuditCursor, nextListCursor } from '#server/store/cursor.ts';
+import { toJob, type StoredJob } from '#server/store/job-progress.ts';
+import { migratePostgres } from '#server/store/postgres/migrate.ts';
+import { createPostgresPool, type PostgresPoolOptions } from '#server/store/postgres/pool.ts';
+import { parseSearch, likeContaining } from '#server/store/search-query.ts';
+import { toTimelineEvent, type EventDetail } from '#server/store/timeline-wording.ts';
+import { planMerge } from '#server/store/upload-merge.ts';
+import { effectiveStatusSql, toUploadRecord, type StoredUpload } from '#server/store/upload-record.ts';
+import {
+  JOB_CANCELLED_ITEMS_SHOWN,
+  JOB_LIST_LIMIT,
+  type AuditQuery,
+  type CancelChange,
+  type CancelWrite,
+  type CancelWritten,
+  type JobItemToDo,
+  type ListPage,
+  type NewAuditEntry,
+  type RecordContext,
+  type SeenVia,
+  type StoreListQuery,
+  type UploadStore,
+} from '#server/store/upload-store.ts';
+
+export interface PostgresStoreOptions extends PostgresPoolOptions {
+  /** When a pending upload counts as stuck (default: createStuckRule()). */
+  stuckRule?: StuckRule;
+}
+
+/** Connects, applies pending migrations (safe when several replicas start at once), and returns the store. */
+export async function openPostgresStore(connectionString: string, options: PostgresStoreOptions = {}): Promise<UploadStore> {
+  const pool = createPostgresPool(connectionString, options);
+  try {
+    await migratePostgres(pool);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+  return new PostgresUploadStore(pool, options.stuckRule ?? createStuckRule());
+}
+
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+interface UploadRow {
+  id: string;
+  status: UploadStatus;
+  object: Upload;
+  parts_count: number;
+  bytes_received: number;
+  first_seen_at: number;
+  last_activity_at: number;
+  seen_via: SeenVia;
+  cancelled_by: string | null;
+  cancelled_at: number | null;
+  cancel_unknown_since: number | null;
+}
+
+const UPLOAD_COLUMNS = 'id, status, object, parts_count, bytes_received, first_seen_at, last_activity_at, seen_via, cancelled_by, cancelled_at, cancel_unknown_since';
+
+const asStored = (row: UploadRow): StoredUpload => ({ ...row, upload: row.object });
+
+// Transaction-level, keyed by upload id: serialises writers of one upload across connections and
+// replicas, including the first insert (a row lock cannot lock a row that does not exist yet).
+const LOCK_UPLOAD_SQL = "SELECT pg_advisory_xact_lock(hashtextextended('upload:' || $1::text, 0))";
+
+const AUDIT_COLUMNS = `a.id, a.at, a.actor, a.action, a.source, a.upload_id, u.filename, a.reason, a.previous_status,
+  a.outcome, a.upstream_status, a.request_id, a.job_id, a.message`;
+
+/** Stands for the bound `now` in shared SQL fragments until we know the fragment uses it. */
+const NOW_TOKEN = '{{now}}';
+
+const JOB_COLUMNS = 'id, state, created_by, created_at, finished_at, reason, total, concurrency';
+
+const LEARNED_FROM_REFUSAL: EventDetail = { learned: 'from an upstream refusal' };
+
+class PostgresUploadStore implements UploadStore {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly stuckRule: StuckRule,
+  ) {}
+
+  // ---- uploads -------------------------------------------------------------------------------
+
+  async recordUpload(upload: Upload, ctx: RecordContext): Promise<UploadRecord> {
+    const row = await this.transaction((c) => this.merge(c, upload, ctx));
+    return this.toRecord(row, ctx.at);
+  }
+
+  /** The merge rule (upload-merge.ts), inside the caller's transaction. */
+  private async merge(c: Queryable, upload: Upload, ctx: RecordContext): Promise<UploadRow> {
+    await c.query(LOCK_UPLOAD_SQL, [upload.id]);
+    const existing = await this.lockedRow(c, upload.id);
+    const plan = planMerge(existing, upload, ctx);
+    let row: UploadRow | undefined;
+    switch (plan.kind) {
+      case 'insert': {
+        // Parts may have been seen before the upload itself (it was created elsewhere).
+        ({ rows: [row] } = await c.query<UploadRow>(
+          `INSERT INTO uploads (id, status, created_at, expires_at, bytes, filename, purpose, object,
+             parts_count, bytes_received, first_seen_at, last_activity_at, seen_via, cancelled_by, cancelled_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
+             (SELECT COUNT(*) FROM upload_parts WHERE upload_id = $1), (SELECT COALESCE(SUM(bytes), 0) FROM upload_parts WHERE upload_id = $1),
+             $9, $9, $10, $11, $12)
+           RETURNING ${UPLOAD_COLUMNS}`,
+          [upload.id, upload.status, upload.created_at, upload.expires_at, upload.bytes, upload.filename, upload.purpose, upload, ctx.at, ctx.via, plan.cancelled_by, plan.cancelled_at],
+        ));
+        await this.event(c, upload.id, ctx.at, plan.event, ctx.actor, { via: ctx.via, status: upload.status });
+        break;
+      }
+      case 'touch':
+        ({ rows: [row] } = await c.query<UploadRow>(
+          `UPDATE uploads SET last_activity_at = GREATEST(last_activity_at, $2) WHERE id = $1 RETURNING ${UPLOAD_COLUMNS}`,
+          [upload.id, ctx.at],
+        ));
+        break;
+      case 'update':
+        // created_at stays as first recorded (as in the SQLite store): the upstream never changes it.
+        ({ rows: [row] } = await c.query<UploadRow>(
+          `UPDATE uploads SET status = $2, expires_at = $3, bytes = $4, filename = $5, purpose = $6, object = $7,
+             last_activity_at = GREATEST(last_activity_at, $8), cancelled_by = $9, cancelled_at = $10,
+             cancel_unknown_since = CASE WHEN $2 = 'pending' THEN cancel_unknown_since END
+           WHERE id = $1 RETURNING ${UPLOAD_COLUMNS}`,
+          [upload.id, upload.status, upload.expires_at, upload.bytes, upload.filename, upload.purpose, upload, ctx.at, plan.cancelled_by, plan.cancelled_at],
+        ));
+        if (plan.statusEvent) await this.event(c, upload.id, ctx.at, plan.statusEvent, ctx.actor, null);
+        break;
+    }
+    return row!;
+  }
+
+  async recordPart(part: UploadPart, bytes: number, at: number): Promise<UploadRecord | null> {
+    const row = await this.transaction(async (c) => {
+      await c.query(LOCK_UPLOAD_SQL, [part.upload_id]);
+      const inserted = await c.query('INSERT INTO upload_parts (id, upload_id, bytes, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING', [
+        part.id,
+        part.upload_id,
+        bytes,
+        part.created_at,
+      ]);
+      if (inserted.rowCount === 0) return undefined; // the same part recorded twice counts once
+      const { rows } = await c.query<UploadRow>(
+        `UPDATE uploads SET parts_count = parts_count + 1, bytes_received = bytes_received + $2, last_activity_at = GREATEST(last_activity_at, $3)
+         WHERE id = $1 RETURNING ${UPLOAD_COLUMNS}`,
+        [part.upload_id, bytes, at],
+      );
+      await this.event(c, part.upload_id, at, 'part', null, { part_id: part.id, bytes });
+      return rows[0];
+    });
+    return row ? this.toRecord(row, at) : null;
+  }
+
+  async recordStatus(id: string, status: Exclude<UploadStatus, 'pending'>, at: number): Promise<UploadRecord | null> {
+    const row = await this.transaction((c) => this.learnStatus(c, id, status, at));
+    return row ? this.toRecord(row, at) : null;
+  }
+
+  /** A status learned without an object: recorded only while the stored status is pending. */
+  private async learnStatus(c: Queryable, id: string, status: Exclude<UploadStatus, 'pending'>, at: number): Promise<UploadRow | undefined> {
+    const { rows } = await c.query<UploadRow>(
+      `UPDATE uploads SET status = $2, object = jsonb_set(object, '{status}', to_jsonb($2::text)),
+         last_activity_at = GREATEST(last_activity_at, $3), cancel_unknown_since = NULL
+       WHERE id = $1 AND status = 'pending' RETURNING ${UPLOAD_COLUMNS}`,
+      [id, status, at],
+    );
+    if (rows[0]) await this.event(c, id, at, status, null, LEARNED_FROM_REFUSAL);
+    return rows[0];
+  }
+
+  async getUpload(id: string, now: number): Promise<UploadRecord | null> {
+    const { rows } = await this.pool.query<UploadRow>(`SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE id = $1`, [id]);
+    return rows[0] ? this.toRecord(rows[0], now) : null;
+  }
+
+  async getUploads(ids: readonly string[], now: number): Promise<Map<string, UploadRecord>> {
+    const found = new Map<string, UploadRecord>();
+    if (ids.length === 0) return found;
+    const { rows } = await this.pool.query<UploadRow>(`SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE id = ANY($1::text[])`, [[...new Set(ids)]]);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    // In the order asked, as the SQLite store answers.
+    for (const id of ids) {
+      const row = byId.get(id);
+      if (row && !found.has(id)) found.set(id, this.toRecord(row, now));
+    }
+    return found;
+  }
+
+  async listUploads(query: StoreListQuery, now: number): Promise<ListPage> {
+    const sort = query.sort ?? 'created_at';
+    const order = query.order ?? 'desc';
+    // Both are spliced into the SQL: accept only the known words.
+    if (!SORT_FIELDS.includes(sort) || (order !== 'asc' && order !== 'desc')) throw new TypeError(`Unknown sort ${sort} ${order}`);
+    const params = new SqlParams();
+    const where = this.filterSql(query, now, params);
+    if (query.cursor !== undefined) {
+      const cursor = decodeListCursor(query.cursor, sort, order);
+      where.push(`(${sort}, id) ${order === 'desc' ? '<' : '>'} (${params.add(cursor.value, 'bigint')}, ${params.add(cursor.id, 'text')})`);
+    }
+    const sql = `SELECT ${UPLOAD_COLUMNS} FROM uploads ${whereSql(where)}
+      ORDER BY ${sort} ${order}, id ${order} LIMIT ${params.add(query.limit + 1, 'integer')}`;
+    const { rows } = await this.pool.query<UploadRow>(sql, params.values);
+    const page = rows.slice(0, query.limit).map((row) => this.toRecord(row, now));
+    return { data: page, nextCursor: nextListCursor(page, rows.length > query.limit, sort, order) };
+  }
+
+  async pendingIdsMatching(filter: ParsedUploadFilter, now: number, limit: number): Promise<string[]> {
+    // Only pending uploads can be cancelled: a filter on any other status matches none of them.
+    if (filter.status !== undefined && filter.status !== 'pending') return [];
+    const params = new SqlParams();
+    const where = this.filterSql(filter, now, params);
+    if (filter.status === undefined) where.push(effectiveStatusSql('pending', params.add(now, 'bigint')));
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT id FROM uploads ${whereSql(where)} ORDER BY created_at DESC, id DESC LIMIT ${params.add(limit, 'integer')}`,
+      params.values,
+    );
+    return rows.map((row) => row.id);
+  }
+
+  async countMatching(filter: ParsedUploadFilter, now: number): Promise<{ cancellable: number; skipped: number }> {
+    const params = new SqlParams();
+    const where = this.filterSql(filter, now, params);
+    const { rows } = await this.pool.query<{ total: number; cancellable: number }>(
+      `SELECT COUNT(*) AS total, COUNT(*) FILTER (WHERE ${effectiveStatusSql('pending', params.add(now, 'bigint'))}) AS cancellable
+       FROM uploads ${whereSql(where)}`,
+      params.values,
+    );
+    const { total, cancellable } = rows[0]!;
+    return { cancellable, skipped: total - cancellable };
+  }
+
+  async countByStatus(now: number): Promise<StatusCounts> {
+    // The four stored counts come from the trigger-kept table; lapsed (pending past expiry, not
+    // swept yet) and stuck are index ranges over pending uploads (status, expires_at).
+    const { rows } = await this.pool.query<{ status: string; n: number }>(
+      `SELECT status, n FROM upload_counts
+       UNION ALL SELECT 'lapsed', COUNT(*) FROM uploads WHERE status = 'pending' AND expires_at <= $1::bigint
+       UNION ALL SELECT 'stuck', COUNT(*) FROM uploads WHERE ${stuckSql({ now: '$1::bigint', stuckAfter: '$2::bigint' })}`,
+      [now, this.stuckRule.afterSeconds],
+    );
+    const counts: StatusCounts = { pending: 0, completed: 0, cancelled: 0, expired: 0, stuck: 0 };
+    let lapsed = 0;
+    for (const { status, n } of rows) {
+      if (status === 'lapsed') lapsed = n;
+      else counts[status as keyof StatusCounts] += n;
+    }
+    counts.pending -= lapsed;
+    counts.expired += lapsed;
+    return counts;
+  }
+
+  async expireLapsed(now: number, limit: number): Promise<UploadRecord[]> {
+    // One statement: replicas sweeping at once skip each other's rows (SKIP LOCKED), so each upload
+    // is expired, and its timeline event written, once.
+    const { rows } = await this.pool.query<UploadRow>(
+      // The due rows are chosen once, in their own step: as an IN (… LIMIT) subquery the planner may
+      // re-run them per row, and a re-run skips the rows this statement has just locked and updated.
+      `WITH due AS MATERIALIZED (
+         SELECT id FROM uploads
+         WHERE status = 'pending' AND expires_at <= $1::bigint AND cancel_unknown_since IS NULL
+         ORDER BY expires_at, id LIMIT $2::integer FOR UPDATE SKIP LOCKED
+       ), expired AS (
+         UPDATE uploads SET status = 'expired', object = jsonb_set(object, '{status}', '"expired"')
+         FROM due WHERE uploads.id = due.id AND uploads.status = 'pending'
+         RETURNING uploads.*
+       ), events AS (
+         INSERT INTO upload_events (upload_id, at, kind) SELECT id, expires_at, 'expired' FROM expired ORDER BY expires_at, id
+       )
+       SELECT ${UPLOAD_COLUMNS} FROM expired ORDER BY expires_at, id`,
+      [now, limit],
+    );
+    return rows.map((row) => this.toRecord(row, now));
+  }
+
+  async timeline(id: string): Promise<TimelineEvent[]> {
+    // One log, in the order things happened (seq), whatever second they share.
+    const { rows } = await this.pool.query<{ at: number; kind: string; actor: string | null; detail: string | null }>(
+      'SELECT at, kind, actor, detail FROM upload_events WHERE upload_id = $1 ORDER BY seq',
+      [id],
+    );
+    return rows.map((e) => toTimelineEvent({ at: e.at, kind: e.kind, actor: e.actor, detail: e.detail === null ? null : (JSON.parse(e.detail) as EventDetail) }));
+  }
+
+  async markCancelUnknown(id: string, at: number): Promise<UploadRecord | null> {
+    const row = await this.markUnknown(this.pool, id, at);
+    return row ? this.toRecord(row, at) : null;
+  }
+
+  private async markUnknown(c: Queryable, id: string, at: number): Promise<UploadRow | undefined> {
+    const { rows } = await c.query<UploadRow>(
+      `UPDATE uploads SET cancel_unknown_since = COALESCE(cancel_unknown_since, $2) WHERE id = $1 AND status = 'pending' RETURNING ${UPLOAD_COLUMNS}`,
+      [id, at],
+    );
+    return rows[0];
+  }
+
+  async clearCancelUnknown(id: string, now: number): Promise<UploadRecord | null> {
+    const row = await this.clearUnknown(this.pool, id);
+    return row ? this.toRecord(row, now) : null;
+  }
+
+  private async clearUnknown(c: Queryable, id: string): Promise<UploadRow | undefined> {
+    const { rows } = await c.query<UploadRow>(
+      `UPDATE uploads SET cancel_unknown_since = NULL WHERE id = $1 AND cancel_unknown_since IS NOT NULL RETURNING ${UPLOAD_COLUMNS}`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  async cancelsWithUnknownOutcome(limit: number): Promise<string[]> {
+    // A row whose cancel may have landed is left for the reconciler to settle, not marked expired.
+    const { rows } = await this.pool.query<{ id: string }>(
+      "SELECT id FROM uploads WHERE cancel_unknown_since IS NOT NULL AND status = 'pending' ORDER BY cancel_unknown_since, id LIMIT $1::integer",
+      [limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  // ---- cancels -------------------------------------------------------------------------------
+
+  async recordCancelOutcome(write: CancelWrite): Promise<CancelWritten | null> {
+    const { entry, change, jobItem, sourceIfUnseen } = write;
+    if (jobItem && !entry.job_id) throw new TypeError('A bulk job item needs entry.job_id to name its job');
+    if (change.kind === 'object' && change.upload.id !== entry.upload_id) throw new TypeError('The Upload object is not the one the entry names');
+    const written = await this.transaction(async (c) => {
+      if (jobItem && !(await this.settleItem(c, entry.job_id!, jobItem.seq, entry))) return null; // already settled: say nothing twice
+      await c.query(LOCK_UPLOAD_SQL, [entry.upload_id]);
+      const before = await this.lockedRow(c, entry.upload_id);
+      const after = (await this.applyCancelChange(c, change, entry)) ?? (await this.lockedRow(c, entry.upload_id));
+      // Decided with what this transaction saw: a cancel by id is one of an upload never seen before.
+      const source = !before && sourceIfUnseen ? sourceIfUnseen : entry.source;
+      const audit = await this.insertAudit(c, { ...entry, source, previous_status: before?.status ?? null });
+      const changed = after !== undefined && (before?.status !== after.status || (before.cancel_unknown_since === null) !== (after.cancel_unknown_since === null));
+      return { after, audit, changed };
+    });
+    if (!written) return null;
+    const { after, audit, changed } = written;
+    return {
+      record: after ? this.toRecord(after, entry.at) : null,
+      audit: { ...audit, filename: after?.object.filename ?? null },
+      changed,
+    };
+  }
+
+  /** Inside recordCancelOutcome's transaction; the row after the change, when the change wrote one. */
+  private async applyCancelChange(c: Queryable, change: CancelChange, entry: CancelWrite['entry']): Promise<UploadRow | undefined> {
+    switch (change.kind) {
+      case 'object':
+        return this.merge(c, change.upload, { at: entry.at, via: 'cancel', actor: entry.actor });
+      case 'status':
+        return this.learnStatus(c, entry.upload_id, change.status, entry.at);
+      case 'mark_unknown':
+        return this.markUnknown(c, entry.upload_id, entry.at);
+      case 'clear_unknown':
+        return this.clearUnknown(c, entry.upload_id);
+      case 'none':
+        return undefined;
+    }
+  }
+
+  async recordCancel(entry: Omit<NewAuditEntry, 'previous_status'>, upload: Upload | null): Promise<{ record: UploadRecord | null; audit: AuditEntry }> {
+    const { row, audit } = await this.transaction(async (c) => {
+      await c.query(LOCK_UPLOAD_SQL, [entry.upload_id]);
+      const before = await this.lockedRow(c, entry.upload_id);
+      const recorded = upload ? await this.merge(c, upload, { at: entry.at, via: 'cancel', actor: entry.actor }) : before;
+      return { row: recorded, audit: await this.insertAudit(c, { ...entry, previous_status: before?.status ?? null }) };
+    });
+    return {
+      record: upload && row ? this.toRecord(row, entry.at) : null,
+      audit: { ...audit, filename: row?.object.filename ?? null },
+    };
+  }
+
+  // ---- audit ---------------------------------------------------------------------------------
+
+  async recordAudit(entry: NewAuditEntry, jobItem?: { seq: number }): Promise<AuditEntry | null> {
+    const audit = await this.transaction(async (c) => {
+      if (jobItem && entry.job_id && !(await this.settleItem(c, entry.job_id, jobItem.seq, entry))) return null;
+      return this.insertAudit(c, entry);
+    });
+    if (!audit) return null;
+    const { rows } = await this.pool.query<{ filename: string }>('SELECT filename FROM uploads WHERE id = $1', [entry.upload_id]);
+    return { ...audit, filename: rows[0]?.filename ?? null };
+  }
+
+  /** The audit row, and for anything but a success a cancel_attempt timeline event. Filename left to the caller. */
+  private async insertAudit(c: Queryable, entry: NewAuditEntry): Promise<AuditEntry> {
+    const { rows } = await c.query<{ id: number }>(
+      `INSERT INTO audit_log (at, actor, action, source, upload_id, reason, previous_status, outcome, upstream_status, request_id, job_id, message)
+       VALUES ($1, $2, 'cancel', $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+      [entry.at, entry.actor, entry.source, entry.upload_id, entry.reason, entry.previous_status, entry.outcome, entry.upstream_status, entry.request_id, entry.job_id, entry.message],
+    );
+    // A successful cancel shows in the timeline as 'cancelled'; an attempt that did not is news too.
+    if (entry.outcome !== 'cancelled') {
+      await this.event(c, entry.upload_id, entry.at, 'cancel_attempt', entry.actor, { outcome: entry.outcome, message: entry.message });
+    }
+    return { ...entry, id: rows[0]!.id, action: 'cancel', filename: null };
+  }
+
+  async listAudit(query: AuditQuery): Promise<{ data: AuditEntry[]; nextCursor: string | null }> {
+    const params = new SqlParams();
+    const where: string[] = [];
+    for (const key of ['actor', 'outcome', 'source', 'upload_id'] as const) {
+      const value = query[key];
+      if (value !== undefined) where.push(`a.${key} = ${params.add(value, 'text')}`);
+    }
+    if (query.cursor !== undefined) where.push(`a.id < ${params.add(decodeAuditCursor(query.cursor), 'bigint')}`);
+    const { rows } = await this.pool.query<AuditEntry>(
+      `SELECT ${AUDIT_COLUMNS} FROM audit_log a LEFT JOIN uploads u ON u.id = a.upload_id
+       ${whereSql(where)} ORDER BY a.id DESC LIMIT ${params.add(query.limit + 1, 'integer')}`,
+      params.values,
+    );
+    const page = rows.slice(0, query.limit);
+    return { data: page, nextCursor: rows.length > query.limit ? encodeAuditCursor(page.at(-1)!.id) : null };
+  }
+
+  // ---- bulk jobs -----------------------------------------------------------------------------
+
+  async createJob(job: { id: string; created_by: string; created_at: number; reason: string | null }, uploadIds: readonly string[]): Promise<BulkCancelJob> {
+    await this.transaction(async (c) => {
+      await c.query("INSERT INTO bulk_jobs (id, state, created_by, created_at, reason, total) VALUES ($1, 'running', $2, $3, $4, $5)", [
+        job.id,
+        job.created_by,
+        job.created_at,
+        job.reason,
+        uploadIds.length,
+      ]);
+      // One statement for every item, however many (seq counts from 1).
+      await c.query('INSERT INTO bulk_job_items (job_id, seq, upload_id) SELECT $1, t.seq, t.upload_id FROM unnest($2::text[]) WITH ORDINALITY AS t(upload_id, seq)', [
+        job.id,
+        [...uploadIds],
+      ]);
+    });
+    return (await this.getJob(job.id, false))!;
+  }
+
+  async getJob(id: string, withItems: boolean): Promise<BulkCancelJob | null> {
+    const { rows } = await this.pool.query<StoredJob>(`SELECT ${JOB_COLUMNS} FROM bulk_jobs WHERE id = $1`, [id]);
+    if (!rows[0]) return null;
+    const [job] = await this.withProgress(rows);
+    if (withItems) {
+      const items = await this.pool.query<{ upload_id: string; outcome: CancelOutcome | null; message: string | null; upstream_status: number | null }>(
+        `(SELECT 0 AS part, seq, upload_id, outcome, message, upstream_status FROM bulk_job_items
+            WHERE job_id = $1 AND outcome IS NOT NULL AND outcome <> 'cancelled')
+         UNION ALL
+         (SELECT 1, seq, upload_id, outcome, message, upstream_status FROM bulk_job_items
+            WHERE job_id = $1 AND outcome = 'cancelled' ORDER BY seq LIMIT $2::integer)
+         ORDER BY part, seq`,
+        [id, JOB_CANCELLED_ITEMS_SHOWN],
+      );
+      job!.items = items.rows.map(({ upload_id, outcome, message, upstream_status }) => ({ upload_id, outcome, message, upstream_status }));
+    }
+    return job!;
+  }
+
+  async listJobs(state?: BulkCancelJob['state']): Promise<BulkCancelJob[]> {
+    const { rows } = state
+      ? await this.pool.query<StoredJob>(`SELECT ${JOB_COLUMNS} FROM bulk_jobs WHERE state = $1 ORDER BY created_at DESC, ord DESC LIMIT $2::integer`, [state, JOB_LIST_LIMIT])
+      : await this.pool.query<StoredJob>(`SELECT ${JOB_COLUMNS} FROM bulk_jobs ORDER BY created_at DESC, ord DESC LIMIT $1::integer`, [JOB_LIST_LIMIT]);
+    return this.withProgress(rows);
+  }
+
+  async runningJobs(): Promise<BulkCancelJob[]> {
+    const { rows } = await this.pool.query<StoredJob>(`SELECT ${JOB_COLUMNS} FROM bulk_jobs WHERE state = 'running' ORDER BY created_at, ord`);
+    return this.withProgress(rows);
+  }
+
+  async jobItemsToDo(jobId: string, afterSeq: number, limit: number): Promise<JobItemToDo[]> {
+    const { rows } = await this.pool.query<JobItemToDo>(
+      'SELECT seq, upload_id FROM bulk_job_items WHERE job_id = $1 AND outcome IS NULL AND seq > $2::integer ORDER BY seq LIMIT $3::integer',
+      [jobId, afterSeq, limit],
+    );
+    return rows;
+  }
+
+  async finishJobItem(jobId: string, seq: number, result: { outcome: CancelOutcome | null; message: string | null; upstream_status: number | null }): Promise<void> {
+    await this.settleItem(this.pool, jobId, seq, result);
+  }
+
+  /** Writes an item's outcome once: false if it was already settled (or does not exist). */
+  private async settleItem(c: Queryable, jobId: string, seq: number, result: { outcome: CancelOutcome | null; message: string | null; upstream_status: number | null }): Promise<boolean> {
+    const { rowCount } = await c.query(
+      'UPDATE bulk_job_items SET outcome = $3, message = $4, upstream_status = $5 WHERE job_id = $1 AND seq = $2 AND outcome IS NULL',
+      [jobId, seq, result.outcome, result.message, result.upstream_status],
+    );
+    return rowCount !== null && rowCount > 0;
+  }
+
+  async finishJob(jobId: string, at: number, concurrency: number): Promise<BulkCancelJob | null> {
+    // Finished once: a second finish (another replica, a retry) keeps the first finish time.
+    await this.pool.query("UPDATE bulk_jobs SET state = 'done', finished_at = $2, concurrency = GREATEST(concurrency, $3) WHERE id = $1 AND state = 'running'", [
+      jobId,
+      at,
+      concurrency,
+    ]);
+    return this.getJob(jobId, false);
+  }
+
+  /** The jobs with their progress, counted in one query for all of them. */
+  private async withProgress(rows: StoredJob[]): Promise<BulkCancelJob[]> {
+    if (rows.length === 0) return [];
+    const { rows: counts } = await this.pool.query<{ job_id: string; outcome: CancelOutcome | null; n: number }>(
+      'SELECT job_id, outcome, COUNT(*) AS n FROM bulk_job_items WHERE job_id = ANY($1::text[]) GROUP BY job_id, outcome',
+      [rows.map((row) => row.id)],
+    );
+    const byJob = new Map<string, typeof counts>();
+    for (const count of counts) byJob.set(count.job_id, [...(byJob.get(count.job_id) ?? []), count]);
+    return rows.map((row) => toJob(row, byJob.get(row.id) ?? []));
+  }
+
+  // ---- plumbing ------------------------------------------------------------------------------
+
+  private filterSql(filter: ParsedUploadFilter, now: number, params: SqlParams): string[] {
+    const where: string[] = [];
+    // Bound only if some clause uses it: PostgreSQL cannot type a parameter the text never mentions.
+    let bound: string | undefined;
+    const nowParam = () => (bound ??= params.add(now, 'bigint'));
+    const withNow = (sql: string) => sql.replaceAll(NOW_TOKEN, nowParam);
+    if (filter.status) where.push(withNow(effectiveStatusSql(filter.status, NOW_TOKEN)));
+    if (filter.stuck !== undefined) {
+      const stuck = stuckSql({ now: nowParam(), stuckAfter: params.add(this.stuckRule.afterSeconds, 'bigint') });
+      where.push(filter.stuck ? stuck : `NOT ${stuck}`);
+    }
+    if (filter.purpose) where.push(`purpose = ${params.add(filter.purpose, 'text')}`);
+    if (filter.older_than !== undefined) where.push(`created_at <= ${params.add(now - filter.older_than, 'bigint')}`);
+    if (filter.newer_than !== undefined) where.push(`created_at >= ${params.add(now - filter.newer_than, 'bigint')}`);
+    if (filter.q) {
+      const search = parseSearch(filter.q);
+      if (search.kind === 'id_prefix') {
+        // A range on the primary key (binary order: every id that starts with the prefix sorts inside it).
+        where.push(`id >= ${params.add(search.prefix, 'text')} AND id < ${params.add(`${search.prefix}\u{10FFFF}`, 'text')}`);
+      } else {
+        // The pg_trgm GIN index answers ILIKE for three characters or more; shorter ones scan.
+        where.push(`filename ILIKE ${params.add(likeContaining(search.text), 'text')} ESCAPE '\\'`);
+      }
+    }
+    return where;
+  }
+
+  /** The row, locked for the rest of the transaction (the caller holds the upload's advisory lock). */
+  private async lockedRow(c: Queryable, id: string): Promise<UploadRow | undefined> {
+    const { rows } = await c.query<UploadRow>(`SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE id = $1 FOR UPDATE`, [id]);
+    return rows[0];
+  }
+
+  private async event(c: Queryable, uploadId: string, at: number, kind: string, actor: string | null | undefined, detail: EventDetail | null): Promise<void> {
+    await c.query('INSERT INTO upload_events (upload_id, at, kind, actor, detail) VALUES ($1, $2, $3, $4, $5)', [
+      uploadId,
+      at,
+      kind,
+      actor ?? null,
+      detail === null ? null : JSON.stringify(detail),
+    ]);
+  }
+
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      // A client whose rollback fails is in an unknown state: drop it instead of returning it to the pool.
+      await client.query('ROLLBACK').catch(() => (broken = true));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private toRecord(row: UploadRow, now: number): UploadRecord {
+    return toUploadRecord(asStored(row), now, this.stuckRule);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** Collects bind values and hands out their `$n` placeholders. */
+class SqlParams {
+  readonly values: unknown[] = [];
+
+  /** `cast` where PostgreSQL cannot infer the type from context (arithmetic, arrays, LIMIT). */
+  add(value: unknown, cast: 'bigint' | 'integer' | 'text'): string {
+    this.values.push(value);
+    return `$${this.values.length}::${cast}`;
+  }
+}
+
+function whereSql(where: readonly string[]): string {
+  return where.length ? `WHERE ${where.join(' AND ')}` : '';
+}

@@ -1,0 +1,152 @@
+// The list, search and count queries the store really sends (captured from its pool), explained on a
+// table big enough for the planner to prefer indexes on its own: every sort and order walks its
+// (sort_col, id) index without sorting, status tabs use the status-prefixed ones, a cursor is an
+// index condition, search uses the trigram index or the primary key, and counts never scan.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SORT_FIELDS } from '#contract/dashboard-api.ts';
+import { createStuckRule } from '#server/domain/stuck-rule.ts';
+import { openPostgresStore } from '#server/store/postgres/postgres-store.ts';
+import type { StoreListQuery, UploadStore } from '#server/store/upload-store.ts';
+import { createTestDatabase, testPostgres, type TestDatabase } from '#server/test-support/postgres.ts';
+
+const NOW = 1_800_000_000;
+const ROWS = 20_000;
+
+interface PlanNode {
+  'Node Type': string;
+  'Index Name'?: string;
+  'Relation Name'?: string;
+  'Index Cond'?: string;
+  Plans?: PlanNode[];
+}
+
+const nodes = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+
+describe.skipIf(!testPostgres())('PostgreSQL query plans', () => {
+  let db: TestDatabase;
+  let store: UploadStore;
+  let explainer: pg.Client;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = await openPostgresStore(db.url, { stuckRule: createStuckRule(600), max: 2 });
+    explainer = new pg.Client(db.url);
+    await explainer.connect();
+    // A spread like production: mostly completed, a few cancelled and expired, the pending ones recent
+    // (one every 7 s, so the newest 400 span the last hour); one purpose common, one rare.
+    await explainer.query(
+      `INSERT INTO uploads (id, status, created_at, expires_at, bytes, filename, purpose, object, parts_count, bytes_received,
+         first_seen_at, last_activity_at, seen_via)
+       SELECT id, status, created_at, created_at + 3600, bytes, filename, purpose,
+              jsonb_build_object('id', id, 'object', 'upload', 'bytes', bytes, 'created_at', created_at, 'expires_at', created_at + 3600,
+                'filename', filename, 'purpose', purpose, 'status', status, 'file', null),
+              0, 0, created_at, created_at + i % 50, 'create'
+       FROM (
+         SELECT i, 'upload_' || lpad(i::text, 6, '0') AS id,
+                CASE WHEN i <= 400 AND i % 4 = 0 THEN 'pending' WHEN i % 50 = 1 THEN 'cancelled' WHEN i % 50 IN (2, 3) THEN 'expired' ELSE 'completed' END AS status,
+                $1::bigint - i * 7 AS created_at, 1000 + (i * 7919) % 100000 AS bytes,
+                (ARRAY['alpha', 'beta', 'gamma', 'delta'])[1 + i % 4] || '-report-' || i || '.jsonl' AS filename,
+                CASE WHEN i % 40 = 7 THEN 'vision' WHEN i % 3 = 0 THEN 'fine-tune' ELSE 'batch' END AS purpose
+         FROM generate_series(1, $2::integer) AS i) AS generated`,
+      [NOW, ROWS],
+    );
+    await explainer.query('ANALYZE uploads');
+  }, 60_000);
+  afterAll(async () => {
+    await explainer?.end();
+    await store?.close();
+    await db?.drop();
+  });
+
+  /** Runs `call`, capturing what the store sent through its pool, and explains each statement. */
+  async function plansOf(call: () => Promise<unknown>): Promise<PlanNode[][]> {
+    const sent: { text: string; values: unknown[] }[] = [];
+    const original = pg.Pool.prototype.query;
+    const spy = vi.spyOn(pg.Pool.prototype, 'query').mockImplementation(function (this: pg.Pool, ...args: unknown[]) {
+      const [text, values] = args as [string, unknown[] | undefined];
+      sent.push({ text, values: values ?? [] });
+      return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
+    });
+    try {
+      await call();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(sent.length).toBeGreaterThan(0);
+    const plans: PlanNode[][] = [];
+    for (const { text, values } of sent) {
+      const { rows } = await explainer.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${text}`, values);
+      plans.push(nodes(rows[0]!['QUERY PLAN'][0].Plan));
+    }
+    return plans;
+  }
+
+  const listPlan = async (query: Omit<StoreListQuery, 'limit'>) => {
+    const [plan] = await plansOf(() => store.listUploads({ limit: 100, ...query }, NOW));
+    return plan!;
+  };
+  const indexesUsed = (plan: PlanNode[]) => plan.map((n) => n['Index Name']).filter(Boolean);
+  const describePlan = (plan: PlanNode[]) => plan.map((n) => `${n['Node Type']}${n['Index Name'] ? ` ${n['Index Name']}` : ''}${n['Relation Name'] ? ` on ${n['Relation Name']}` : ''}`).join(' > ');
+  const scansTable = (plan: PlanNode[]) => plan.some((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'uploads');
+  const sorts = (plan: PlanNode[]) => plan.some((n) => n['Node Type'] === 'Sort' || n['Node Type'] === 'Incremental Sort');
+
+  const SORT_INDEX = { created_at: 'created', expires_at: 'expiry', bytes: 'bytes', last_activity_at: 'activity' } as const;
+
+  for (const sort of SORT_FIELDS) {
+    for (const order of ['asc', 'desc'] as const) {
+      it(`${sort} ${order}: walks uploads_by_${SORT_INDEX[sort]}, first page and with a cursor`, async () => {
+        const first = await listPlan({ sort, order });
+        expect(indexesUsed(first), describePlan(first)).toEqual([`uploads_by_${SORT_INDEX[sort]}`]);
+        expect(sorts(first)).toBe(false);
+        const { nextCursor } = await store.listUploads({ sort, order, limit: 100 }, NOW);
+        const next = await listPlan({ sort, order, cursor: nextCursor! });
+        expect(indexesUsed(next), describePlan(next)).toEqual([`uploads_by_${SORT_INDEX[sort]}`]);
+        expect(next.find((n) => n['Index Name'])?.['Index Cond']).toMatch(/ROW\(/);
+        expect(sorts(next)).toBe(false);
+      });
+    }
+  }
+
+  it('a status tab walks the status-prefixed index of its sort', async () => {
+    for (const [sort, index] of [
+      ['created_at', 'uploads_by_status_created'],
+      ['bytes', 'uploads_by_status_bytes'],
+      ['last_activity_at', 'uploads_by_status_activity'],
+      ['expires_at', 'uploads_by_status_expiry'],
+    ] as const) {
+      const plan = await listPlan({ status: 'cancelled', sort, order: 'desc' });
+      expect(indexesUsed(plan), `${sort}: ${describePlan(plan)}`).toEqual([index]);
+      expect(sorts(plan), sort).toBe(false);
+    }
+    // The pending tab also bounds expires_at (> now): the planner may take that range of
+    // (status, expires_at) and sort it, which is at most an hour of uploads (they expire).
+    const pending = await listPlan({ status: 'pending', sort: 'created_at', order: 'asc' });
+    expect(indexesUsed(pending), describePlan(pending)).toHaveLength(1);
+    expect(indexesUsed(pending)[0], describePlan(pending)).toMatch(/^uploads_by_status_(created|expiry)$/);
+    expect(scansTable(pending)).toBe(false);
+  });
+
+  it('filename search of three characters or more uses the trigram index; an id prefix the primary key', async () => {
+    const byName = await listPlan({ q: 'eta-report-123' });
+    expect(indexesUsed(byName), describePlan(byName)).toContain('uploads_filename_trgm');
+    expect(scansTable(byName)).toBe(false);
+    const byId = await listPlan({ q: 'upload_0012' });
+    expect(indexesUsed(byId), describePlan(byId)).toContain('uploads_pkey');
+    expect(scansTable(byId)).toBe(false);
+  });
+
+  it('a rare purpose walks uploads_by_purpose_created; a common one may walk the sort index instead, never sorting', async () => {
+    const rare = await listPlan({ purpose: 'vision' });
+    expect(indexesUsed(rare), describePlan(rare)).toEqual(['uploads_by_purpose_created']);
+    const common = await listPlan({ purpose: 'batch' });
+    expect(scansTable(common) || sorts(common), describePlan(common)).toBe(false);
+  });
+
+  it('counts read the counts table; lapsed and stuck are index ranges over pending uploads', async () => {
+    const [plan] = await plansOf(() => store.countByStatus(NOW));
+    expect(plan!.some((n) => n['Relation Name'] === 'upload_counts'), describePlan(plan!)).toBe(true);
+    expect(scansTable(plan!)).toBe(false);
+    expect(indexesUsed(plan!).every((name) => name!.startsWith('uploads_by_status_') || name === 'upload_counts_pkey'), describePlan(plan!)).toBe(true);
+  });
+});
