@@ -1,4 +1,4 @@
-// Issue 5, security: the OpenAI key and every token live only on the server. The production
+// Security: the OpenAI key and every token live only on the server. The production
 // bundle (built by `npm run test:e2e` before this runs) is searched for them, and the page runs
 // under a Content-Security-Policy that allows no inline script.
 import { readdirSync, readFileSync, statSync } from 'node:fs';

@@ -3,32 +3,40 @@
 import { toFile } from 'openai';
 import { e2eEnv } from './support/e2e-env.ts';
 import { emulator, expect, screenshot, signIn, test } from './support/fixtures.ts';
-import { openUploads, uniqueTag, uploadRow } from './support/uploads-page.ts';
+import { openUploads, undoToast, uniqueTag, uploadRow } from './support/uploads-page.ts';
 
 /** The undo window plus the emulator's fault delay plus the proxy's retries, with room to spare. */
 const ANSWER_TIMEOUT = 20_000;
 
-test('Cancel shows the row cancelled before the server answers, and it stays cancelled after reload', async ({ page, seed }) => {
+test('Cancel shows the row cancelled while its request is in flight, and it stays cancelled after reload', async ({ page, seed }) => {
   const upload = await seed.halfway('optimistic');
-  await emulator.addFault({ operation: 'cancel', delay_ms: 3000 });
+  // OpenAI (the emulator) holds its answer back: long enough to look at the row meanwhile.
+  await emulator.addFault({ operation: 'cancel', delay_ms: 5000 });
   await signIn(page);
   const row = uploadRow(page, upload.filename);
   await expect(row.getByText('pending', { exact: true })).toBeVisible();
 
+  const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/api/uploads/${upload.id}/cancel`), { timeout: ANSWER_TIMEOUT });
   let answered = false;
   const response = page
-    .waitForResponse((r) => r.url().includes(`/api/uploads/${upload.id}/cancel`), { timeout: ANSWER_TIMEOUT })
+    .waitForResponse((r) => r.url().endsWith(`/api/uploads/${upload.id}/cancel`), { timeout: ANSWER_TIMEOUT })
     .then((r) => {
       answered = true;
       return r;
     });
   await page.getByRole('button', { name: `Cancel ${upload.filename}` }).click();
+  // The undo window is over and the request has gone out: from here on only the request holds the row.
+  await sent;
+  await expect(undoToast(page, upload.filename)).toHaveCount(0);
   await expect(row.getByText('cancelled', { exact: true })).toBeVisible({ timeout: 1000 });
-  expect(answered).toBe(false); // nothing has been answered yet: this is the optimistic state
+  await expect(row.getByRole('button', { name: `Cancel ${upload.filename}` })).toHaveAttribute('aria-disabled', 'true');
   await screenshot(page, 'cancel-in-flight');
+  // Both the assertions and the screenshot saw the request still waiting for its answer.
+  expect(answered).toBe(false);
 
   expect((await response).status()).toBe(200);
   await expect(page.getByText(`Cancelled ${upload.filename}`)).toBeVisible();
+  await expect(row.getByText('cancelled', { exact: true })).toBeVisible();
   await page.reload();
   await expect(uploadRow(page, upload.filename).getByText('cancelled', { exact: true })).toBeVisible();
 });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { errorResponse, jsonResponse, mockFetch } from '#src/testing/fetch-mock.ts';
 import { ApiError, apiClient, hasShape, isServerUnavailable, type Expected } from './api-client.ts';
 
@@ -15,10 +15,6 @@ async function failure(promise: Promise<unknown>): Promise<ApiError> {
   expect(error).toBeInstanceOf(ApiError);
   return error as ApiError;
 }
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-});
 
 describe('apiClient', () => {
   it('returns the body of a 2xx that has the expected shape', async () => {

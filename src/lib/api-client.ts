@@ -11,10 +11,9 @@
 // whose message is shown to the operator. src/ imports only types from the zod modules of
 // contract/ (lint enforces it); runtime constants come from contract/constants.ts.
 
-export const REQUEST_TIMEOUT_MS = 15_000;
+import { CSRF_HEADER, CSRF_VALUE } from '#contract/constants.ts';
 
-/** The server demands this header on every non-GET request (CSRF protection). */
-const CSRF_HEADER = { 'X-Requested-With': 'uploads-console' } as const;
+export const REQUEST_TIMEOUT_MS = 15_000;
 
 export interface ApiErrorFields {
   /** HTTP status, or 0 when no answer arrived (network failure or timeout). */
@@ -103,7 +102,8 @@ async function request(method: 'GET' | 'POST' | 'DELETE', path: string, options:
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (method !== 'GET') Object.assign(headers, CSRF_HEADER);
+  // The server demands it on every non-GET request (CSRF protection).
+  if (method !== 'GET') headers[CSRF_HEADER] = CSRF_VALUE;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
 
   let response: Response;

@@ -8,6 +8,8 @@ export interface MockRequest {
   headers: Headers;
   body: unknown;
   signal: AbortSignal | undefined;
+  /** The request may outlive the page (fetch's keepalive). */
+  keepalive: boolean;
 }
 
 export type MockHandler = (request: MockRequest) => Response | Promise<Response>;
@@ -41,6 +43,7 @@ export function mockFetch(handler: MockHandler) {
       headers: new Headers(init.headers),
       body: text === undefined ? undefined : JSON.parse(text),
       signal: init.signal ?? undefined,
+      keepalive: init.keepalive === true,
     });
   });
   vi.stubGlobal('fetch', fetchMock);

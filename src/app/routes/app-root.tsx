@@ -1,17 +1,16 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { Outlet, redirect, useNavigation, useRevalidator, useRouteError, type LoaderFunctionArgs } from 'react-router-dom';
-import { Button } from '#src/components/ui/button.tsx';
-import { EmptyState } from '#src/components/ui/empty-state.tsx';
-import { AlertTriangleIcon, CloudOffIcon, SpinnerIcon } from '#src/components/ui/icons.tsx';
-import { toast } from '#src/components/ui/toaster.tsx';
+import { Outlet, redirect, useNavigation, useRouteError, type LoaderFunctionArgs } from 'react-router-dom';
 import { Shell } from '#src/components/layouts/shell.tsx';
+import { CloudOffIcon, SpinnerIcon } from '#src/components/ui/icons.tsx';
+import { RouteErrorCard } from '#src/components/ui/route-error-card.tsx';
+import { toast } from '#src/components/ui/toaster.tsx';
 import { paths } from '#src/config/paths.ts';
 import { sessionQueryOptions, useSession } from '#src/features/auth/api/get-session.ts';
 import { useLogout } from '#src/features/auth/api/logout.ts';
 import { useLiveUpdates } from '#src/features/uploads/api/live-updates.ts';
-import { OperatorAccessProvider } from '#src/features/uploads/components/operator-access.tsx';
 import { isServerUnavailable, isUnauthorized } from '#src/lib/api-client.ts';
+import { OperatorAccessProvider } from '#src/lib/operator-access.tsx';
 
 /** Every page below needs a session: without one, go and sign in, then come back here. */
 export const appRootLoader =
@@ -65,24 +64,15 @@ export function AppRootHydrateFallback() {
 
 /** Reached when the session itself could not be checked (the server is down, most likely). */
 export function AppRootError() {
-  const error = useRouteError();
-  const revalidator = useRevalidator();
-  const unavailable = isServerUnavailable(error);
+  const unavailable = isServerUnavailable(useRouteError());
   return (
     <main className="flex min-h-dvh items-center justify-center bg-slate-50 px-4">
-      <div className="w-full max-w-md rounded-lg border border-slate-200 bg-white shadow-sm">
-        <EmptyState
-          icon={unavailable ? <CloudOffIcon className="size-5" /> : <AlertTriangleIcon className="size-5" />}
-          title={unavailable ? "Can't reach the Uploads Console server" : 'Something went wrong'}
-          action={
-            <Button variant="primary" onClick={() => void revalidator.revalidate()} disabled={revalidator.state === 'loading'}>
-              {revalidator.state === 'loading' ? 'Trying again…' : 'Try again'}
-            </Button>
-          }
-        >
-          {error instanceof Error ? error.message : 'The page could not be loaded.'}
-        </EmptyState>
-      </div>
+      <RouteErrorCard
+        className="w-full max-w-md shadow-sm"
+        icon={unavailable ? <CloudOffIcon className="size-5" /> : undefined}
+        title={unavailable ? "Can't reach the Uploads Console server" : 'Something went wrong'}
+        fallbackMessage="The page could not be loaded."
+      />
     </main>
   );
 }

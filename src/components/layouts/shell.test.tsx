@@ -1,6 +1,6 @@
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router-dom';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Session } from '#contract/dashboard-api.ts';
 import { Shell } from './shell.tsx';
 
@@ -15,8 +15,6 @@ function renderShell(url: string, session: Partial<Session> = {}) {
   render(<RouterProvider router={router} />);
   return within(screen.getByRole('navigation', { name: 'Main' }));
 }
-
-afterEach(cleanup);
 
 describe('Shell navigation', () => {
   it('marks Uploads as the current page on the list', () => {

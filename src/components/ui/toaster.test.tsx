@@ -1,12 +1,6 @@
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
-import { toast as sonnerToast } from 'sonner';
-import { afterEach, describe, expect, it } from 'vitest';
+import { render, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import { toast, Toaster } from './toaster.tsx';
-
-afterEach(() => {
-  sonnerToast.dismiss();
-  cleanup();
-});
 
 describe('toasts loaded after the first screen', () => {
   it('shows a toast asked for before the Toaster was there, once it is', async () => {

@@ -1,7 +1,7 @@
 import { QueryClientProvider } from '@tanstack/react-query';
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router-dom';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AuditEntry, AuditList } from '#contract/dashboard-api.ts';
 import { errorResponse, jsonResponse, mockFetch, type MockRequest } from '#src/testing/fetch-mock.ts';
 import { createTestQueryClient } from '#src/testing/render.tsx';
@@ -70,12 +70,6 @@ function renderAuditLog(url = '/audit') {
 
 const search = (router: ReturnType<typeof renderAuditLog>) => new URLSearchParams(router.state.location.search);
 const exportLink = () => screen.getByRole('link', { name: /Export CSV/ });
-
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
 
 describe('AuditLog', () => {
   it('shows who cancelled what, how, and what OpenAI said, in words', async () => {

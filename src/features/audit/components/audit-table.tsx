@@ -4,10 +4,10 @@ import { CopyButton } from '#src/components/ui/copy-button.tsx';
 import { NoValue } from '#src/components/ui/description-list.tsx';
 import { RelativeTime } from '#src/components/ui/relative-time.tsx';
 import { Skeleton } from '#src/components/ui/skeleton.tsx';
+// The one status badge of the app; the audit log shows it as it stood before the cancel.
+import { StatusBadge } from '#src/components/ui/status-badge.tsx';
 import { paths } from '#src/config/paths.ts';
 import { cn } from '#src/lib/cn.ts';
-// The one status badge of the app; the audit log shows it as it stood before the cancel.
-import { StatusBadge } from '#src/features/uploads/components/status-badge.tsx';
 import { describeActor, SOURCE_HINTS, SOURCE_LABELS } from '#src/features/audit/utils/audit-wording.ts';
 import { OutcomeBadge } from './outcome-badge.tsx';
 

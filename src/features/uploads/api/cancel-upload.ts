@@ -1,5 +1,4 @@
-import { mutationOptions, useMutation, type MutationFunctionContext } from '@tanstack/react-query';
-import type { UploadRecord } from '#contract/dashboard-api.ts';
+import { mutationOptions, useMutation } from '@tanstack/react-query';
 import type { Upload } from '#contract/uploads.ts';
 import { apiClient, type Expected } from '#src/lib/api-client.ts';
 import { updateCachedUpload, withStatus } from './upload-cache.ts';
@@ -7,11 +6,6 @@ import { uploadKeys } from './upload-keys.ts';
 
 export interface CancelUploadVariables {
   id: string;
-  /**
-   * The request, when it has already gone out: a tab being hidden or closed sends its waiting
-   * cancels at once, with keepalive, before anything asynchronous could run.
-   */
-  sent?: Promise<Upload>;
 }
 
 export function cancelPath(id: string): string {
@@ -20,14 +14,12 @@ export function cancelPath(id: string): string {
 
 const uploadShape: Expected<Upload> = { object: 'upload', keys: ['id', 'status'] };
 
-/** Answers with the Upload object OpenAI returned (status "cancelled"). */
-export function cancelUpload({ id }: Pick<CancelUploadVariables, 'id'>, { keepalive = false }: { keepalive?: boolean } = {}): Promise<Upload> {
+/**
+ * Answers with the Upload object OpenAI returned (status "cancelled"). With keepalive the
+ * request outlives the page, and it is issued before this returns.
+ */
+export function cancelUpload({ id }: CancelUploadVariables, { keepalive = false }: { keepalive?: boolean } = {}): Promise<Upload> {
   return apiClient.post(cancelPath(id), uploadShape, { keepalive });
-}
-
-export interface CancelUploadContext {
-  /** The record as it was before the optimistic write, per cache entry (by query hash). */
-  previous: Map<string, UploadRecord>;
 }
 
 export interface CancelUploadCallbacks {
@@ -42,59 +34,40 @@ export interface UseCancelUploadOptions {
 }
 
 /**
- * Cancels an upload optimistically (TanStack Query, "Optimistic Updates" via the cache): the
- * record reads "cancelled" everywhere at once, goes back if the server refuses, takes the
- * server's object when it agrees, and the lists are refetched once the last of several
- * overlapping cancels has settled.
+ * Cancels an upload optimistically, TanStack Query's "via the UI" variant: while the mutation is
+ * pending the upload reads "cancelled" wherever it is shown (the overlay in
+ * stores/pending-cancels.ts, which reads pending cancel mutations), so nothing is written before
+ * the server answers and a failure needs no rollback: the rows show the cache again, and the
+ * call site's onError says why. On success the server's object goes into the cache; once the
+ * last of several overlapping cancels settles, the lists are refetched.
  */
 export function cancelUploadMutationOptions({ onSuccess, onError, onSettled }: CancelUploadCallbacks = {}) {
-  return mutationOptions<Upload, Error, CancelUploadVariables, CancelUploadContext>({
+  return mutationOptions<Upload, Error, CancelUploadVariables>({
     mutationKey: uploadKeys.cancel(),
-    mutationFn: ({ id, sent }) => sent ?? cancelUpload({ id }),
-    onMutate: async ({ id }, { client }: MutationFunctionContext) => {
-      // A refetch already on its way would land on top of the optimistic write.
-      await Promise.all([
-        client.cancelQueries({ queryKey: uploadKeys.lists() }),
-        client.cancelQueries({ queryKey: uploadKeys.detail(id) }),
-      ]);
-      const previous = new Map<string, UploadRecord>();
-      updateCachedUpload(client, id, (record, queryHash) => {
-        if (record.status !== 'pending') return record;
-        previous.set(queryHash, record);
-        return withStatus(record, 'cancelled');
-      });
-      return { previous };
-    },
-    onError: (error, variables, context, fnContext) => {
-      if (context) {
-        // Undo only what this mutation wrote: an entry a refetch has since replaced already
-        // holds the server's word, which is newer than the snapshot.
-        updateCachedUpload(fnContext.client, variables.id, (record, queryHash) => {
-          const before = context.previous.get(queryHash);
-          return before && record.status === 'cancelled' ? before : record;
-        });
-      }
-      return onError?.(error, variables);
-    },
-    onSuccess: async (upload, variables, context, fnContext) => {
+    mutationFn: (variables) => cancelUpload(variables),
+    onError: (error, variables) => onError?.(error, variables),
+    onSuccess: async (upload, variables, _context, { client }) => {
       // A poll that left before OpenAI confirmed would still say "pending": drop it.
       await Promise.all([
-        fnContext.client.cancelQueries({ queryKey: uploadKeys.lists() }),
-        fnContext.client.cancelQueries({ queryKey: uploadKeys.detail(variables.id) }),
+        client.cancelQueries({ queryKey: uploadKeys.lists() }),
+        client.cancelQueries({ queryKey: uploadKeys.detail(variables.id) }),
       ]);
-      updateCachedUpload(fnContext.client, variables.id, (record) => ({ ...withStatus(record, upload.status), upload }));
+      updateCachedUpload(client, variables.id, (record) => ({ ...withStatus(record, upload.status), upload }));
       return onSuccess?.(upload, variables);
     },
-    onSettled: async (data, error, variables, context, fnContext) => {
-      await onSettled?.(data, error, variables);
-      // Refetching while another cancel is in flight would bring its row back as pending.
-      if (fnContext.client.isMutating({ mutationKey: uploadKeys.cancel() }) === 1) {
-        return Promise.all([
-          fnContext.client.invalidateQueries({ queryKey: uploadKeys.lists() }),
-          fnContext.client.invalidateQueries({ queryKey: uploadKeys.details() }),
-          fnContext.client.invalidateQueries({ queryKey: uploadKeys.matchings() }),
-        ]);
+    // The mutation stays pending, and its rows keep reading "cancelled", until these refetches
+    // land: the rows go straight from the overlay to the server's word.
+    onSettled: async (upload, error, variables, _context, { client }) => {
+      await onSettled?.(upload, error, variables);
+      const refetches = [client.invalidateQueries({ queryKey: uploadKeys.detail(variables.id) })];
+      // One refetch of the lists for a burst of cancels, when the last of them settles.
+      if (client.isMutating({ mutationKey: uploadKeys.cancel() }) === 1) {
+        refetches.push(
+          client.invalidateQueries({ queryKey: uploadKeys.lists() }),
+          client.invalidateQueries({ queryKey: uploadKeys.matchings() }),
+        );
       }
+      return Promise.all(refetches);
     },
   });
 }

@@ -1,4 +1,4 @@
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { queryOptions, skipToken, useQuery } from '@tanstack/react-query';
 import type { BulkCancelJob } from '#contract/dashboard-api.ts';
 import { apiClient, type Expected } from '#src/lib/api-client.ts';
 import { bulkCancelKeys } from './upload-keys.ts';
@@ -15,14 +15,15 @@ export function getBulkCancel(id: string, signal?: AbortSignal): Promise<BulkCan
   return apiClient.get(`/api/bulk-cancels/${encodeURIComponent(id)}`, bulkCancelJobShape, { signal });
 }
 
-export function bulkCancelQueryOptions(id: string, { live = false }: { live?: boolean } = {}) {
+/** `id` null: no job is followed, and nothing is fetched. */
+export function bulkCancelQueryOptions(id: string | null, { live = false }: { live?: boolean } = {}) {
   return queryOptions({
     queryKey: bulkCancelKeys.detail(id),
-    queryFn: ({ signal }) => getBulkCancel(id, signal),
+    queryFn: id === null ? skipToken : ({ signal }) => getBulkCancel(id, signal),
     refetchInterval: (query) => (query.state.data?.state === 'done' ? false : live ? BULK_LIVE_POLL_MS : BULK_POLL_MS),
   });
 }
 
 export function useBulkCancel(id: string | null, { live }: { live: boolean }) {
-  return useQuery({ ...bulkCancelQueryOptions(id ?? '', { live }), enabled: id !== null });
+  return useQuery(bulkCancelQueryOptions(id, { live }));
 }

@@ -1,14 +1,14 @@
 import { MutationObserver } from '@tanstack/react-query';
 import { act } from '@testing-library/react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { BulkCancelJob, UploadRecord } from '#contract/dashboard-api.ts';
 import { getLiveState } from '#src/lib/live-events.ts';
 import { deferred, mockFetch } from '#src/testing/fetch-mock.ts';
 import { makeJob, makeList, makeRecord } from '#src/testing/fixtures.ts';
 import { createTestQueryClient } from '#src/testing/render.tsx';
+import { isCancelling, pendingCancelsFor } from '#src/features/uploads/stores/pending-cancels.ts';
 import { cancelUploadMutationOptions } from './cancel-upload.ts';
 import { applyCountsEvent, applyJobEvent, applyUploadEvent, NEW_UPLOAD_REFETCH_MS, subscribeToLiveUpdates } from './live-updates.ts';
-import { pendingCancelsFor } from './pending-cancels.ts';
 import type { UploadListData } from './upload-cache.ts';
 import { bulkCancelKeys, uploadKeys } from './upload-keys.ts';
 
@@ -30,12 +30,6 @@ const listed = (client: ReturnType<typeof seeded>, id: string) =>
 
 const progressed = (record: UploadRecord): UploadRecord => ({ ...record, bytes_received: record.bytes_received + 1_000, parts_count: record.parts_count + 1 });
 
-afterEach(() => {
-  vi.useRealTimers();
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
-
 describe('applying live events to the cache', () => {
   it('patches a changed record into every list page and its detail', () => {
     const client = seeded();
@@ -51,12 +45,13 @@ describe('applying live events to the cache', () => {
     const answer = deferred<Response>();
     mockFetch(() => answer.promise);
     void new MutationObserver(client, cancelUploadMutationOptions()).mutate({ id: a.upload.id }).catch(() => undefined);
-    await vi.waitFor(() => expect(listed(client, a.upload.id)?.status).toBe('cancelled'));
+    expect(isCancelling(client, a.upload.id)).toBe(true);
 
-    // A part arrived just before the cancel: the server says pending, with more bytes.
+    // A part arrived just before the cancel: the server says pending, with more bytes. The
+    // event is still found in the list, and written nowhere.
     expect(applyUploadEvent(client, progressed(a))).toBe(true);
-    expect(listed(client, a.upload.id)?.status).toBe('cancelled');
-    expect(client.getQueryData<UploadRecord>(uploadKeys.detail(a.upload.id))?.status).toBe('cancelled');
+    expect(listed(client, a.upload.id)).toBe(a);
+    expect(client.getQueryData<UploadRecord>(uploadKeys.detail(a.upload.id))).toBe(a);
     // Other rows still take their events.
     applyUploadEvent(client, progressed(b));
     expect(listed(client, b.upload.id)?.parts_count).toBe(b.parts_count + 1);
@@ -65,12 +60,16 @@ describe('applying live events to the cache', () => {
   it('never writes over a row in its undo window or in a bulk job', () => {
     const client = seeded();
     pendingCancelsFor(client).defer(a.upload.id);
-    pendingCancelsFor(client).markBulk('local-1', [b.upload.id]);
+    const bulk = pendingCancelsFor(client).markBulk([b.upload.id]);
     applyUploadEvent(client, progressed(a));
     applyUploadEvent(client, progressed(b));
     expect(listed(client, a.upload.id)).toBe(a);
     expect(listed(client, b.upload.id)).toBe(b);
     pendingCancelsFor(client).undo(a.upload.id);
+    bulk.release();
+    // Once nothing is cancelling them, events land again.
+    applyUploadEvent(client, progressed(a));
+    expect(listed(client, a.upload.id)?.parts_count).toBe(a.parts_count + 1);
   });
 
   it('says when no loaded page holds the record (a new upload)', () => {
@@ -144,5 +143,23 @@ describe('the live stream', () => {
     expect(getLiveState().connected).toBe(false);
     act(() => stop());
     expect(source.readyState).toBe(FakeEventSource.CLOSED);
+  });
+
+  it('settles the rows of a finished job that nobody else settled, after a grace period', async () => {
+    vi.useFakeTimers();
+    FakeEventSource.instances = [];
+    vi.stubGlobal('EventSource', FakeEventSource);
+    const client = seeded();
+    pendingCancelsFor(client).markBulk([a.upload.id]).belongsTo('bulk_left');
+    const stop = subscribeToLiveUpdates(client);
+    const source = FakeEventSource.instances[0]!;
+    act(() => source.emit('ready', {}));
+
+    source.emit('job', makeJob(1, { id: 'bulk_left', state: 'done', finished_at: 2 }));
+    // The page that started it gets the first chance (it knows which rows failed).
+    expect(isCancelling(client, a.upload.id)).toBe(true);
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(isCancelling(client, a.upload.id)).toBe(false);
+    act(() => stop());
   });
 });

@@ -5,10 +5,10 @@ import { useEffect } from 'react';
 import type { BulkCancelJob, StatusCounts, UploadRecord } from '#contract/dashboard-api.ts';
 import { hasShape, type Expected } from '#src/lib/api-client.ts';
 import { connectLiveEvents } from '#src/lib/live-events.ts';
+import { isCancelling, pendingCancelsFor } from '#src/features/uploads/stores/pending-cancels.ts';
 import { bulkCancelJobShape } from './get-bulk-cancel.ts';
 import { uploadRecordShape } from './get-upload.ts';
-import { isCancelling, pendingCancelsFor } from './pending-cancels.ts';
-import type { UploadListData } from './upload-cache.ts';
+import { updateCachedUpload, writeKeepingAge, type UploadListData } from './upload-cache.ts';
 import { bulkCancelKeys, uploadKeys } from './upload-keys.ts';
 
 const statusCountsShape: Expected<StatusCounts> = { keys: ['pending', 'completed', 'cancelled', 'expired', 'stuck'] };
@@ -16,43 +16,23 @@ const statusCountsShape: Expected<StatusCounts> = { keys: ['pending', 'completed
 /** New uploads show up through a refetch, at most this often however busy the proxy is. */
 export const NEW_UPLOAD_REFETCH_MS = 2_000;
 
-/** Keeps each entry's dataUpdatedAt: an event is not a fetch (the indicator tracks events itself). */
-function write(client: QueryClient, queryKey: readonly unknown[], data: unknown): void {
-  client.setQueryData(queryKey, data, { updatedAt: client.getQueryState(queryKey)?.dataUpdatedAt });
-}
-
 /**
  * Writes a changed record wherever it is cached, except over a row that is being cancelled (in
- * its undo window, on its way, or in a bulk job): there the server's answer decides.
- * Answers whether any loaded list page holds the record.
+ * its undo window, on its way, or in a bulk job): there the server's answer to the cancel
+ * decides, not an event that may have left before it. Answers whether any loaded list page
+ * holds the record. Writes keep dataUpdatedAt: an event is not a fetch (the indicator tracks
+ * events itself).
  */
 export function applyUploadEvent(client: QueryClient, record: UploadRecord): boolean {
-  const id = record.upload.id;
-  const protectedRow = isCancelling(client, id);
-  let listed = false;
-  for (const [queryKey, data] of client.getQueriesData<UploadListData>({ queryKey: uploadKeys.lists() })) {
-    if (!data) continue;
-    let changed = false;
-    const pages = data.pages.map((page) => {
-      const index = page.data.findIndex((candidate) => candidate.upload.id === id);
-      if (index === -1) return page;
-      listed = true;
-      if (protectedRow) return page;
-      changed = true;
-      return { ...page, data: page.data.map((candidate, i) => (i === index ? record : candidate)) };
-    });
-    if (changed) write(client, queryKey, { ...data, pages });
-  }
-  const detailKey = uploadKeys.detail(id);
-  if (!protectedRow && client.getQueryData(detailKey)) write(client, detailKey, record);
-  return listed;
+  const guarded = isCancelling(client, record.upload.id);
+  return updateCachedUpload(client, record.upload.id, (cached) => (guarded ? cached : record));
 }
 
 /** The counts ride on every list page; the tabs read the first page's. */
 export function applyCountsEvent(client: QueryClient, counts: StatusCounts): void {
   for (const [queryKey, data] of client.getQueriesData<UploadListData>({ queryKey: uploadKeys.lists() })) {
     if (!data) continue;
-    write(client, queryKey, { ...data, pages: data.pages.map((page) => ({ ...page, counts })) });
+    writeKeepingAge(client, queryKey, { ...data, pages: data.pages.map((page) => ({ ...page, counts })) });
   }
 }
 
@@ -63,16 +43,18 @@ export function applyJobEvent(client: QueryClient, job: BulkCancelJob): void {
   if (!cached) return;
   // Events can overtake a slower poll; never let progress go backwards.
   if (cached.state === 'done' && job.state === 'running') return;
-  write(client, key, { ...job, items: job.items ?? cached.items });
+  writeKeepingAge(client, key, { ...job, items: job.items ?? cached.items });
 }
 
+/** Time for the page that started a job to settle its rows itself (it knows their outcomes). */
 const SETTLE_GRACE_MS = 3_000;
 
-/** Once a finished job's rows have had time to be refetched, they read what the server says. */
+/** A finished job whose rows nobody settled (the list that started it was left): ask the store to. */
 function settleBulkRows(client: QueryClient, jobId: string): void {
-  if (!pendingCancelsFor(client).hasBulk(jobId)) return;
+  const pendingCancels = pendingCancelsFor(client);
+  if (!pendingCancels.hasBulk(jobId)) return;
   setTimeout(() => {
-    void client.invalidateQueries({ queryKey: uploadKeys.lists() }).then(() => pendingCancelsFor(client).unmarkBulk(jobId));
+    if (pendingCancels.hasBulk(jobId)) void pendingCancels.settleBulk(jobId);
   }, SETTLE_GRACE_MS);
 }
 

@@ -1,4 +1,4 @@
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { queryOptions, skipToken, useQuery } from '@tanstack/react-query';
 import type { BulkCancelPreview, BulkCancelRequest } from '#contract/dashboard-api.ts';
 import { apiClient, type Expected } from '#src/lib/api-client.ts';
 import { filterForRequest } from '#src/features/uploads/utils/list-search-params.ts';
@@ -13,21 +13,18 @@ export function previewBulkCancel(request: BulkCancelRequest, signal?: AbortSign
   return apiClient.post('/api/bulk-cancels/preview', bulkCancelPreviewShape, { body, signal });
 }
 
-/** The numbers the confirm dialog states; asked afresh each time it opens. */
-export function bulkCancelPreviewQueryOptions(request: BulkCancelRequest) {
+/** The numbers the confirm dialog states; asked afresh each time it opens (null: it is closed). */
+export function bulkCancelPreviewQueryOptions(request: BulkCancelRequest | null) {
   return queryOptions({
     queryKey: bulkCancelKeys.preview(request),
-    queryFn: ({ signal }) => previewBulkCancel(request, signal),
+    queryFn: request === null ? skipToken : ({ signal }) => previewBulkCancel(request, signal),
     staleTime: 0,
     gcTime: 0,
   });
 }
 
 export function useBulkCancelPreview(request: BulkCancelRequest | null) {
-  return useQuery({
-    ...bulkCancelPreviewQueryOptions(request ?? { ids: [] }),
-    enabled: request !== null,
-  });
+  return useQuery(bulkCancelPreviewQueryOptions(request));
 }
 
 /**

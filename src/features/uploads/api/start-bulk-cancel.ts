@@ -1,9 +1,9 @@
 import { useMutation } from '@tanstack/react-query';
 import type { BulkCancelJob, BulkCancelRequest } from '#contract/dashboard-api.ts';
 import { apiClient } from '#src/lib/api-client.ts';
+import { pendingCancelsFor } from '#src/features/uploads/stores/pending-cancels.ts';
 import { bulkCancelJobShape } from './get-bulk-cancel.ts';
-import { pendingCancelsFor } from './pending-cancels.ts';
-import { bulkCancelKeys, uploadKeys } from './upload-keys.ts';
+import { bulkCancelKeys } from './upload-keys.ts';
 
 /** Starts a server-side job (202): it works through the uploads with bounded concurrency. */
 export function startBulkCancel(request: BulkCancelRequest): Promise<BulkCancelJob> {
@@ -16,28 +16,22 @@ export interface StartBulkCancelVariables {
   affectedIds: readonly string[];
 }
 
-let localKeys = 0;
+export interface UseStartBulkCancelOptions {
+  mutationConfig?: { onSuccess?: (job: BulkCancelJob) => void };
+}
 
 /**
- * The affected rows turn "cancelled" at once and stay so while the job runs (marked in the
- * pending-cancels store under the job's id); whoever follows the job unmarks them once it is
- * done and the lists hold the truth again.
+ * The affected rows turn "cancelled" at once and stay so while the job runs: they are marked in
+ * the pending-cancels store under the job's id, and settled there once the job is done.
  */
-export function useStartBulkCancel({ onSuccess }: { onSuccess?: (job: BulkCancelJob) => void } = {}) {
+export function useStartBulkCancel({ mutationConfig: { onSuccess } = {} }: UseStartBulkCancelOptions = {}) {
   return useMutation({
     mutationKey: bulkCancelKeys.start(),
     mutationFn: ({ request }: StartBulkCancelVariables) => startBulkCancel(request),
-    onMutate: async ({ affectedIds }, { client }) => {
-      await client.cancelQueries({ queryKey: uploadKeys.lists() });
-      const key = `local-${++localKeys}`;
-      pendingCancelsFor(client).markBulk(key, affectedIds);
-      return { key };
-    },
-    onError: (_error, _variables, context, { client }) => {
-      if (context) pendingCancelsFor(client).unmarkBulk(context.key);
-    },
+    onMutate: ({ affectedIds }, { client }) => ({ mark: pendingCancelsFor(client).markBulk(affectedIds) }),
+    onError: (_error, _variables, context) => context?.mark.release(),
     onSuccess: (job, _variables, context, { client }) => {
-      pendingCancelsFor(client).renameBulk(context.key, job.id);
+      context.mark.belongsTo(job.id);
       client.setQueryData(bulkCancelKeys.detail(job.id), job);
       onSuccess?.(job);
     },

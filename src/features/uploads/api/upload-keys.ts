@@ -52,9 +52,11 @@ export const uploadKeys = {
 export const bulkCancelKeys = {
   all: ['bulk-cancels'] as const,
   running: () => [...bulkCancelKeys.all, 'list', 'running'] as const,
-  detail: (id: string) => [...bulkCancelKeys.all, 'detail', id] as const,
+  /** null: no job (a query that is skipped). */
+  detail: (id: string | null) => [...bulkCancelKeys.all, 'detail', id] as const,
   previews: () => [...bulkCancelKeys.all, 'preview'] as const,
-  preview: (request: BulkCancelRequest) => [...bulkCancelKeys.previews(), request] as const,
+  /** null: nothing to preview (a query that is skipped). */
+  preview: (request: BulkCancelRequest | null) => [...bulkCancelKeys.previews(), request] as const,
   /** The mutation that starts a job. */
   start: () => [...bulkCancelKeys.all, 'start'] as const,
 };

@@ -1,21 +1,13 @@
-import { useId, useRef, useState, type FormEvent, type RefObject } from 'react';
-import type { BulkCancelJob, BulkCancelPreview, BulkCancelRequest } from '#contract/dashboard-api.ts';
+import { useRef, useState, type FormEvent, type RefObject } from 'react';
+import type { BulkCancelJob, BulkCancelRequest } from '#contract/dashboard-api.ts';
 import { Button } from '#src/components/ui/button.tsx';
 import { Dialog, DialogFooter } from '#src/components/ui/dialog.tsx';
-import { AlertTriangleIcon, SpinnerIcon } from '#src/components/ui/icons.tsx';
+import { Field, FormAlert, inputClass } from '#src/components/ui/field.tsx';
+import { SpinnerIcon } from '#src/components/ui/icons.tsx';
 import { useBulkCancelPreview } from '#src/features/uploads/api/preview-bulk-cancel.ts';
 import { useStartBulkCancel } from '#src/features/uploads/api/start-bulk-cancel.ts';
 import { confirmDetail, confirmTitle } from '#src/features/uploads/utils/bulk-wording.ts';
-
-export interface BulkCancelTarget {
-  /** The selected ids, or the filter for "all matching". */
-  request: BulkCancelRequest;
-  scope: 'selected' | 'matching';
-  /** Loaded rows the job will cancel: they read "cancelled" from the moment it starts. */
-  affectedIds: string[];
-  /** The same numbers worked out from the loaded rows, in case the server can't be asked. */
-  fallback: BulkCancelPreview;
-}
+import type { BulkCancelTarget } from '#src/features/uploads/utils/selection.ts';
 
 interface BulkCancelDialogProps {
   /** null: closed. */
@@ -68,9 +60,7 @@ interface BulkCancelFormProps {
 function BulkCancelForm({ target, onClose, onStarted, reasonRef }: BulkCancelFormProps) {
   const { preview, failed } = usePreview(target);
   const [reason, setReason] = useState('');
-  const reasonId = useId();
-  const hintId = useId();
-  const start = useStartBulkCancel({ onSuccess: onStarted });
+  const start = useStartBulkCancel({ mutationConfig: { onSuccess: onStarted } });
   const n = preview ? preview.cancellable + preview.unknown : 0;
   const blocked = !preview || n === 0 || start.isPending;
 
@@ -99,33 +89,30 @@ function BulkCancelForm({ target, onClose, onStarted, reasonRef }: BulkCancelFor
             <SpinnerIcon className="size-3.5" /> Asking the server which uploads are still pending…
           </p>
         )}
-        <div className="space-y-1.5">
-          <label htmlFor={reasonId} className="block font-medium text-slate-800">
-            Reason <span className="font-normal text-slate-500">(optional)</span>
-          </label>
-          <input
-            ref={reasonRef}
-            id={reasonId}
-            name="reason"
-            type="text"
-            maxLength={500}
-            autoComplete="off"
-            placeholder="e.g. stalled client, see INC-1234"
-            value={reason}
-            onChange={(event) => setReason(event.target.value)}
-            aria-describedby={hintId}
-            className="block h-9 w-full rounded-md border border-slate-300 bg-white px-3 text-sm text-slate-900 shadow-xs placeholder:text-slate-400 focus:border-sky-600 focus:ring-2 focus:ring-sky-600/20 focus:outline-none"
-          />
-          <p id={hintId} className="text-xs text-slate-500">
-            Recorded in the audit log with every cancel.
-          </p>
-        </div>
-        {start.isError && (
-          <div role="alert" className="flex items-start gap-2 rounded-md bg-rose-50 px-3 py-2 text-rose-800">
-            <AlertTriangleIcon className="mt-0.5 size-4 shrink-0 text-rose-600" />
-            <p className="min-w-0 break-words">Couldn’t start the bulk cancel: {start.error.message}</p>
-          </div>
-        )}
+        <Field
+          label={
+            <>
+              Reason <span className="font-normal text-slate-500">(optional)</span>
+            </>
+          }
+          hint="Recorded in the audit log with every cancel."
+        >
+          {(control) => (
+            <input
+              {...control}
+              ref={reasonRef}
+              name="reason"
+              type="text"
+              maxLength={500}
+              autoComplete="off"
+              placeholder="e.g. stalled client, see INC-1234"
+              value={reason}
+              onChange={(event) => setReason(event.target.value)}
+              className={inputClass}
+            />
+          )}
+        </Field>
+        {start.isError && <FormAlert>Couldn’t start the bulk cancel: {start.error.message}</FormAlert>}
       </div>
       <DialogFooter>
         <Button onClick={onClose}>Go back</Button>

@@ -1,5 +1,5 @@
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UploadRecord } from '#contract/dashboard-api.ts';
 import { installDialogPolyfill } from '#src/testing/dialog-polyfill.ts';
 import { installLayoutStub } from '#src/testing/layout-stub.ts';
@@ -44,12 +44,6 @@ beforeAll(() => {
   restoreLayout = installLayoutStub();
 });
 afterAll(() => restoreLayout());
-
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
 
 describe('cancel by id', () => {
   it('opens with the focus in the id field', async () => {

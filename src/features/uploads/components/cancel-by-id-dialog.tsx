@@ -3,13 +3,15 @@ import { useNavigate } from 'react-router-dom';
 import { UPLOAD_ID_PATTERN } from '#contract/constants.ts';
 import { Button } from '#src/components/ui/button.tsx';
 import { Dialog, DialogFooter } from '#src/components/ui/dialog.tsx';
-import { AlertTriangleIcon, BanIcon, SpinnerIcon } from '#src/components/ui/icons.tsx';
+import { Field, FormAlert, inputClass } from '#src/components/ui/field.tsx';
+import { BanIcon, SpinnerIcon } from '#src/components/ui/icons.tsx';
 import { toast } from '#src/components/ui/toaster.tsx';
 import { Tooltip } from '#src/components/ui/tooltip.tsx';
 import { paths } from '#src/config/paths.ts';
+import { cn } from '#src/lib/cn.ts';
+import { READ_ONLY_REASON, useOperatorAccess } from '#src/lib/operator-access.tsx';
 import { useCancelUpload } from '#src/features/uploads/api/cancel-upload.ts';
 import { describeCancelError } from '#src/features/uploads/utils/describe-cancel-error.ts';
-import { READ_ONLY_REASON, useOperatorAccess } from './operator-access.tsx';
 
 /** Checked before sending: the server would refuse these anyway, and no id should reach a URL unchecked. */
 function idProblem(id: string): string | null {
@@ -48,8 +50,6 @@ function CancelByIdDialogForOperator() {
   // Read by the mutation's callbacks, which can run after the operator has closed the dialog.
   const openRef = useRef(false);
   const inputRef = useRef<HTMLInputElement>(null);
-  const inputId = useId();
-  const problemId = useId();
   const failureId = useId();
   const navigate = useNavigate();
 
@@ -116,42 +116,31 @@ function CancelByIdDialogForOperator() {
       >
         <form onSubmit={submit} noValidate>
           <div className="space-y-3 px-5 pt-4 pb-5">
-            <div className="space-y-1.5">
-              <label htmlFor={inputId} className="block text-[13px] font-medium text-slate-800">
-                Upload id
-              </label>
-              <input
-                ref={inputRef}
-                id={inputId}
-                name="upload_id"
-                type="text"
-                autoComplete="off"
-                autoCapitalize="none"
-                spellCheck={false}
-                placeholder="upload_abc123"
-                value={value}
-                onChange={(event) => {
-                  setValue(event.target.value);
-                  if (cancel.isError) cancel.reset();
-                }}
-                aria-invalid={problem ? true : undefined}
-                aria-describedby={[problem && problemId, failure && failureId].filter(Boolean).join(' ') || undefined}
-                className="block h-9 w-full rounded-md border border-slate-300 bg-white px-3 font-mono text-sm text-slate-900 shadow-xs placeholder:text-slate-400 focus:border-sky-600 focus:ring-2 focus:ring-sky-600/20 focus:outline-none aria-invalid:border-rose-400 aria-invalid:focus:ring-rose-500/20"
-              />
-              {problem && (
-                <p id={problemId} className="text-xs text-rose-700">
-                  {problem}
-                </p>
+            <Field label="Upload id" error={problem} describedBy={failure && failureId}>
+              {(control) => (
+                <input
+                  {...control}
+                  ref={inputRef}
+                  name="upload_id"
+                  type="text"
+                  autoComplete="off"
+                  autoCapitalize="none"
+                  spellCheck={false}
+                  placeholder="upload_abc123"
+                  value={value}
+                  onChange={(event) => {
+                    setValue(event.target.value);
+                    if (cancel.isError) cancel.reset();
+                  }}
+                  className={cn(inputClass, 'font-mono')}
+                />
               )}
-            </div>
+            </Field>
             {failure && (
-              <div id={failureId} role="alert" className="flex items-start gap-2 rounded-md bg-rose-50 px-3 py-2 text-[13px] text-rose-800">
-                <AlertTriangleIcon className="mt-0.5 size-4 shrink-0 text-rose-600" />
-                <div className="min-w-0 break-words">
-                  <p>{failure.title}</p>
-                  {failure.description && <p className="mt-0.5 text-rose-700/90">{failure.description}</p>}
-                </div>
-              </div>
+              <FormAlert id={failureId}>
+                <p>{failure.title}</p>
+                {failure.description && <p className="mt-0.5 text-rose-700/90">{failure.description}</p>}
+              </FormAlert>
             )}
           </div>
           <DialogFooter>

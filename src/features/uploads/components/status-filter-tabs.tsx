@@ -3,9 +3,9 @@ import type { UploadList } from '#contract/dashboard-api.ts';
 import { UPLOAD_STATUSES, type UploadStatus } from '#contract/constants.ts';
 import { AlertTriangleIcon } from '#src/components/ui/icons.tsx';
 import { cn } from '#src/lib/cn.ts';
+import { useOperatorAccess } from '#src/lib/operator-access.tsx';
 import type { UploadListView } from '#src/features/uploads/api/upload-keys.ts';
 import { listHrefFor } from '#src/features/uploads/utils/list-search-params.ts';
-import { useOperatorAccess } from './operator-access.tsx';
 
 const LABELS: Record<UploadStatus, string> = {
   pending: 'Pending',

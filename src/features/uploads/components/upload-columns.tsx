@@ -9,6 +9,7 @@ import { Link } from 'react-router-dom';
 import type { SortField, UploadRecord } from '#contract/dashboard-api.ts';
 import { ArrowDownIcon, ArrowUpIcon, ChevronsUpDownIcon } from '#src/components/ui/icons.tsx';
 import { RelativeTime } from '#src/components/ui/relative-time.tsx';
+import { StatusBadge } from '#src/components/ui/status-badge.tsx';
 import { Tooltip } from '#src/components/ui/tooltip.tsx';
 import { paths } from '#src/config/paths.ts';
 import { cn } from '#src/lib/cn.ts';
@@ -18,7 +19,6 @@ import { selectUnavailableReason } from '#src/features/uploads/utils/selection.t
 import { CancelUploadButton } from './cancel-upload-button.tsx';
 import { CopyIdButton } from './copy-id-button.tsx';
 import { SeenViaTag } from './seen-via-tag.tsx';
-import { StatusBadge } from './status-badge.tsx';
 import { StuckNote } from './stuck-note.tsx';
 import { UploadExpiry } from './upload-expiry.tsx';
 import { UploadProgress } from './upload-progress.tsx';
@@ -160,8 +160,15 @@ function ProgressCell({ record }: { record: UploadRecord }) {
 }
 
 function ActionsCell({ record, first }: { record: UploadRecord; first: boolean }) {
-  const { onCancel } = useUploadsTableState();
-  return <CancelUploadButton record={record} tooltipSide={first ? 'bottom' : 'top'} onCancel={() => onCancel(record)} />;
+  const { cancellingIds, onCancel } = useUploadsTableState();
+  return (
+    <CancelUploadButton
+      record={record}
+      cancelling={cancellingIds.has(record.upload.id)}
+      onCancel={() => onCancel(record)}
+      tooltipSide={first ? 'bottom' : 'top'}
+    />
+  );
 }
 
 const selectColumn: UploadColumn = {

@@ -7,13 +7,16 @@ import { CopyButton } from '#src/components/ui/copy-button.tsx';
 import { DescriptionItem, DescriptionList, NoValue } from '#src/components/ui/description-list.tsx';
 import { ArrowLeftIcon } from '#src/components/ui/icons.tsx';
 import { RelativeTime } from '#src/components/ui/relative-time.tsx';
+import { StatusBadge } from '#src/components/ui/status-badge.tsx';
 import { paths } from '#src/config/paths.ts';
 import { formatBytes, formatExactBytes } from '#src/lib/format-bytes.ts';
 import { formatExact } from '#src/lib/format-time.ts';
+import { useCancelUpload } from '#src/features/uploads/api/cancel-upload.ts';
+import { useCancellingIds, withPendingCancel } from '#src/features/uploads/stores/pending-cancels.ts';
+import { cancelToasts } from '#src/features/uploads/utils/cancel-toasts.ts';
 import { CancelUploadButton } from './cancel-upload-button.tsx';
 import { CopyIdButton } from './copy-id-button.tsx';
 import { SeenViaTag } from './seen-via-tag.tsx';
-import { StatusBadge } from './status-badge.tsx';
 import { UploadExpiry } from './upload-expiry.tsx';
 import { UploadProgress, receivedPercent } from './upload-progress.tsx';
 import { UploadTimeline } from './upload-timeline.tsx';
@@ -71,8 +74,12 @@ function FileCard({ file }: { file: FileObject }) {
   );
 }
 
-export function UploadDetail({ record }: { record: UploadRecord }) {
+/** One upload, as cached: a cancel in progress shows over it, and Cancel sends at once. */
+export function UploadDetail({ record: cached }: { record: UploadRecord }) {
+  const cancellingIds = useCancellingIds();
+  const record = withPendingCancel(cached, cancellingIds);
   const { upload } = record;
+  const cancel = useCancelUpload({ mutationConfig: cancelToasts(upload.filename) });
   const json = JSON.stringify(upload, null, 2);
   return (
     <div className="space-y-5">
@@ -96,7 +103,7 @@ export function UploadDetail({ record }: { record: UploadRecord }) {
             <CopyIdButton id={upload.id} />
           </div>
         </div>
-        <CancelUploadButton record={record} size="md" />
+        <CancelUploadButton record={record} cancelling={cancellingIds.has(upload.id)} onCancel={() => cancel.mutate({ id: upload.id })} size="md" />
       </header>
 
       <div className="grid items-start gap-4 lg:grid-cols-2">

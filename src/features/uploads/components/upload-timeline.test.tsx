@@ -1,5 +1,5 @@
-import { cleanup, screen, within } from '@testing-library/react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import type { TimelineEvent } from '#contract/dashboard-api.ts';
 import { errorResponse, jsonResponse, mockFetch } from '#src/testing/fetch-mock.ts';
 import { makeRecord } from '#src/testing/fixtures.ts';
@@ -19,12 +19,6 @@ const events: TimelineEvent[] = [
 function serveTimeline(answer: () => Response) {
   return mockFetch(({ url }) => (url.pathname === '/api/uploads/upload_tl1/timeline' ? answer() : errorResponse(404, 'not here')));
 }
-
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
 
 describe('UploadTimeline', () => {
   it('lists the events in the order the server gives them, with an icon per kind', async () => {

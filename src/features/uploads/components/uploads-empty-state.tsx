@@ -4,9 +4,9 @@ import { Button } from '#src/components/ui/button.tsx';
 import { EmptyState } from '#src/components/ui/empty-state.tsx';
 import { CheckCircleIcon, InboxIcon, SearchIcon, UploadCloudIcon } from '#src/components/ui/icons.tsx';
 import { paths } from '#src/config/paths.ts';
+import { useOperatorAccess } from '#src/lib/operator-access.tsx';
 import type { UploadListView } from '#src/features/uploads/api/upload-keys.ts';
 import { hasNarrowingFilters } from '#src/features/uploads/utils/list-search-params.ts';
-import { useOperatorAccess } from './operator-access.tsx';
 
 const FILTER_HINTS: Record<UploadStatus, string> = {
   pending: 'Nothing is in progress right now.',

@@ -1,16 +1,15 @@
-import { act, cleanup, configure, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { toast } from 'sonner';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { act, configure, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BulkCancelJob, UploadRecord } from '#contract/dashboard-api.ts';
+import { OperatorAccessProvider } from '#src/lib/operator-access.tsx';
 import { serveConsole } from '#src/testing/console-server.ts';
 import { installDialogPolyfill } from '#src/testing/dialog-polyfill.ts';
 import { deferred, errorResponse, jsonResponse, type MockRequest } from '#src/testing/fetch-mock.ts';
 import { makeJob, makeRecord } from '#src/testing/fixtures.ts';
 import { installLayoutStub } from '#src/testing/layout-stub.ts';
 import { renderWithProviders } from '#src/testing/render.tsx';
-import { UNDO_WINDOW_MS } from '#src/features/uploads/api/pending-cancels.ts';
 import { uploadKeys } from '#src/features/uploads/api/upload-keys.ts';
-import { OperatorAccessProvider } from './operator-access.tsx';
+import { UNDO_WINDOW_MS } from '#src/features/uploads/stores/pending-cancels.ts';
 import { UploadsList } from './uploads-list.tsx';
 
 const pending = makeRecord({ id: 'upload_pending1', filename: 'training.jsonl' });
@@ -49,15 +48,6 @@ beforeAll(() => {
   restoreLayout = installLayoutStub();
 });
 afterAll(() => restoreLayout());
-
-afterEach(() => {
-  // Sonner keeps its toasts in module state: one test's must not show up in the next.
-  toast.dismiss();
-  cleanup();
-  vi.useRealTimers();
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
 
 describe('cancelling one upload from the list, with undo', () => {
   // Fake timers that still move with real time, so Testing Library's polling keeps working.
@@ -130,10 +120,15 @@ describe('cancelling one upload from the list, with undo', () => {
     expect(cancelRequests(server.requests)).toHaveLength(0);
 
     fireEvent(window, new Event('pagehide'));
-    expect(cancelRequests(server.requests).map((r) => r.url.pathname)).toEqual([
-      '/api/uploads/upload_pending1/cancel',
-      '/api/uploads/upload_pending2/cancel',
+    expect(cancelRequests(server.requests).map((r) => ({ path: r.url.pathname, keepalive: r.keepalive }))).toEqual([
+      { path: '/api/uploads/upload_pending1/cancel', keepalive: true },
+      { path: '/api/uploads/upload_pending2/cancel', keepalive: true },
     ]);
+    // Sent once, and the rows read "cancelled" until the answers are in.
+    expect(within(rowOf('training.jsonl')).getByText('cancelled')).toBeTruthy();
+    expect(await screen.findByText('Cancelled training.jsonl')).toBeTruthy();
+    expect(await screen.findByText('Cancelled eval.jsonl')).toBeTruthy();
+    expect(cancelRequests(server.requests)).toHaveLength(2);
   });
 
   it('gives non-pending rows a focusable Cancel that explains itself', async () => {
@@ -184,6 +179,11 @@ describe('cancelling one upload from the list, with undo', () => {
 
     fireEvent.keyDown(document.body, { key: 'Escape' });
     expect(screen.queryByText('1 selected')).toBeNull();
+
+    // Undo: the cancel's five-second timer ends with the test, not after it.
+    fireEvent.click(screen.getByRole('button', { name: 'Undo' }));
+    await waitFor(() => expect(within(rowOf('eval.jsonl')).getByText('pending')).toBeTruthy());
+    expect(cancelRequests(server.requests)).toHaveLength(0);
   });
 });
 

@@ -1,51 +1,51 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
-import type { BulkCancelPreview, SortField, UploadRecord } from '#contract/dashboard-api.ts';
+import type { UploadRecord } from '#contract/dashboard-api.ts';
 import { Button } from '#src/components/ui/button.tsx';
-import { EmptyState } from '#src/components/ui/empty-state.tsx';
-import { AlertTriangleIcon, SpinnerIcon } from '#src/components/ui/icons.tsx';
-import { isServerUnavailable, isUnauthorized } from '#src/lib/api-client.ts';
+import { SpinnerIcon } from '#src/components/ui/icons.tsx';
+import { isUnauthorized } from '#src/lib/api-client.ts';
 import { useLiveConnected } from '#src/lib/live-events.ts';
+import { useOperatorAccess } from '#src/lib/operator-access.tsx';
 import { UPLOADS_LIVE_REFRESH_MS, UPLOADS_REFRESH_MS, useUploads } from '#src/features/uploads/api/get-uploads.ts';
-import { usePendingCancelIds, withPendingCancel } from '#src/features/uploads/api/pending-cancels.ts';
 import { useMatching } from '#src/features/uploads/api/preview-bulk-cancel.ts';
-import { uploadKeys, type UploadListView } from '#src/features/uploads/api/upload-keys.ts';
+import { uploadKeys } from '#src/features/uploads/api/upload-keys.ts';
+import { useActiveRow } from '#src/features/uploads/hooks/use-active-row.ts';
 import { useBulkCancelFollower } from '#src/features/uploads/hooks/use-bulk-cancel-follower.ts';
 import { useCancelWithUndo } from '#src/features/uploads/hooks/use-cancel-with-undo.ts';
 import { useListShortcuts } from '#src/features/uploads/hooks/use-list-shortcuts.ts';
+import { useListView } from '#src/features/uploads/hooks/use-list-view.ts';
 import { useUploadSelection } from '#src/features/uploads/hooks/use-upload-selection.ts';
-import { FIRST_ORDER, filterForRequest, filtersOf, hasNarrowingFilters, listSearchFor, parseListSearch } from '#src/features/uploads/utils/list-search-params.ts';
-import { headerCheckState, isSelectable } from '#src/features/uploads/utils/selection.ts';
-import { BulkCancelDialog, type BulkCancelTarget } from './bulk-cancel-dialog.tsx';
+import { useCancellingIds, withPendingCancel } from '#src/features/uploads/stores/pending-cancels.ts';
+import { filterForRequest, hasNarrowingFilters } from '#src/features/uploads/utils/list-search-params.ts';
+import { bulkTargetFor, headerCheckState, isSelectable, type BulkCancelTarget } from '#src/features/uploads/utils/selection.ts';
+import { BulkCancelDialog } from './bulk-cancel-dialog.tsx';
 import { BulkCancelProgress } from './bulk-cancel-progress.tsx';
 import { CancelByIdDialog } from './cancel-by-id-dialog.tsx';
 import { KeyboardShortcuts } from './keyboard-shortcuts.tsx';
 import { LastUpdated } from './last-updated.tsx';
-import { useOperatorAccess } from './operator-access.tsx';
 import { SelectionBar } from './selection-bar.tsx';
 import { ServerErrorBanner } from './server-error-banner.tsx';
 import { StatusFilterTabs, totalCount } from './status-filter-tabs.tsx';
-import { UploadsEmptyState } from './uploads-empty-state.tsx';
-import { UploadsTable } from './uploads-table.tsx';
+import { UploadsListBody } from './uploads-list-body.tsx';
 import { UploadsTableContext, type UploadsTableState } from './uploads-table-context.tsx';
-import { UploadsToolbar, type ViewChangeOptions } from './uploads-toolbar.tsx';
+import { UploadsToolbar } from './uploads-toolbar.tsx';
 
 const number = new Intl.NumberFormat('en-US');
 const noRecords: UploadRecord[] = [];
 
-/** The uploads page: find (tabs, filters, sort in the URL), look (a virtualized table), act (cancel one or many). */
+/**
+ * The uploads page: find (tabs, filters, sort in the URL), look (a virtualized table), act
+ * (cancel one or many). This component wires the parts together; each concern has its own hook.
+ */
 export function UploadsList() {
-  const [searchParams, setSearchParams] = useSearchParams();
-  const view = useMemo(() => parseListSearch(searchParams), [searchParams]);
-  const filters = useMemo(() => filtersOf(view), [view]);
+  const { view, filters, setView, clearFilters, sortBy } = useListView();
   const { readOnly } = useOperatorAccess();
   const live = useLiveConnected();
 
   const query = useUploads(view, { refetchInterval: live ? UPLOADS_LIVE_REFRESH_MS : UPLOADS_REFRESH_MS });
-  const pendingIds = usePendingCancelIds();
+  const cancellingIds = useCancellingIds();
   const records = useMemo(
-    () => query.data?.pages.flatMap((page) => page.data).map((record) => withPendingCancel(record, pendingIds)),
-    [query.data, pendingIds],
+    () => query.data?.pages.flatMap((page) => page.data).map((record) => withPendingCancel(record, cancellingIds)),
+    [query.data, cancellingIds],
   );
   const loaded = records ?? noRecords;
   const counts = query.data?.pages[0]?.counts;
@@ -53,64 +53,18 @@ export function UploadsList() {
 
   // A selection belongs to the filter it was made under; another filter starts afresh.
   const scope = useMemo(() => JSON.stringify(uploadKeys.matching(filters)), [filters]);
-  const selection = useUploadSelection(scope, loaded, pendingIds);
+  const selection = useUploadSelection(scope, loaded, cancellingIds);
   const selecting = !readOnly && (selection.ids.size > 0 || selection.allMatching);
   const matching = useMatching(filters, { enabled: narrowing || selecting });
   const matchCount = matching.data ? matching.data.cancellable + matching.data.skipped : undefined;
   const total = narrowing ? matchCount : totalCount(counts, view);
 
-  const setView = useCallback(
-    (patch: Partial<UploadListView>, { replace = false }: ViewChangeOptions = {}) => {
-      setSearchParams(listSearchFor({ ...view, ...patch }), { replace });
-    },
-    [view, setSearchParams],
-  );
-  const clearFilters = () => setView({ purpose: undefined, q: undefined, older_than: undefined });
-  const sortBy = (field: SortField) =>
-    setView(field === view.sort ? { order: view.order === 'asc' ? 'desc' : 'asc' } : { sort: field, order: FIRST_ORDER[field] });
-
   const cancelWithUndo = useCancelWithUndo();
   const follower = useBulkCancelFollower({ onFinished: (retry) => selection.add(retry.map((item) => item.upload_id)) });
   const [confirm, setConfirm] = useState<BulkCancelTarget | null>(null);
-  // The row j/k are on. A click also moves it (so j continues from there) without drawing the ring.
-  const [active, setActive] = useState<{ id: string; byKeyboard: boolean } | null>(null);
-  const activeIndex = active === null ? -1 : loaded.findIndex((record) => record.upload.id === active.id);
+  const active = useActiveRow(loaded);
   const [helpOpen, setHelpOpen] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
-
-  const cancelRow = (record: UploadRecord) => {
-    setActive({ id: record.upload.id, byKeyboard: false });
-    cancelWithUndo(record);
-  };
-
-  const openConfirm = () => {
-    const selectable = (record: UploadRecord) => isSelectable(record, pendingIds);
-    if (selection.allMatching) {
-      const fallback: BulkCancelPreview = matching.data
-        ? { ...matching.data, unknown: 0 }
-        : { cancellable: loaded.filter(selectable).length, skipped: 0, unknown: 0 };
-      setConfirm({
-        request: { filter: filterForRequest(filters) },
-        scope: 'matching',
-        affectedIds: loaded.filter(selectable).map((record) => record.upload.id),
-        fallback,
-      });
-      return;
-    }
-    const ids = [...selection.ids];
-    const byId = new Map(loaded.map((record) => [record.upload.id, record]));
-    const affectedIds = ids.filter((id) => {
-      const record = byId.get(id);
-      return record !== undefined && selectable(record);
-    });
-    const known = ids.filter((id) => byId.has(id)).length;
-    setConfirm({
-      request: { ids },
-      scope: 'selected',
-      affectedIds,
-      fallback: { cancellable: affectedIds.length, skipped: known - affectedIds.length, unknown: ids.length - known },
-    });
-  };
 
   const fetchNextPage = query.fetchNextPage;
   const canLoadMore = query.hasNextPage && !query.isFetchingNextPage && !query.isError;
@@ -118,13 +72,8 @@ export function UploadsList() {
     if (canLoadMore) void fetchNextPage();
   }, [canLoadMore, fetchNextPage]);
 
-  const move = (delta: number) => {
-    if (loaded.length === 0) return false;
-    const next = activeIndex === -1 ? 0 : Math.min(loaded.length - 1, Math.max(0, activeIndex + delta));
-    setActive({ id: loaded[next]!.upload.id, byKeyboard: true });
-    return true;
-  };
-  const activeRecord = activeIndex === -1 ? undefined : loaded[activeIndex];
+  const openConfirm = () =>
+    setConfirm(bulkTargetFor(selection, loaded, { filter: filterForRequest(filters), preview: matching.data }));
 
   useListShortcuts({
     search: () => {
@@ -132,18 +81,18 @@ export function UploadsList() {
       searchRef.current?.select();
       return true;
     },
-    next: () => move(1),
-    previous: () => move(-1),
+    next: () => active.move(1),
+    previous: () => active.move(-1),
     toggleSelected: () => {
-      if (readOnly || !activeRecord) return false;
-      const id = activeRecord.upload.id;
+      if (readOnly || !active.record) return false;
+      const id = active.record.upload.id;
       const on = !selection.ids.has(id);
-      if (!on || isSelectable(activeRecord, pendingIds)) selection.toggle(id, on, false);
+      if (!on || isSelectable(active.record, cancellingIds)) selection.toggle(id, on, false);
       return true;
     },
     cancel: () => {
-      if (readOnly || !activeRecord) return false;
-      if (activeRecord.status === 'pending' && !pendingIds.has(activeRecord.upload.id)) cancelWithUndo(activeRecord);
+      if (readOnly || !active.record) return false;
+      if (isSelectable(active.record, cancellingIds)) cancelWithUndo(active.record);
       return true;
     },
     escape: () => {
@@ -163,52 +112,34 @@ export function UploadsList() {
     },
   });
 
-  const tableState: UploadsTableState = {
-    readOnly,
-    cancellingIds: pendingIds,
-    selected: selection.ids,
-    headerCheck: headerCheckState(selection.ids, loaded, pendingIds),
-    selectableCount: loaded.filter((record) => isSelectable(record, pendingIds)).length,
-    onToggle: (id, checked, shift) => {
-      setActive({ id, byKeyboard: false });
-      selection.toggle(id, checked, shift);
-    },
-    onToggleAll: selection.toggleAll,
-    onCancel: cancelRow,
-    failures: follower.failures,
-    sort: view.sort,
-    order: view.order,
-    onSort: sortBy,
-  };
+  const { point } = active;
+  const tableState = useMemo<UploadsTableState>(
+    () => ({
+      readOnly,
+      cancellingIds,
+      selected: selection.ids,
+      headerCheck: headerCheckState(selection.ids, loaded, cancellingIds),
+      selectableCount: loaded.filter((record) => isSelectable(record, cancellingIds)).length,
+      onToggle: (id, checked, shift) => {
+        point(id);
+        selection.toggle(id, checked, shift);
+      },
+      onToggleAll: selection.toggleAll,
+      onCancel: (record) => {
+        point(record.upload.id);
+        cancelWithUndo(record);
+      },
+      failures: follower.failures,
+      sort: view.sort,
+      order: view.order,
+      onSort: sortBy,
+    }),
+    [readOnly, cancellingIds, selection, loaded, point, cancelWithUndo, follower.failures, view.sort, view.order, sortBy],
+  );
 
   // failureReason is set from the first failed attempt, while the query is still retrying.
   const problem = query.failureReason ?? (query.isError ? query.error : null);
   const shownProblem = isUnauthorized(problem) ? null : problem;
-
-  let body;
-  if (records === undefined) {
-    body =
-      query.isError && !isServerUnavailable(query.error) ? (
-        <EmptyState icon={<AlertTriangleIcon className="size-5" />} title="Uploads couldn't be loaded">
-          {query.error.message}
-        </EmptyState>
-      ) : (
-        <UploadsTable records={undefined} loading />
-      );
-  } else if (records.length === 0 && !query.isPlaceholderData) {
-    body = <UploadsEmptyState view={view} onClearFilters={clearFilters} />;
-  } else {
-    body = (
-      <UploadsTable
-        records={records}
-        activeIndex={activeIndex === -1 ? null : activeIndex}
-        showActive={active?.byKeyboard === true}
-        onNearEnd={loadMore}
-        stale={query.isPlaceholderData}
-        rowCount={total === undefined ? -1 : total + 1}
-      />
-    );
-  }
 
   const results = narrowing ? (
     <p className="text-xs text-slate-500 tabular-nums" aria-live="polite">
@@ -216,14 +147,12 @@ export function UploadsList() {
     </p>
   ) : null;
 
-  const bulkCount = selection.allMatching ? (matching.data?.cancellable ?? 0) : selection.ids.size;
-
   const footer =
-    records === undefined || records.length === 0 ? null : (
+    loaded.length === 0 ? null : (
       <>
         <p className="mr-auto tabular-nums">
-          Showing {number.format(records.length)}
-          {total !== undefined && total > records.length ? ` of ${number.format(total)}` : ''}
+          Showing {number.format(loaded.length)}
+          {total !== undefined && total > loaded.length ? ` of ${number.format(total)}` : ''}
         </p>
         {query.hasNextPage && (
           <Button size="sm" onClick={loadMore} disabled={query.isFetchingNextPage}>
@@ -269,11 +198,23 @@ export function UploadsList() {
           <BulkCancelProgress job={follower.job} retryable={follower.failures.size} settled={follower.settled} onDismiss={follower.dismiss} />
         )}
 
-        <UploadsTableContext value={tableState}>{body}</UploadsTableContext>
+        <UploadsTableContext value={tableState}>
+          <UploadsListBody
+            records={records}
+            error={query.isError ? query.error : null}
+            stale={query.isPlaceholderData}
+            view={view}
+            onClearFilters={clearFilters}
+            activeIndex={active.index}
+            showActive={active.byKeyboard}
+            onNearEnd={loadMore}
+            total={total}
+          />
+        </UploadsTableContext>
 
         {selecting ? (
           <SelectionBar
-            count={bulkCount}
+            count={selection.allMatching ? (matching.data?.cancellable ?? 0) : selection.ids.size}
             allMatching={selection.allMatching}
             matching={matching.data?.cancellable}
             onSelectAllMatching={selection.selectAllMatching}
@@ -283,10 +224,7 @@ export function UploadsList() {
             trailing={footer}
           />
         ) : (
-          records !== undefined &&
-          records.length > 0 && (
-            <div className="flex items-center justify-end gap-4 border-t border-slate-100 px-4 py-2.5 text-xs text-slate-500">{footer}</div>
-          )
+          footer && <div className="flex items-center justify-end gap-4 border-t border-slate-100 px-4 py-2.5 text-xs text-slate-500">{footer}</div>
         )}
       </div>
 

@@ -2,15 +2,11 @@ import { useEffect, useId, useRef, useState, type ReactNode, type RefObject } fr
 import { SearchIcon, XIcon } from '#src/components/ui/icons.tsx';
 import { cn } from '#src/lib/cn.ts';
 import type { UploadListView } from '#src/features/uploads/api/upload-keys.ts';
+import type { ViewChangeOptions } from '#src/features/uploads/hooks/use-list-view.ts';
 import { AGE_OPTIONS, UPLOAD_PURPOSES, ageLabel, hasNarrowingFilters } from '#src/features/uploads/utils/list-search-params.ts';
 
 /** Typing settles for this long before the search goes into the URL (and to the server). */
 export const SEARCH_DEBOUNCE_MS = 250;
-
-export interface ViewChangeOptions {
-  /** Replace the history entry instead of pushing one (typing in the search box). */
-  replace?: boolean;
-}
 
 interface UploadsToolbarProps {
   view: UploadListView;

@@ -4,8 +4,7 @@ import type { BulkCancelItem, BulkCancelJob } from '#contract/dashboard-api.ts';
 import { useLiveConnected } from '#src/lib/live-events.ts';
 import { bulkCancelQueryOptions, useBulkCancel } from '#src/features/uploads/api/get-bulk-cancel.ts';
 import { useRunningBulkCancels } from '#src/features/uploads/api/get-running-bulk-cancels.ts';
-import { pendingCancelsFor } from '#src/features/uploads/api/pending-cancels.ts';
-import { uploadKeys } from '#src/features/uploads/api/upload-keys.ts';
+import { pendingCancelsFor } from '#src/features/uploads/stores/pending-cancels.ts';
 import { isRetryable } from '#src/features/uploads/utils/bulk-wording.ts';
 
 export interface BulkCancelFollower {
@@ -27,8 +26,8 @@ function newest(jobs: BulkCancelJob[]): BulkCancelJob | undefined {
 
 /**
  * Follows one bulk cancel: progress from live `job` events, with a poll as the fallback; then,
- * once it is done, refetches the lists so rows settle to the truth, and hands the items worth
- * another try (failed, unknown, not found) to `onFinished`.
+ * once it is done, settles its rows (the lists are refetched, then the rows unmarked) and hands
+ * the items worth another try (failed, unknown, not found) to `onFinished`.
  */
 export function useBulkCancelFollower({ onFinished }: { onFinished: (retry: BulkCancelItem[]) => void }): BulkCancelFollower {
   const client = useQueryClient();
@@ -65,16 +64,12 @@ export function useBulkCancelFollower({ onFinished }: { onFinished: (retry: Bulk
       } catch {
         // Without the items the rows still settle; only the reasons are missing.
       }
-      await Promise.all([
-        client.invalidateQueries({ queryKey: uploadKeys.lists() }),
-        client.invalidateQueries({ queryKey: uploadKeys.matchings() }),
-        client.invalidateQueries({ queryKey: uploadKeys.details() }),
-      ]);
+      // Also for a job adopted after a reload, whose rows this page never marked.
+      await pendingCancelsFor(client).settleBulk(id);
       const retry = items.filter(isRetryable);
       setFailures(new Map(retry.map((item) => [item.upload_id, item])));
       setSettledId(id);
       latestOnFinished.current(retry);
-      pendingCancelsFor(client).unmarkBulk(id);
     })();
   }, [job, client]);
 

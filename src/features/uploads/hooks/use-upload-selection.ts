@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { UploadRecord } from '#contract/dashboard-api.ts';
 import { toggleAll, toggleSelection } from '#src/features/uploads/utils/selection.ts';
 
@@ -34,19 +34,24 @@ export function useUploadSelection(scope: string, records: readonly UploadRecord
     [scope],
   );
 
-  return {
-    ids: current.ids,
-    allMatching: current.allMatching,
-    toggle: (id, checked, shift) =>
-      change((base) => ({
-        ...base,
-        allMatching: false,
-        anchor: id,
-        ids: toggleSelection(base.ids, records, cancellingIds, { id, checked, anchor: base.anchor, shift }),
-      })),
-    toggleAll: (checked) => change((base) => ({ ...base, allMatching: false, anchor: null, ids: toggleAll(base.ids, records, cancellingIds, checked) })),
-    add: (ids) => change((base) => ({ ...base, allMatching: false, ids: new Set([...base.ids, ...ids]) })),
-    selectAllMatching: () => change((base) => ({ ...base, allMatching: true })),
-    clear: () => change(() => empty(scope)),
-  };
+  // One object per change, so the table's context (which holds it) changes only when it does.
+  return useMemo(
+    () => ({
+      ids: current.ids,
+      allMatching: current.allMatching,
+      toggle: (id: string, checked: boolean, shift: boolean) =>
+        change((base) => ({
+          ...base,
+          allMatching: false,
+          anchor: id,
+          ids: toggleSelection(base.ids, records, cancellingIds, { id, checked, anchor: base.anchor, shift }),
+        })),
+      toggleAll: (checked: boolean) =>
+        change((base) => ({ ...base, allMatching: false, anchor: null, ids: toggleAll(base.ids, records, cancellingIds, checked) })),
+      add: (ids: Iterable<string>) => change((base) => ({ ...base, allMatching: false, ids: new Set([...base.ids, ...ids]) })),
+      selectAllMatching: () => change((base) => ({ ...base, allMatching: true })),
+      clear: () => change(() => empty(scope)),
+    }),
+    [current.ids, current.allMatching, change, records, cancellingIds, scope],
+  );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeRecord } from '#src/testing/fixtures.ts';
-import { headerCheckState, selectUnavailableReason, toggleAll, toggleSelection } from './selection.ts';
+import { bulkTargetFor, headerCheckState, selectUnavailableReason, toggleAll, toggleSelection } from './selection.ts';
 
 const records = [
   makeRecord({ id: 'upload_a', filename: 'a' }),
@@ -45,5 +45,49 @@ describe('selecting uploads for a bulk cancel', () => {
     expect(headerCheckState(new Set(['upload_c']), records, none)).toBe('some');
     expect(headerCheckState(none, records, none)).toBe('none');
     expect([...toggleAll(all, records, none, false)]).toEqual([]);
+  });
+});
+
+describe('what a bulk cancel asks to confirm', () => {
+  // As shown: a is mid-cancel (it reads cancelled), b is completed, c, d and e are pending.
+  const shown = [{ ...records[0]!, status: 'cancelled' as const }, ...records.slice(1)];
+  const filter = { status: 'pending' as const, q: 'train' };
+
+  it('for the selected ids: the loaded pending ones are affected, the rest counted as skipped or unknown', () => {
+    const target = bulkTargetFor({ ids: new Set(['upload_a', 'upload_b', 'upload_c', 'upload_elsewhere']), allMatching: false }, shown, {
+      filter,
+      preview: { cancellable: 99, skipped: 99, unknown: 99 },
+    });
+    expect(target).toEqual({
+      request: { ids: ['upload_a', 'upload_b', 'upload_c', 'upload_elsewhere'] },
+      scope: 'selected',
+      affectedIds: ['upload_c'],
+      // The matching count is about the filter, not the selection: it is not used here.
+      fallback: { cancellable: 1, skipped: 2, unknown: 1 },
+    });
+  });
+
+  it('for all matching: the filter goes to the server, and the counts come from it once known', () => {
+    const selection = { ids: new Set(['upload_c']), allMatching: true };
+    const counted = bulkTargetFor(selection, shown, { filter, preview: { cancellable: 1200, skipped: 30, unknown: 4 } });
+    expect(counted).toEqual({
+      request: { filter },
+      scope: 'matching',
+      affectedIds: ['upload_c', 'upload_d', 'upload_e'],
+      // Unknown ids only exist for explicit ids.
+      fallback: { cancellable: 1200, skipped: 30, unknown: 0 },
+    });
+  });
+
+  it('for all matching, before the server has counted: the loaded rows are all there is to go on', () => {
+    const target = bulkTargetFor({ ids: new Set(), allMatching: true }, shown, { filter, preview: undefined });
+    expect(target.fallback).toEqual({ cancellable: 3, skipped: 0, unknown: 0 });
+    expect(target.affectedIds).toEqual(['upload_c', 'upload_d', 'upload_e']);
+  });
+
+  it('nothing loaded: every selected id is unknown', () => {
+    const target = bulkTargetFor({ ids: new Set(['upload_a']), allMatching: false }, [], { filter: {}, preview: undefined });
+    expect(target.affectedIds).toEqual([]);
+    expect(target.fallback).toEqual({ cancellable: 0, skipped: 0, unknown: 1 });
   });
 });

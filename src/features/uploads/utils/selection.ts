@@ -1,6 +1,6 @@
 // Which rows can be picked for a bulk cancel, and how clicks change the picked set. The
 // selection is a set of ids, so it outlives refetches, live events and re-sorting.
-import type { UploadRecord } from '#contract/dashboard-api.ts';
+import type { BulkCancelPreview, BulkCancelRequest, UploadFilter, UploadRecord } from '#contract/dashboard-api.ts';
 import { cancelUnavailableReason } from './cancel-availability.ts';
 
 /** Why a row's checkbox does nothing; null when it can be selected. `record` as shown (cancels applied). */
@@ -64,4 +64,51 @@ export function toggleAll(selected: ReadonlySet<string>, records: readonly Uploa
   const next = new Set(selected);
   for (const record of records) if (isSelectable(record, cancellingIds)) next.add(record.upload.id);
   return next;
+}
+
+/** What the bulk-cancel confirmation asks about. */
+export interface BulkCancelTarget {
+  /** The selected ids, or the filter for "all matching". */
+  request: BulkCancelRequest;
+  scope: 'selected' | 'matching';
+  /** Loaded rows the job will cancel: they read "cancelled" from the moment it starts. */
+  affectedIds: string[];
+  /** The same numbers worked out from the loaded rows, in case the server can't be asked. */
+  fallback: BulkCancelPreview;
+}
+
+/**
+ * The confirmation for the current selection. `loaded` as shown (cancels applied: a row being
+ * cancelled already reads "cancelled", so it is neither affected nor counted as cancellable).
+ * `matching` is the list's filter and, once the server has counted them, its matching uploads.
+ */
+export function bulkTargetFor(
+  selection: { ids: ReadonlySet<string>; allMatching: boolean },
+  loaded: readonly UploadRecord[],
+  matching: { filter: UploadFilter; preview: BulkCancelPreview | undefined },
+): BulkCancelTarget {
+  const cancellable = (record: UploadRecord) => cancelUnavailableReason(record.status) === null;
+  if (selection.allMatching) {
+    const affectedIds = loaded.filter(cancellable).map((record) => record.upload.id);
+    return {
+      request: { filter: matching.filter },
+      scope: 'matching',
+      affectedIds,
+      // The filter may match uploads that are not loaded: only the server knows about those.
+      fallback: matching.preview ? { ...matching.preview, unknown: 0 } : { cancellable: affectedIds.length, skipped: 0, unknown: 0 },
+    };
+  }
+  const ids = [...selection.ids];
+  const byId = new Map(loaded.map((record) => [record.upload.id, record]));
+  const affectedIds = ids.filter((id) => {
+    const record = byId.get(id);
+    return record !== undefined && cancellable(record);
+  });
+  const known = ids.filter((id) => byId.has(id)).length;
+  return {
+    request: { ids },
+    scope: 'selected',
+    affectedIds,
+    fallback: { cancellable: affectedIds.length, skipped: known - affectedIds.length, unknown: ids.length - known },
+  };
 }

@@ -1,3 +1,4 @@
+// What the signed-in operator may do, from the session: app-wide, so it lives outside any feature.
 import { createContext, useContext, type ReactNode } from 'react';
 
 export interface OperatorAccess {
@@ -11,7 +12,7 @@ export const READ_ONLY_REASON = 'Your access is read-only';
 
 const OperatorAccessContext = createContext<OperatorAccess>({ readOnly: false, stuckAfterMinutes: 10 });
 
-/** Set once, where the session is known (the signed-in root), for every uploads page below. */
+/** Set once, where the session is known (the signed-in root), for every page below. */
 export function OperatorAccessProvider({ value, children }: { value: OperatorAccess; children: ReactNode }) {
   return <OperatorAccessContext value={value}>{children}</OperatorAccessContext>;
 }
