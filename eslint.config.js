@@ -61,10 +61,12 @@ const envReaders = [
   'e2e/support/e2e-env.ts', // the end-to-end tests' ports
   'playwright.config.ts', // test runner configuration (output folders, CI, the data folder its workers share)
   'bench/lib/console-server.ts', // the benchmark's server child process inherits the environment
+  'server/test-support/replicas/processes.ts', // starts the emulator, replicas and nginx as children that inherit the environment; reads UC_REQUIRE_PG
+  'clients/env.ts', // the official-clients runner: CI, toolchain paths, the environment handed to each client process
 ];
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'data', 'test-results', 'playwright-report', 'bench/results'] },
+  { ignores: ['dist', 'node_modules', 'data', 'test-results', 'playwright-report', 'bench/results', 'clients/**/.cache', '.cache', '.schemathesis'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
@@ -117,7 +119,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['server/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.ts', '*.config.{ts,js}'],
+    files: ['server/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.ts', 'clients/**/*.ts', '*.config.{ts,js}'],
     languageOptions: { globals: globals.node },
   },
   {

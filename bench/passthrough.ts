@@ -3,8 +3,10 @@
 // (a real listening server with a SQLite file store, recording on), each in its own process while
 // autocannon drives them from this one. Two calls: cancelling an unknown well-formed id (the
 // emulator's 404, passed through verbatim: the cheapest repeatable call), and cancelling pending
-// uploads seeded beforehand, each once (a real state change that our proxy records).
-import { mkdtempSync, rmSync } from 'node:fs';
+// uploads seeded beforehand, each once (a real state change that our proxy records). The recorded
+// cancels also run against (d) our proxy on a PostgreSQL store (a throw-away local cluster), in
+// the same rounds, measured against (c); skipped when no PostgreSQL server is installed.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,14 +18,17 @@ import { cpuSeconds, startChild, type RunningChild } from './lib/child.ts';
 import { CLIENT_TOKEN, EMULATOR_KEY } from './lib/console-app.ts';
 import { load, type LoadResult } from './lib/load.ts';
 import { nginxAvailable, startNginx, type RunningNginx } from './lib/nginx.ts';
+import { postgresProblem, startBenchPostgres } from './lib/postgres.ts';
 import { formatNumber, pairwiseRatios, roundOrder, summarize, type BenchOptions, type Row } from './lib/report.ts';
 import type { ProxyChildConfig, ProxyChildReady } from './proxy-child.ts';
 
 const CONNECTIONS = 50;
 const TARGET = 0.35;
+/** Recorded cancels on PostgreSQL, as a share of the same on SQLite. */
+const POSTGRES_TARGET = 0.8;
 const UNKNOWN_ID = `upload_${'0'.repeat(32)}`;
 
-type SubjectKey = 'direct' | 'nginx' | 'proxy';
+type SubjectKey = 'direct' | 'nginx' | 'proxy' | 'proxyPg';
 type CallKey = 'unknown' | 'pending';
 
 interface Subject {
@@ -42,7 +47,7 @@ export async function run(options: BenchOptions): Promise<Row[]> {
   try {
     // Pending uploads to cancel: written straight into the emulator's state before it starts, so
     // tens of thousands cost seconds rather than as many HTTP creates. Each run gets its own.
-    const runs = 3 * sizes.rounds;
+    const runs = 4 * sizes.rounds;
     const perRun = sizes.cancelsPerRun + 2 * CONNECTIONS;
     const databasePath = join(dir, 'emulator.sqlite');
     const partsDir = join(dir, 'emulator-parts');
@@ -59,6 +64,23 @@ export async function run(options: BenchOptions): Promise<Row[]> {
       dataDir: join(dir, 'console'),
     } satisfies ProxyChildConfig);
     stops.push(proxy.stop);
+    // The same proxy on a PostgreSQL store; its cluster's processes are measured as one (the postmaster and its backends).
+    let proxyPg: RunningChild<ProxyChildReady> | null = null;
+    let postgresPid: number | null = null;
+    let postgresSkipped = postgresProblem();
+    if (!postgresSkipped) {
+      try {
+        const postgres = await startBenchPostgres();
+        stops.push(postgres.stop);
+        const databaseUrl = await postgres.createDatabase('bench_passthrough');
+        postgresPid = Number(readFileSync(join(postgres.cluster.socketDir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+        proxyPg = await startChild<ProxyChildReady>('proxy-child.ts', { upstreamUrl: emulator.ready.url, upstreamKey: EMULATOR_KEY, databaseUrl } satisfies ProxyChildConfig);
+        stops.push(proxyPg.stop);
+      } catch (error) {
+        postgresSkipped = `crashed: ${error instanceof Error ? error.message.split('\n')[0]!.slice(0, 120) : String(error)}`;
+        options.log(`passthrough: PostgreSQL ${postgresSkipped}`);
+      }
+    }
     let nginx: RunningNginx | null = null;
     let nginxProblem: string | null = null;
     if (!nginxAvailable()) nginxProblem = 'skipped: nginx not installed (/usr/sbin/nginx)';
@@ -76,7 +98,9 @@ export async function run(options: BenchOptions): Promise<Row[]> {
       ...(nginx ? [{ key: 'nginx' as const, label: 'via nginx', origin: nginx.origin, token: EMULATOR_KEY }] : []),
       { key: 'proxy', label: 'via our proxy', origin: proxy.ready.origin, token: CLIENT_TOKEN },
     ];
-    for (const subject of subjects) {
+    // Only the recorded cancels differ between the stores: a 404 is passed through without a write.
+    const pendingSubjects: Subject[] = [...subjects, ...(proxyPg ? [{ key: 'proxyPg' as const, label: 'via our proxy on PostgreSQL', origin: proxyPg.ready.origin, token: CLIENT_TOKEN }] : [])];
+    for (const subject of pendingSubjects) {
       await expectStatus(subject, `/v1/uploads/${UNKNOWN_ID}/cancel`, 404);
       await load({ origin: subject.origin, token: subject.token, connections: CONNECTIONS, duration: sizes.warmupSeconds, path: `/v1/uploads/${UNKNOWN_ID}/cancel`, maxSeconds: 10 });
     }
@@ -88,6 +112,8 @@ export async function run(options: BenchOptions): Promise<Row[]> {
       { name: 'emulator', cpu: () => cpuSeconds(emulator.pid) },
       ...(nginx ? [{ name: 'nginx', cpu: () => cpuSeconds(nginx.pid) }] : []),
       { name: 'our proxy', cpu: () => cpuSeconds(proxy.pid) },
+      ...(proxyPg ? [{ name: 'our proxy on PostgreSQL', cpu: () => cpuSeconds(proxyPg.pid) }] : []),
+      ...(postgresPid ? [{ name: 'PostgreSQL', cpu: () => cpuSeconds(postgresPid) }] : []),
     ];
     const cpuShares = new Map<string, Map<string, number[]>>();
     const measured = async (call: CallKey, subject: SubjectKey, runLoad: () => Promise<LoadResult>) => {
@@ -122,7 +148,7 @@ export async function run(options: BenchOptions): Promise<Row[]> {
         );
         await sleep(200);
       }
-      for (const subject of roundOrder(subjects, round)) {
+      for (const subject of roundOrder(pendingSubjects, round)) {
         const ids = seeded.slice(nextSeed, nextSeed + perRun);
         nextSeed += perRun;
         let next = 0;
@@ -178,7 +204,7 @@ export async function run(options: BenchOptions): Promise<Row[]> {
             : [`${sizes.cancelsPerRun.toLocaleString('en-US')} cancels per run, each of a different pending upload, so every one changes state upstream and our proxy records it.`]),
           // /proc counts CPU in 10 ms ticks: over sub-second runs (--quick) the shares would be noise.
           ...(summarize(get('direct')!.map((r) => r.seconds), 's').median >= 2
-            ? [`CPU during these runs (share of one core): ${subjects.map((s) => `${s.label}: ${cpuNote(call, s.key)}`).join('; ')}.`]
+            ? [`CPU during these runs (share of one core): ${(call === 'pending' ? pendingSubjects : subjects).map((s) => `${s.label}: ${cpuNote(call, s.key)}`).join('; ')}.`]
             : []),
           ...oddities('direct'),
         ],
@@ -220,6 +246,36 @@ export async function run(options: BenchOptions): Promise<Row[]> {
         ...(nginx ? {} : { status: 'not judged (no nginx)' }),
         notes: oddities('proxy'),
       });
+    }
+    const pgName = 'Cancel pending → 200, recorded: via our proxy on PostgreSQL';
+    const pgTarget = `≥ ${POSTGRES_TARGET}× SQLite`;
+    if (proxyPg) {
+      const ratio = summarize(
+        pairwiseRatios(
+          results.get('pending:proxyPg')!.map((r) => r.requestsPerSecond),
+          results.get('pending:proxy')!.map((r) => r.requestsPerSecond),
+        ),
+        '×',
+      );
+      const list = results.get('pending:proxyPg')!;
+      const median = (pick: (r: LoadResult) => number) => summarize(list.map(pick), 'ms').median;
+      const unexpected = list.reduce((n, r) => n + Object.entries(r.statuses).reduce((m, [code, count]) => m + (code === '200' ? 0 : count), 0), 0);
+      const errors = list.reduce((n, r) => n + r.errors, 0);
+      rows.push({
+        bench: 'passthrough',
+        name: pgName,
+        ours: { value: summarize(list.map((r) => r.requestsPerSecond), 'req/s'), detail: `p50 ${formatNumber(median((r) => r.p50Ms))} ms, p99 ${formatNumber(median((r) => r.p99Ms))} ms` },
+        baseline: { label: 'our proxy on SQLite', value: summarize(results.get('pending:proxy')!.map((r) => r.requestsPerSecond), 'req/s') },
+        ratio,
+        target: pgTarget,
+        met: ratio.median >= POSTGRES_TARGET,
+        notes: [
+          `The proxy child of the row above with a PostgreSQL store (a throw-away local cluster on 127.0.0.1, the store's own pool), in the same rounds; ` +
+            `the PostgreSQL server runs on the same cores.${unexpected || errors ? ` ${unexpected} answers other than 200, ${errors} connection errors or timeouts.` : ''}`,
+        ],
+      });
+    } else {
+      rows.push({ bench: 'passthrough', name: pgName, ours: null, baseline: null, ratio: null, target: pgTarget, met: null, status: postgresSkipped ?? 'skipped' });
     }
     return rows;
   } finally {

@@ -43,6 +43,14 @@ export const uploadRecordSchema = z.object({
 });
 export type UploadRecord = z.infer<typeof uploadRecordSchema>;
 
+/**
+ * Some character that String.prototype.trim keeps: with `.trim().min(1)` the check a JSON Schema
+ * can carry (its `pattern`), so the API's description says a blank value is refused, as it is.
+ * The whitespace is spelled out because `\s` means a different set in other languages' regexes.
+ */
+const NOT_BLANK = /[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+const nonBlank = (max: number) => z.string().trim().min(1).max(max).regex(NOT_BLANK, 'must not be blank');
+
 /** `true`/`false` as a query string value, or as a JSON boolean in a request body. */
 const boolParam = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 
@@ -51,9 +59,9 @@ export const uploadFilterSchema = z.object({
   status: z.enum(UPLOAD_STATUSES).optional(),
   /** Only stuck pending uploads. */
   stuck: boolParam.optional(),
-  purpose: z.string().trim().min(1).max(64).optional(),
+  purpose: nonBlank(64).optional(),
   /** Case-insensitive filename substring, or an id (or id prefix) starting with `upload_`. */
-  q: z.string().trim().min(1).max(200).optional(),
+  q: nonBlank(200).optional(),
   /** Created at least this many seconds ago. */
   older_than: z.coerce.number().int().min(0).max(10 * 365 * 86400).optional(),
   /** Created at most this many seconds ago. */
@@ -104,6 +112,9 @@ export const cancelBodySchema = z.object({
   reason: z.string().trim().max(500).optional(),
 });
 
+/** Body of POST /api/session: trade an operator token for a session cookie. */
+export const loginRequestSchema = z.object({ token: z.string().min(1, 'is required').max(512) });
+
 // ---- Bulk cancel -----------------------------------------------------------------------------
 
 const uploadIdList = z.array(z.string().regex(UPLOAD_ID_PATTERN, 'must look like upload_abc123')).min(1).max(10_000);
@@ -114,6 +125,24 @@ export const bulkCancelRequestSchema = z.union([
   z.object({ filter: uploadFilterSchema, reason: z.string().trim().max(500).optional() }).strict(),
 ]);
 export type BulkCancelRequest = z.input<typeof bulkCancelRequestSchema>;
+
+/** Ages in seconds, as a JSON body gives them. */
+const bodyAgeSeconds = z.number().int().min(0).max(10 * 365 * 86400);
+
+/**
+ * The body of POST /api/bulk-cancels and /preview as the server checks it: bulkCancelRequestSchema,
+ * except that ages are JSON numbers. (z.coerce, right for a query string, would also turn `null`,
+ * `true` or `""` into a number: `"newer_than": null` would silently mean "created 0 s ago".)
+ */
+export const bulkCancelBodySchema = z.union([
+  z.object({ ids: uploadIdList, reason: z.string().trim().max(500).optional() }).strict(),
+  z
+    .object({
+      filter: uploadFilterSchema.extend({ older_than: bodyAgeSeconds.optional(), newer_than: bodyAgeSeconds.optional() }),
+      reason: z.string().trim().max(500).optional(),
+    })
+    .strict(),
+]);
 
 /** Answer of POST /api/bulk-cancels/preview: what a bulk cancel would touch. */
 export const bulkCancelPreviewSchema = z.object({
@@ -162,6 +191,13 @@ export type BulkCancelJob = z.infer<typeof bulkCancelJobSchema>;
 
 export const bulkCancelJobListSchema = z.object({ object: z.literal('list'), data: z.array(bulkCancelJobSchema) });
 
+/** Query of GET /api/bulk-cancels. */
+export const bulkCancelListQuerySchema = z.object({ state: z.enum(['running', 'done']).optional() });
+
+/** The id of a bulk cancel job, as POST /api/bulk-cancels makes it. */
+export const BULK_CANCEL_ID_PATTERN = /^bulk_[a-f0-9]{24}$/;
+export const bulkCancelIdSchema = z.string().regex(BULK_CANCEL_ID_PATTERN, 'must look like bulk_ followed by 24 hex digits');
+
 // ---- Audit -----------------------------------------------------------------------------------
 
 export const auditEntrySchema = z.object({
@@ -184,10 +220,10 @@ export const auditEntrySchema = z.object({
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 export const auditQuerySchema = z.object({
-  actor: z.string().trim().min(1).max(100).optional(),
+  actor: nonBlank(100).optional(),
   outcome: z.enum(CANCEL_OUTCOMES).optional(),
   source: z.enum(AUDIT_SOURCES).optional(),
-  upload_id: z.string().trim().min(1).max(140).optional(),
+  upload_id: nonBlank(140).optional(),
   cursor: z.string().max(64).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
@@ -199,6 +235,9 @@ export const auditListSchema = z.object({
   next_cursor: z.string().nullable(),
 });
 export type AuditList = z.infer<typeof auditListSchema>;
+
+/** Query of GET /api/audit/export.csv: the list's filters, every page. */
+export const auditExportQuerySchema = auditQuerySchema.omit({ cursor: true, limit: true });
 
 /** One line of an upload's history, for its detail page. */
 export const timelineEventSchema = z.object({

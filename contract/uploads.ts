@@ -40,6 +40,53 @@ export const uploadPartSchema = z.looseObject({
 });
 export type UploadPart = z.infer<typeof uploadPartSchema>;
 
+// ---- Request bodies of the four operations -----------------------------------------------------
+// OpenAI's published request shapes, as the emulator checks them (server/emulator/upload-operations.ts)
+// and as the proxy's description (GET /v1/openapi.json) documents them.
+
+/** `purpose` values OpenAI's spec lists, plus the two both official SDKs also send. */
+export const CREATE_UPLOAD_PURPOSES = ['assistants', 'batch', 'fine-tune', 'vision', 'user_data', 'evals'] as const;
+/** Documented: an upload takes at most 8 GB in total. */
+export const MAX_UPLOAD_BYTES = 8 * 1024 ** 3;
+/** Documented as "64 MB"; our choice of the exact number is 64 MiB, the Python SDK's chunk size. */
+export const MAX_UPLOAD_PART_BYTES = 64 * 1024 ** 2;
+/** Documented bounds of `expires_after.seconds` (the resulting file's expiry). */
+export const FILE_EXPIRY_SECONDS = { min: 3600, max: 2_592_000 } as const;
+
+export const createUploadRequestSchema = z.strictObject({
+  filename: z.string().min(1).describe('The name of the file to upload.'),
+  purpose: z.enum(CREATE_UPLOAD_PURPOSES).describe('The intended purpose of the uploaded file.'),
+  // Range before integer-ness, so 1e300 is told "above maximum" rather than "not a safe integer".
+  bytes: z.number().min(1).max(MAX_UPLOAD_BYTES).int().describe('The number of bytes in the file you are uploading (at most 8 GB).'),
+  mime_type: z
+    .string()
+    .min(1)
+    .describe('The MIME type of the file. It must suit the purpose (e.g. `text/jsonl` for `batch` and `fine-tune`, `image/*` for `vision`).'),
+  expires_after: z
+    .strictObject({
+      anchor: z.literal('created_at'),
+      seconds: z.number().min(FILE_EXPIRY_SECONDS.min).max(FILE_EXPIRY_SECONDS.max).int(),
+    })
+    .optional()
+    .describe("The expiration policy of the File created at completion (not of the Upload, which expires an hour after it is created)."),
+}).meta({ examples: [{ filename: 'batch-input.jsonl', purpose: 'batch', bytes: 2048, mime_type: 'application/jsonl' }] });
+export type CreateUploadRequest = z.infer<typeof createUploadRequestSchema>;
+
+export const completeUploadRequestSchema = z.strictObject({
+  part_ids: z.array(z.string()).min(1).describe('The ordered list of Part IDs.'),
+  md5: z
+    .string()
+    .regex(/^[0-9a-fA-F]{32}$/, { error: 'expected 32 hexadecimal characters' })
+    .optional()
+    .describe('The optional md5 checksum of the file contents, to verify that the bytes uploaded match what you expect.'),
+}).meta({ examples: [{ part_ids: ['part_def456', 'part_ghi789'] }] });
+export type CompleteUploadRequest = z.infer<typeof completeUploadRequestSchema>;
+
+/** The multipart/form-data body of "add a part": one field, `data`, at most `maxBytes` long. */
+export function addUploadPartRequestSchema(maxBytes: number = MAX_UPLOAD_PART_BYTES) {
+  return z.strictObject({ data: z.file().max(maxBytes).describe('The chunk of bytes for this Part.') });
+}
+
 export const errorEnvelopeSchema = z.object({
   error: z.object({
     message: z.string(),

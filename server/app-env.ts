@@ -6,5 +6,7 @@ export interface AppEnv {
     operator: Operator;
     /** How the operator authenticated: a dashboard session cookie, or a Bearer token (scripts). */
     authVia: 'cookie' | 'bearer';
+    /** The client's address as the failed-attempt limits key it (server/lib/client-address.ts; set for every request). */
+    clientAddress: string;
   };
 }

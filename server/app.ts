@@ -10,12 +10,18 @@ import type { BulkCancelRunner } from './cancel/bulk-cancel-runner.ts';
 import type { CancelService } from './cancel/cancel-service.ts';
 import type { StuckRule } from './domain/stuck-rule.ts';
 import { ApiError } from './lib/api-error.ts';
+import type { AttemptLimiters } from './lib/attempt-limiter.ts';
 import type { OperatorDirectory } from './lib/auth.ts';
 import type { ChangeFeed } from './lib/change-feed.ts';
+import type { TrustProxy } from './lib/client-address.ts';
 import type { Clock } from './lib/clock.ts';
-import { INTERNAL_ERROR, toApiError } from './lib/errors.ts';
+import { INTERNAL_ERROR, STORE_UNAVAILABLE, toApiError } from './lib/errors.ts';
+import { healthRoutes, type Readiness } from './lib/health-routes.ts';
 import type { Logger } from './lib/logger.ts';
-import { FailedAttemptLimiter } from './lib/rate-limit.ts';
+import { clientAddresses } from './lib/token-guard.ts';
+import { describeApi } from './openapi/api-description.ts';
+import { methodNotAllowed } from './openapi/method-not-allowed.ts';
+import { serveApiDescription } from './openapi/serve-description.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
 import { bulkRoutes } from './routes/bulk-routes.ts';
 import { eventRoutes } from './routes/events-routes.ts';
@@ -53,19 +59,31 @@ export interface AppDeps {
    * cookie is marked Secure. Null: the origin of each request as Node sees it.
    */
   publicOrigin: string | null;
+  /** Failed token attempts, per client address (in memory, or shared by the replicas). */
+  limiters: AttemptLimiters;
+  /** The proxies whose X-Forwarded-For names the client (TRUST_PROXY); null: none, the socket peer is the client. */
+  trustProxy: TrustProxy | null;
+  /** Whether this replica hears every change right now (always, on one process). */
+  live: () => boolean;
+  /** What /readyz answers. */
+  readiness: () => Promise<Readiness>;
 }
 
+/** While the database is away every request says so; the log says it at most this often. */
+const UNAVAILABLE_LOG_EVERY_MS = 10_000;
+
 export function createApp(deps: AppDeps) {
-  const { clock, store, feed, log } = deps;
+  const { clock, store, feed, log, limiters, live } = deps;
   const sessionDeps: SessionDeps = {
     clock,
     operators: deps.operators,
     upstreamMode: deps.upstreamMode,
     publicOrigin: deps.publicOrigin,
     stuckRule: deps.stuckRule,
-    limiter: new FailedAttemptLimiter(),
+    limiter: limiters.operators,
   };
   const app = new Hono<AppEnv>();
+  app.use(clientAddresses(deps.trustProxy));
 
   app.use(
     secureHeaders({
@@ -86,7 +104,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
-  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.route('/', healthRoutes(deps.readiness));
   app.get('*', loginByUrl(sessionDeps));
 
   const api = new Hono<AppEnv>();
@@ -94,22 +112,30 @@ export function createApp(deps: AppDeps) {
   api.use(bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new ApiError(413, 'The request body is larger than 64 KB.', { headers: { connection: 'close' } }); } }));
   api.route('/session', sessionRoutes(sessionDeps));
   api.use(requireOperator(sessionDeps));
+  api.get('/openapi.json', serveApiDescription);
   api.route('/uploads', uploadRoutes({ clock, store, cancels: deps.cancels }));
   api.route('/bulk-cancels', bulkRoutes({ clock, store, runner: deps.runner }));
   api.route('/audit', auditRoutes({ store }));
-  api.route('/events', eventRoutes({ feed }));
+  api.route('/events', eventRoutes({ feed, live }));
+  // A path the API has, asked with a method it does not take: 405 with Allow (from the description).
+  api.all('*', methodNotAllowed(describeApi()));
   api.all('*', (c) => {
     throw new ApiError(404, `Invalid URL (${c.req.method} ${c.req.path})`);
   });
   app.route('/api', api);
   // Its own count: a client with a stale token must not lock operators out, nor the other way round.
-  app.route('/v1', v1Routes({ clock, store, feed, log, upstream: deps.upstream, findClient: deps.findClient, limiter: new FailedAttemptLimiter(), maxPartBytes: deps.maxPartBytes }));
+  app.route('/v1', v1Routes({ clock, store, feed, log, upstream: deps.upstream, findClient: deps.findClient, limiter: limiters.clients, maxPartBytes: deps.maxPartBytes }));
 
   if (deps.staticDir) app.route('/', staticRoutes(deps.staticDir));
 
   app.notFound((c) => c.json(errorEnvelope(`Invalid URL (${c.req.method} ${c.req.path})`), 404));
+  let unavailableLoggedAt = -Infinity;
   app.onError((error, c) => {
     const answer = toApiError(error, c.req.path.startsWith('/v1/') ? 'pass_through' : 'dashboard');
+    if (answer?.envelope.error.code === STORE_UNAVAILABLE && Date.now() - unavailableLoggedAt >= UNAVAILABLE_LOG_EVERY_MS) {
+      unavailableLoggedAt = Date.now();
+      log.warn('the database cannot be reached: answering 503 until it is back', { path: c.req.path, error: error instanceof Error ? error.message : String(error) });
+    }
     if (answer) {
       for (const [name, value] of Object.entries(answer.headers)) c.header(name, value);
       return c.json(answer.envelope, answer.status);

@@ -1,26 +1,35 @@
 // The one composition root: builds everything the console is made of (store, upstream, the
 // embedded emulator when there is no OpenAI key, live feed, cancel service, bulk runner, the
-// HTTP app) and owns what has a lifecycle: start() sets the background work going (resumed bulk
-// jobs, live counts, the expiry sweep, the reconciler), stop() ends it all in an order that
-// loses nothing. server/index.ts, the test harness and the benchmarks all build it here.
+// HTTP app) and owns what has a lifecycle: start() sets the background work going (the live
+// listener, resumed bulk jobs, live counts, the expiry sweep, the reconciler), stop() ends it all
+// in an order that loses nothing. server/index.ts, the test harness and the benchmarks all build it here.
+//
+// With a databaseUrl the store is PostgreSQL and this console is one replica among several: live
+// changes come from the database (server/live/), failed sign-in attempts are counted in it, and
+// /readyz says whether this replica should get traffic.
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app.ts';
-import { BulkCancelRunner } from './cancel/bulk-cancel-runner.ts';
+import { BulkCancelRunner, defaultReplicaId } from './cancel/bulk-cancel-runner.ts';
 import { CancelService } from './cancel/cancel-service.ts';
 import { reconcileUnknownCancels } from './cancel/reconcile-unknown-cancels.ts';
 import { runDemoTraffic } from './demo/demo-traffic.ts';
 import { seedEmptyStore } from './demo/seed-demo-data.ts';
 import { createStuckRule } from './domain/stuck-rule.ts';
 import { startEmulator, type RunningEmulator } from './emulator/server.ts';
+import { REPLICAS_NEED_TOKENS } from './env.ts';
 import { createOperatorDirectory, createTokenMatcher, type NamedToken, type OperatorToken } from './lib/auth.ts';
+import { memoryAttemptLimiters, postgresAttemptLimiters, type AttemptLimiters, type AttemptLimits } from './lib/attempt-limiter.ts';
 import { ChangeFeed } from './lib/change-feed.ts';
+import { parseTrustProxy } from './lib/client-address.ts';
 import { systemClock, unixSeconds, type Clock } from './lib/clock.ts';
 import { broadcastCounts } from './lib/counts-broadcaster.ts';
+import { answersWithin, type Readiness } from './lib/health-routes.ts';
 import { consoleLogger, type Logger } from './lib/logger.ts';
+import { ALWAYS_LIVE, createChangeRelay, type ChangeRelay, type ChangeRelayOptions } from './live/change-relay.ts';
 import { openStore } from './store/open-store.ts';
 import { createUpstreamClient, type UpstreamClient } from './upstream/openai-client.ts';
 
@@ -39,8 +48,21 @@ export type UpstreamChoice =
     };
 
 export interface ConsoleConfig {
-  /** The store's SQLite file, or ':memory:'. */
+  /** The store's SQLite file, or ':memory:' (unused when databaseUrl is set). */
   databasePath: string;
+  /**
+   * postgres://… : the store is PostgreSQL, shared with any other replica using the same URL. It
+   * holds a password: it is never logged. Needs operator tokens (the same on every replica).
+   */
+  databaseUrl?: string | null | undefined;
+  /** Where the live listener connects instead of databaseUrl (which may go through a pooler that cannot hold a LISTEN session). */
+  databaseListenUrl?: string | null | undefined;
+  /** TRUST_PROXY (server/lib/client-address.ts): the proxies whose X-Forwarded-For names the client. Default: none. */
+  trustProxy?: string | null | undefined;
+  /** Live updates across replicas: coalescing windows, listener heartbeat and reconnect (PostgreSQL only). */
+  live?: ChangeRelayOptions;
+  /** Failed token attempts allowed per address and window (default 10 per 5 minutes). */
+  attemptLimits?: AttemptLimits;
   upstream: UpstreamChoice;
   /** Timeout of each upstream call (parts through the pass-through get longer). */
   upstreamTimeoutMs: number;
@@ -51,8 +73,12 @@ export interface ConsoleConfig {
   clients: NamedToken[];
   /** Seconds without a part after which a pending upload counts as stuck (default 600). */
   stuckAfterSeconds?: number;
-  /** Upstream cancels in flight at once per bulk job (default 8). */
+  /** Bulk cancels in flight upstream at once, all jobs (and on PostgreSQL all replicas) together (default 8). */
   bulkConcurrency?: number;
+  /** How long a bulk item's claim lasts unless renewed (default 30 s): how soon a dead replica's items are taken over. */
+  bulkLeaseSeconds?: number;
+  /** This replica's name on its bulk leases, unique among the replicas (default: host, process and a random part; 'local' on SQLite). */
+  replicaId?: string | null | undefined;
   /** Default: the system clock. The embedded emulator reads it too, so moving it moves both. */
   clock?: Clock;
   /** How the cancel service waits between retries (default: real time). */
@@ -71,6 +97,8 @@ export interface ConsoleConfig {
 }
 
 const DEFAULT_INTERVALS = { expirySweepMs: 5_000, reconcileMs: 30_000, countsMs: 1_000 };
+/** How long /readyz waits for the store before calling it unreachable. */
+const READINESS_PING_MS = 2_000;
 // Parts may take up to 10 minutes on a slow link (PART_TIMEOUT_MS); Node's default would cut them at 5.
 const REQUEST_TIMEOUT_MS = 11 * 60_000;
 
@@ -79,13 +107,25 @@ export async function createConsole(config: ConsoleConfig) {
   const log = config.log ?? consoleLogger;
   const intervals = { ...DEFAULT_INTERVALS, ...config.intervals };
   const stuckRule = createStuckRule(config.stuckAfterSeconds ?? 600);
-  const store = await openStore({ databasePath: config.databasePath, stuckRule });
+  const databaseUrl = config.databaseUrl || null;
+  if (databaseUrl && config.operators.length === 0) throw new Error(REPLICAS_NEED_TOKENS);
+  const trustProxy = parseTrustProxy(config.trustProxy);
+  const store = await openStore({ databasePath: config.databasePath, databaseUrl, stuckRule, logger: log });
+
+  let limiters: AttemptLimiters;
+  try {
+    limiters = databaseUrl ? await postgresAttemptLimiters(databaseUrl, log, config.attemptLimits) : memoryAttemptLimiters(config.attemptLimits);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 
   let emulator: RunningEmulator | null = null;
   let scratchDir: string | null = null;
   let upstream: UpstreamClient;
   try {
     if (config.upstream.kind === 'emulator') {
+      if (databaseUrl) log.warn('the embedded emulator belongs to this replica alone: for several replicas, run one upstream (OPENAI_BASE_URL) they all share');
       const { dataDir } = config.upstream;
       scratchDir = dataDir === null ? mkdtempSync(join(tmpdir(), 'uc-emulator-')) : null;
       emulator = await startEmulator({
@@ -107,14 +147,32 @@ export async function createConsole(config: ConsoleConfig) {
       );
   } catch (error) {
     await emulator?.close();
+    await limiters.close();
     await store.close();
     if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
     throw error;
   }
 
-  const feed = new ChangeFeed();
+  // On PostgreSQL the database announces every change (server/live/), to every replica alike.
+  const feed = new ChangeFeed({ announcedByDatabase: databaseUrl !== null });
+  const relay: ChangeRelay | null = databaseUrl ? createChangeRelay({ connectionString: config.databaseListenUrl || databaseUrl, feed, store, clock, log }, config.live) : null;
+  const live = relay ?? ALWAYS_LIVE;
+  let stopping: Promise<void> | null = null;
+  // Not ready while stopping, from its first moment: the balancer stops sending before the port closes.
+  const readiness = async (): Promise<Readiness> => {
+    const storeAnswers = stopping === null && (await answersWithin(() => store.ping(), READINESS_PING_MS));
+    const listening = live.connected();
+    return { ready: stopping === null && storeAnswers && listening, store: storeAnswers, migrations: true, live: listening, stopping: stopping !== null };
+  };
   const cancels = new CancelService({ clock, store, upstream, feed, log, ...(config.sleep ? { sleep: config.sleep } : {}) });
-  const runner = new BulkCancelRunner({ clock, store, feed, log }, cancels, { concurrency: config.bulkConcurrency ?? 8 });
+  // One name for this replica's leases, bulk items and reconciler claims alike.
+  const replicaId = config.replicaId || defaultReplicaId(databaseUrl !== null);
+  const leaseMs = config.bulkLeaseSeconds ? config.bulkLeaseSeconds * 1000 : undefined;
+  const runner = new BulkCancelRunner({ clock, store, feed, log }, cancels, {
+    concurrency: config.bulkConcurrency ?? 8,
+    owner: replicaId,
+    ...(leaseMs ? { leaseMs } : {}),
+  });
   const app = createApp({
     clock,
     store,
@@ -130,6 +188,10 @@ export async function createConsole(config: ConsoleConfig) {
     staticDir: config.staticDir ?? null,
     log,
     publicOrigin: config.publicOrigin ?? null,
+    limiters,
+    trustProxy,
+    live: () => live.connected(),
+    readiness,
   });
 
   // OpenAI tells nobody when an upload expires; the console marks it, so lists, counts and live views agree.
@@ -139,17 +201,19 @@ export async function createConsole(config: ConsoleConfig) {
   // One round at a time: when OpenAI is slow a round can outlast the interval.
   let reconciling: Promise<number> | null = null;
   const reconcile = (): Promise<number> =>
-    (reconciling ??= reconcileUnknownCancels({ store, cancels }).finally(() => (reconciling = null)));
+    (reconciling ??= reconcileUnknownCancels({ store, cancels, lease: { owner: replicaId, ...(leaseMs ? { leaseMs } : {}) } }).finally(() => (reconciling = null)));
 
   const timers: NodeJS.Timeout[] = [];
   let stopCounts = () => {};
   let server: ServerType | null = null;
   const stopTraffic = new AbortController();
-  let stopping: Promise<void> | null = null;
 
   async function start(): Promise<{ resumed: number }> {
+    // First, so that what the rest of start() changes is heard like everything after it.
+    await relay?.start();
+    if (relay && !relay.connected()) log.warn('live updates: not listening on PostgreSQL yet; /readyz answers 503 until it is');
     if (emulator && config.demo?.seed) await seedEmptyStore({ upstream, store, emulatorClock: emulator.clock, log }, config.demo.size);
-    else if (config.demo && config.demo.size > 0) log.warn('--demo-size only seeds an empty store in emulator mode: point DATABASE_PATH at a new file to load it');
+    else if (config.demo && config.demo.size > 0) log.warn('--demo-size only seeds an empty store in emulator mode: point DATABASE_PATH (or DATABASE_URL) at an empty one to load it');
     const resumed = await runner.resume();
     if (resumed > 0) log.info(`resumed ${resumed} bulk cancel job(s) left running by the last process`);
     stopCounts = broadcastCounts({ feed, store, clock, log }, intervals.countsMs);
@@ -194,26 +258,33 @@ export async function createConsole(config: ConsoleConfig) {
    * and without start() or listen() having been called.
    */
   function stop(): Promise<void> {
+    // From the moment this is set, /readyz answers 503.
     stopping ??= (async () => {
       stopTraffic.abort();
       for (const timer of timers) clearInterval(timer);
       stopCounts();
+      // The runner first: it stops claiming, lets the items in flight finish (they need the store
+      // and the upstream, closed last), and hands back every lease it still holds, so another
+      // replica takes them over now rather than when the lease runs out.
+      const runnerStopped = runner.stop();
       const serverClosed = server ? closeServer(server, config.drainTimeoutMs ?? 10_000, log) : Promise.resolve();
       // Live-update streams never end by themselves; everything else gets to finish.
       feed.close();
-      await runner.stop();
+      await runnerStopped;
       // A round that fails has already been logged by whoever started it.
       await reconciling?.catch(() => {});
       await serverClosed;
+      await relay?.stop();
       await upstream.close();
       await emulator?.close();
+      await limiters.close();
       await store.close();
       if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
     })();
     return stopping;
   }
 
-  return { app, store, upstream, emulator, feed, cancels, runner, clock, stuckRule, start, listen, stop, reconcile };
+  return { app, store, upstream, emulator, feed, cancels, runner, clock, stuckRule, live, readiness, start, listen, stop, reconcile };
 }
 
 export type Console = Awaited<ReturnType<typeof createConsole>>;

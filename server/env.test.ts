@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EnvError, readEnv } from './env.ts';
+import { EnvError, readEnv, REPLICAS_NEED_TOKENS } from './env.ts';
 
 describe('readEnv', () => {
   it('has defaults for everything', () => {
@@ -19,4 +19,55 @@ describe('readEnv', () => {
     expect(message).not.toContain('this-is-alices-real-secret-token');
     expect(message).not.toContain('tiny');
   });
+
+  it('selects PostgreSQL from DATABASE_URL, and never shows it (it holds the password)', () => {
+    const url = 'postgres://console:hunter2-the-password@db.internal:5432/uploads';
+    expect(readEnv({ DATABASE_URL: url, ADMIN_TOKEN: 'a-long-enough-admin-token' }).DATABASE_URL).toBe(url);
+    expect(readEnv({}).DATABASE_URL).toBeUndefined();
+    expect(readEnv({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+    const message = errorOf({ DATABASE_URL: 'mysql://console:hunter2-the-password@db/x', ADMIN_TOKEN: 'a-long-enough-admin-token' });
+    expect(message).toMatch(/DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/);
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('refuses PostgreSQL without operator tokens, in one line: a generated token would differ per replica', () => {
+    const message = errorOf({ DATABASE_URL: 'postgres://console:secret-password@db/uploads' });
+    expect(message).toBe(`Invalid configuration: ADMIN_TOKEN: ${REPLICAS_NEED_TOKENS}`);
+    expect(message).not.toContain('\n');
+    expect(message).not.toContain('secret-password');
+    expect(readEnv({ DATABASE_URL: 'postgresql://db/uploads', OPERATORS: 'ops:an-operator-token-long-enough' }).OPERATORS).toBeDefined();
+    // SQLite (one process) still makes one up.
+    expect(readEnv({}).ADMIN_TOKEN).toBeUndefined();
+  });
+
+  it('accepts TRUST_PROXY as off, a hop count or proxy addresses, and refuses "true" and nonsense', () => {
+    for (const value of ['', 'false', '1', '2', 'loopback', 'loopback, 10.0.0.0/8', '192.168.1.10', 'uniquelocal,::1']) {
+      expect(readEnv({ TRUST_PROXY: value }).TRUST_PROXY, value).toBe(value.trim() === '' ? undefined : value.trim());
+    }
+    expect(errorOf({ TRUST_PROXY: 'true' })).toMatch(/TRUST_PROXY: "true" would trust an X-Forwarded-For any client can write/);
+    expect(errorOf({ TRUST_PROXY: 'nginx-box' })).toMatch(/TRUST_PROXY: must be off, a hop count, or addresses.*\(got "nginx-box"\)/);
+  });
+
+  it('reads the bulk lease length and the replica name', () => {
+    expect(readEnv({}).BULK_LEASE_SECONDS).toBe(30);
+    expect(readEnv({}).REPLICA_ID).toBeUndefined();
+    expect(readEnv({ BULK_LEASE_SECONDS: '3', REPLICA_ID: 'console-1' })).toMatchObject({ BULK_LEASE_SECONDS: 3, REPLICA_ID: 'console-1' });
+    expect(errorOf({ BULK_LEASE_SECONDS: '0' })).toMatch(/BULK_LEASE_SECONDS/);
+    expect(errorOf({ REPLICA_ID: 'two words' })).toMatch(/REPLICA_ID: may hold letters/);
+  });
+
+  it('keeps the emulator beside the SQLite file unless EMULATOR_DATA_DIR says where', () => {
+    expect(readEnv({}).EMULATOR_DATA_DIR).toBeUndefined();
+    expect(readEnv({ EMULATOR_DATA_DIR: '/var/lib/uc-emulator' }).EMULATOR_DATA_DIR).toBe('/var/lib/uc-emulator');
+  });
 });
+
+function errorOf(source: Record<string, string>): string {
+  try {
+    readEnv(source);
+  } catch (error) {
+    expect(error).toBeInstanceOf(EnvError);
+    return (error as Error).message;
+  }
+  throw new Error('readEnv accepted it');
+}

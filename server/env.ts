@@ -2,6 +2,11 @@
 // value stops start-up with a message naming it.
 import { z } from 'zod';
 import { parseOperators } from './lib/auth.ts';
+import { parseTrustProxy } from './lib/client-address.ts';
+
+/** Refusing to start beats replicas that each accept a different made-up token. */
+export const REPLICAS_NEED_TOKENS =
+  'DATABASE_URL is set, so set ADMIN_TOKEN or OPERATORS: every replica must accept the same operator tokens (a token generated at start would differ on each one)';
 
 const optionalText = z
   .string()
@@ -14,7 +19,37 @@ const port = z.coerce.number().int().min(0).max(65535);
 const envSchema = z.object({
   PORT: port.default(8787),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
+  /** The SQLite store's file (the default engine); unused when DATABASE_URL is set. */
   DATABASE_PATH: z.string().trim().min(1).default('./data/uploads-console.sqlite'),
+  /**
+   * postgres://user:password@host:5432/db — the store is PostgreSQL instead of DATABASE_PATH's
+   * SQLite file, and several console replicas may share it (live updates, sign-in limits and bulk
+   * work are then shared through it). A secret: it holds the password, so it is never shown.
+   */
+  DATABASE_URL: optionalText.pipe(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional()),
+  /**
+   * With DATABASE_URL: where the live-update listener connects instead, when DATABASE_URL goes
+   * through a pooler in transaction mode (PgBouncer), which cannot hold a LISTEN session. Secret.
+   */
+  DATABASE_LISTEN_URL: optionalText.pipe(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional()),
+  /**
+   * The proxies in front of the console whose X-Forwarded-For names the client, for the sign-in
+   * attempt limits: off (default; the header changes nothing), a hop count (`1`), or addresses /
+   * CIDR ranges / `loopback`, `linklocal`, `uniquelocal`, comma-separated. Behind a load balancer,
+   * name it: otherwise every client counts as the balancer's one address.
+   */
+  TRUST_PROXY: optionalText.superRefine((value, ctx) => {
+    try {
+      parseTrustProxy(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  }),
+  /**
+   * Emulator mode only: the folder of the embedded emulator's state (emulator.sqlite, parts).
+   * Default: the SQLite store's folder, or ./data when DATABASE_URL is set.
+   */
+  EMULATOR_DATA_DIR: optionalText,
   ADMIN_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   OPENAI_API_KEY: optionalText,
   /** The origin browsers use when the console is behind a TLS-terminating proxy, e.g. https://console.example.com. */
@@ -49,15 +84,27 @@ const envSchema = z.object({
   }),
   /** Minutes without a part after which a pending upload counts as stuck. */
   STUCK_AFTER_MINUTES: z.coerce.number().min(0.05).max(24 * 60).default(10),
-  /** Upstream cancels in flight at once per bulk job. */
+  /** Bulk cancels in flight upstream at once, all jobs together, and with DATABASE_URL all replicas together (give every replica the same number). */
   BULK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** Seconds a bulk item's claim lasts unless renewed: how soon another replica takes over the items of one that died. */
+  BULK_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /**
+   * This replica's name on its bulk leases; must differ between replicas. Keeping it across
+   * restarts lets a restarted replica take its own leases back at once. Default: host, process
+   * and a random part (new at each start).
+   */
+  REPLICA_ID: optionalText.pipe(z.string().max(100).regex(/^[\w.:@-]+$/, 'may hold letters, digits and . : @ _ - only').optional()),
   /** `false` skips the demo data that emulator mode seeds into an empty store. */
   DEMO_DATA: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+}).superRefine((env, ctx) => {
+  if (env.DATABASE_URL && !env.ADMIN_TOKEN && !env.OPERATORS) ctx.addIssue({ code: 'custom', path: ['ADMIN_TOKEN'], message: REPLICAS_NEED_TOKENS });
+  if (env.DATABASE_LISTEN_URL && !env.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_LISTEN_URL'], message: 'only means something with DATABASE_URL set' });
 });
 
 export type Env = z.infer<typeof envSchema>;
 
-const SHOWN_VALUES = new Set(['PUBLIC_ORIGIN', 'PORT', 'HOST', 'DATABASE_PATH', 'OPENAI_BASE_URL', 'UPSTREAM_TIMEOUT_MS', 'EMULATOR_PORT', 'DEMO_DATA', 'STUCK_AFTER_MINUTES', 'BULK_CONCURRENCY']);
+// Never DATABASE_URL or DATABASE_LISTEN_URL: they hold the database password.
+const SHOWN_VALUES = new Set(['PUBLIC_ORIGIN', 'PORT', 'HOST', 'DATABASE_PATH', 'OPENAI_BASE_URL', 'UPSTREAM_TIMEOUT_MS', 'EMULATOR_PORT', 'EMULATOR_DATA_DIR', 'TRUST_PROXY', 'DEMO_DATA', 'STUCK_AFTER_MINUTES', 'BULK_CONCURRENCY', 'BULK_LEASE_SECONDS', 'REPLICA_ID']);
 
 export class EnvError extends Error {}
 
@@ -71,5 +118,6 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     const shown = value === undefined ? '' : ` (got ${SHOWN_VALUES.has(name) ? JSON.stringify(value) : 'a hidden value'})`;
     return `  ${name}: ${issue.message}${shown}`;
   });
-  throw new EnvError(`Invalid configuration:\n${lines.join('\n')}`);
+  // One problem fits on one line; several are listed one per line.
+  throw new EnvError(lines.length === 1 ? `Invalid configuration: ${lines[0]!.trim()}` : `Invalid configuration:\n${lines.join('\n')}`);
 }

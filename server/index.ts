@@ -42,19 +42,26 @@ async function main(): Promise<void> {
   // the pass-through stays closed until CLIENT_TOKENS is set.
   const demoClientToken = !env.CLIENT_TOKENS && !env.OPENAI_API_KEY ? `uc-client-${randomBytes(18).toString('base64url')}` : null;
   const clients = env.CLIENT_TOKENS ? parseTokenList(env.CLIENT_TOKENS, 'client') : demoClientToken ? [{ name: 'demo', token: demoClientToken }] : [];
+  // The embedded emulator's state: beside the SQLite store's file, as always, unless told
+  // otherwise; with DATABASE_URL there is no such file, so ./data.
+  const emulatorDataDir = resolve(env.EMULATOR_DATA_DIR ?? (env.DATABASE_URL ? './data' : dirname(resolve(env.DATABASE_PATH))));
   const staticDir = resolve('dist');
   const serveDashboard = !args.devMode && existsSync(join(staticDir, 'index.html'));
   const uploadsConsole = await createConsole({
     databasePath: env.DATABASE_PATH,
+    databaseUrl: env.DATABASE_URL,
+    databaseListenUrl: env.DATABASE_LISTEN_URL,
+    trustProxy: env.TRUST_PROXY,
     upstream: env.OPENAI_API_KEY
       ? { kind: 'remote', baseUrl: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY, organization: env.OPENAI_ORG_ID, project: env.OPENAI_PROJECT_ID }
-      : // The emulator keeps its state beside the store's file.
-        { kind: 'emulator', apiKey: env.EMULATOR_API_KEY ?? `sk-emulator-${randomBytes(18).toString('base64url')}`, port: env.EMULATOR_PORT, dataDir: dirname(resolve(env.DATABASE_PATH)) },
+      : { kind: 'emulator', apiKey: env.EMULATOR_API_KEY ?? `sk-emulator-${randomBytes(18).toString('base64url')}`, port: env.EMULATOR_PORT, dataDir: emulatorDataDir },
     upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
     operators: [...(adminToken ? [{ name: 'admin', token: adminToken }] : []), ...(env.OPERATORS ? parseOperators(env.OPERATORS) : [])],
     clients,
     stuckAfterSeconds: Math.round(env.STUCK_AFTER_MINUTES * 60),
     bulkConcurrency: env.BULK_CONCURRENCY,
+    bulkLeaseSeconds: env.BULK_LEASE_SECONDS,
+    replicaId: env.REPLICA_ID,
     log,
     staticDir: serveDashboard ? staticDir : null,
     publicOrigin: env.PUBLIC_ORIGIN ?? null,
@@ -68,7 +75,9 @@ async function main(): Promise<void> {
   });
 
   log.info(uploadsConsole.emulator ? `upstream: embedded emulator at ${uploadsConsole.emulator.url} (no OPENAI_API_KEY set)` : `upstream: ${env.OPENAI_BASE_URL}`);
-  log.info(`store: ${resolve(env.DATABASE_PATH)}`);
+  // Never the URL itself: it holds the password.
+  log.info(env.DATABASE_URL ? 'store: PostgreSQL (DATABASE_URL); live updates, sign-in limits and bulk work are shared with any replica using it' : `store: ${resolve(env.DATABASE_PATH)}`);
+  if (env.TRUST_PROXY) log.info(`client addresses: X-Forwarded-For from trusted proxies (TRUST_PROXY=${env.TRUST_PROXY})`);
   if (!serveDashboard) log.warn(args.devMode ? 'dev mode: the dashboard is served by Vite on http://127.0.0.1:5173' : 'dist/ is missing: run `npm run build` to serve the dashboard');
   const loginOrigin = args.devMode ? 'http://127.0.0.1:5173' : (env.PUBLIC_ORIGIN ?? origin);
   if (adminToken) {

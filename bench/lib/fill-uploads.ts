@@ -2,7 +2,7 @@
 // pass-through would record them (seconds for 100,000 rows instead of minutes of HTTP creates).
 // Shared by the dashboard API benchmark and the dashboard-in-Chromium benchmark.
 import type { Upload, UploadStatus } from '#contract/uploads.ts';
-import type { UploadStore } from '#server/store/upload-store.ts';
+import type { RecordContext, UploadStore } from '#server/store/upload-store.ts';
 
 const DAY = 86_400;
 const ADJECTIVES = ['amber', 'brisk', 'cobalt', 'dusky', 'ember', 'frosty', 'golden', 'hazel', 'ivory', 'jade'];
@@ -27,10 +27,24 @@ export interface FillOptions {
  * pending, older ones mostly completed, cancelled or expired. The same rows every run (seeded).
  */
 export async function fillUploads(store: UploadStore, count: number, nowSeconds: number, options: FillOptions = {}): Promise<{ ms: number; ids: string[] }> {
-  const random = mulberry32(42);
-  const span = (options.spanDays ?? 30) * DAY;
   const ids: string[] = [];
   const started = performance.now();
+  for (const { upload, ctx } of benchUploads(count, nowSeconds, options)) {
+    await store.recordUpload(upload, ctx);
+    ids.push(upload.id);
+  }
+  return { ms: performance.now() - started, ids };
+}
+
+export interface BenchUpload {
+  upload: Upload;
+  ctx: RecordContext & { actor: string | null };
+}
+
+/** The uploads fillUploads records, each with the context the pass-through would record it in (for fills that bypass recordUpload). */
+export function* benchUploads(count: number, nowSeconds: number, options: FillOptions = {}): Generator<BenchUpload> {
+  const random = mulberry32(42);
+  const span = (options.spanDays ?? 30) * DAY;
   for (let i = 0; i < count; i++) {
     const createdAt = nowSeconds - 60 - Math.floor((i * span) / count) - Math.floor(random() * 30);
     const age = nowSeconds - createdAt;
@@ -58,10 +72,8 @@ export async function fillUploads(store: UploadStore, count: number, nowSeconds:
           : null,
     };
     const via = status === 'cancelled' ? 'cancel' : status === 'completed' ? 'complete' : 'create';
-    await store.recordUpload(upload, { at: status === 'pending' ? createdAt : createdAt + 120, via, actor: via === 'cancel' ? 'client:bench' : null });
-    ids.push(upload.id);
+    yield { upload, ctx: { at: status === 'pending' ? createdAt : createdAt + 120, via, actor: via === 'cancel' ? 'client:bench' : null } };
   }
-  return { ms: performance.now() - started, ids };
 }
 
 /** A small seeded PRNG: the same rows every run. */

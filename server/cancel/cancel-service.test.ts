@@ -15,7 +15,7 @@ import type { UploadStore } from '#server/store/upload-store.ts';
 import { CLIENT_TOKEN, OPERATOR_TOKEN, SECOND_OPERATOR_TOKEN, startHarness, type Harness, type HarnessOptions } from '#server/test-support/harness.ts';
 import type { UpstreamClient } from '#server/upstream/openai-client.ts';
 import { UpstreamError } from '#server/upstream/upstream-error.ts';
-import { CancelService, INTERACTIVE_RETRY, retryDelay, type RetryPolicy } from './cancel-service.ts';
+import { CancelService, CancelWithdrawn, INTERACTIVE_RETRY, retryDelay, type RetryPolicy } from './cancel-service.ts';
 
 // ---- the service alone: a scripted upstream, a fake sleep, a real in-memory store ----------------
 
@@ -175,6 +175,70 @@ describe('CancelService with a scripted upstream', () => {
     expect((await cancels.cancel(request)).audit).toMatchObject({ source: 'bulk', job_id: job.id, outcome: 'cancelled' });
     expect((await cancels.cancel(request)).audit).toBeNull();
     expect((await store.listAudit({ limit: 10 })).data).toHaveLength(1);
+  });
+});
+
+describe('CancelService: the gate and withdrawing before the call', () => {
+  let store: UploadStore;
+  beforeEach(async () => {
+    store = await openStore({ databasePath: ':memory:', stuckRule: createStuckRule() });
+  });
+  afterEach(() => store.close());
+  const service = (upstream: UpstreamClient, waits: number[] = []) =>
+    new CancelService({ clock: new ManualClock(NOW), store, upstream, feed: new ChangeFeed(), log: silentLogger, sleep: async (ms) => void waits.push(ms), random: () => 0.5 });
+
+  it('waits for the gate before each call, and closes it for everyone on a 429', async () => {
+    const { upstream, calls } = scriptedUpstream([fails(http(429, 'slow down', { 'retry-after-ms': '1500' })), cancelled('upload_g')]);
+    const closed: number[] = [];
+    let open = 400;
+    const gate = { waitMs: async () => open, closeFor: async (ms: number) => void closed.push(ms) };
+    const order: string[] = [];
+    const waits: number[] = [];
+    const result = await service(upstream, waits).cancel({
+      id: 'upload_g',
+      actor: 'alice',
+      via: 'bulk',
+      jobItem: { jobId: 'job_none', seq: 1 },
+      retry: { attempts: 3, baseDelayMs: 10, maxWaitMs: 5_000 },
+      gate,
+      beforeCall: async () => {
+        order.push(`before call ${calls.length + 1}`);
+        open = 0;
+      },
+    });
+    expect(result.outcome).toBe('cancelled');
+    expect(calls).toHaveLength(2);
+    // The gate's wait, then the 429's own retry-after (which closed the gate for the others too).
+    expect(waits).toEqual([400, 1500]);
+    expect(closed).toEqual([1500]);
+    expect(order).toEqual(['before call 1', 'before call 2']);
+  });
+
+  it('a cancel withdrawn before its call makes none and writes nothing; a cancel that had joined it makes its own', async () => {
+    await store.recordUpload(pendingUpload('upload_w'), { at: NOW / 1000 - 60, via: 'create' });
+    const { upstream, calls } = scriptedUpstream([cancelled('upload_w')]);
+    const cancels = service(upstream);
+    let withdraw!: () => void;
+    const held = new Promise<void>((resolve) => (withdraw = resolve));
+    const bulk = cancels.cancel({
+      id: 'upload_w',
+      actor: 'alice',
+      via: 'bulk',
+      jobItem: { jobId: 'job_none', seq: 1 },
+      beforeCall: async () => {
+        await held;
+        throw new CancelWithdrawn('the lease ran out');
+      },
+    });
+    // An operator's click while the bulk cancel is about to go: it joins that flight...
+    const click = cancels.cancel({ id: 'upload_w', actor: 'bob', via: 'cookie' });
+    withdraw();
+    await expect(bulk).rejects.toBeInstanceOf(CancelWithdrawn);
+    // ...which is withdrawn, so it makes the call itself and its entry is its own, not a joiner's.
+    const result = await click;
+    expect(calls).toEqual(['upload_w']);
+    expect(result).toMatchObject({ outcome: 'cancelled', record: { status: 'cancelled', cancelled_by: 'bob' } });
+    expect((await store.listAudit({ limit: 10 })).data.map((e) => [e.actor, e.source, e.upstream_status, e.message])).toEqual([['bob', 'dashboard', 200, null]]);
   });
 });
 

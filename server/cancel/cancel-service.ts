@@ -39,17 +39,23 @@ export const INTERACTIVE_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 300, m
 export const BULK_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 500, maxWaitMs: 60_000 };
 const NO_RETRY: RetryPolicy = { attempts: 1, baseDelayMs: 0, maxWaitMs: 0 };
 
-/** Shared by the workers of one bulk job: a 429 pauses them all, not only the one that saw it. */
-export class RetryGate {
-  private openAt = 0;
-  constructor(private readonly now: () => number = () => Date.now()) {}
-  closeFor(ms: number): void {
-    this.openAt = Math.max(this.openAt, this.now() + ms);
-  }
-  get waitMs(): number {
-    return Math.max(0, this.openAt - this.now());
-  }
+/**
+ * Shared by everyone doing bulk work: a 429 pauses them all, not only the one that saw it. The
+ * bulk runner's is kept in the store, so the pause holds across replicas (upstream-gate.ts).
+ */
+export interface UpstreamGate {
+  /** How long to hold off before the next call (0: go). */
+  waitMs(): Promise<number>;
+  /** A 429 asked for this long: hold everyone off until then (never shortens a pause already set). */
+  closeFor(ms: number): Promise<void>;
 }
+
+/**
+ * Thrown by a CancelRequest's beforeCall to take the cancel back before its call goes out (the
+ * bulk runner no longer holds the item, or is stopping): nothing is recorded, and whoever holds
+ * the item next makes the call.
+ */
+export class CancelWithdrawn extends Error {}
 
 /** Who asks for a cancel; the service turns it into the audit entry's source. */
 export type CancelAsker =
@@ -67,7 +73,12 @@ export type CancelRequest = CancelAsker & {
   /** An earlier attempt may have reached OpenAI (a timeout, or a restart mid-call). */
   mayHaveLanded?: boolean;
   retry?: RetryPolicy;
-  gate?: RetryGate;
+  gate?: UpstreamGate;
+  /**
+   * Runs just before each upstream call, once the gate is open (the bulk runner marks its item
+   * sent there). May throw CancelWithdrawn: the cancel then ends with that error and writes nothing.
+   */
+  beforeCall?: () => Promise<void>;
 };
 
 export interface CancelResult {
@@ -151,17 +162,27 @@ export class CancelService {
   constructor(private readonly deps: CancelDeps) {}
 
   async cancel(request: CancelRequest): Promise<CancelResult> {
-    const joined = this.inFlight.get(request.id);
+    let joined: Flight | undefined;
+    // A flight withdrawn before its call went out has no answer to share: join the next one, or
+    // make the call (no await between finding none and starting one, so two callers never both do).
+    for (let pending = this.inFlight.get(request.id); pending && !joined; ) {
+      joined = await pending.catch((error: unknown) => {
+        if (error instanceof CancelWithdrawn) return undefined;
+        throw error;
+      });
+      const next = this.inFlight.get(request.id);
+      pending = next === pending ? undefined : next;
+    }
     let flight: Flight;
     if (joined) {
-      flight = await joined;
+      flight = joined;
     } else {
       const started = this.fly(request);
       this.inFlight.set(request.id, started);
       try {
         flight = await started;
       } finally {
-        this.inFlight.delete(request.id);
+        if (this.inFlight.get(request.id) === started) this.inFlight.delete(request.id);
       }
     }
     const decision = decide(flight, joined !== undefined);
@@ -209,7 +230,9 @@ export class CancelService {
     let error: UpstreamError | null = null;
     const ended = (fields: Pick<Flight, 'upload' | 'requestId' | 'error' | 'confirmed'>): Flight => ({ leader: request.actor, mayHaveLanded, ...fields });
     for (let attempt = 1; attempt <= policy.attempts; attempt++) {
-      if (request.gate && request.gate.waitMs > 0) await sleep(request.gate.waitMs);
+      const wait = request.gate ? await request.gate.waitMs() : 0;
+      if (wait > 0) await sleep(wait);
+      await request.beforeCall?.();
       try {
         const { object, requestId } = await this.deps.upstream.cancelUpload(request.id);
         return ended({ upload: object, requestId, error: null, confirmed: false });
@@ -223,7 +246,7 @@ export class CancelService {
         if (caught.kind === 'timeout' || caught.kind === 'unreachable' || caught.kind === 'bad_response') mayHaveLanded = true;
         const delay = attempt < policy.attempts ? retryDelay(caught, attempt, policy, this.deps.random) : null;
         if (delay === null) break;
-        if (caught.kind === 'http' && caught.status === 429) request.gate?.closeFor(delay);
+        if (caught.kind === 'http' && caught.status === 429) await request.gate?.closeFor(delay);
         await sleep(delay);
       }
     }

@@ -18,6 +18,7 @@ import { newRequestId } from './ids.ts';
 import { MAX_JSON_BODY_BYTES, MAX_PART_BYTES } from './policy.ts';
 import { parseBody, readJsonBody } from './request-validation.ts';
 import type { EmulatorState } from './state.ts';
+import { EmulatorStats } from './stats.ts';
 import { createUploadOperations } from './upload-operations.ts';
 
 export interface EmulatorDeps {
@@ -28,6 +29,8 @@ export interface EmulatorDeps {
   /** Largest accepted part; tests lower it to reach the 413 without sending 64 MB. */
   maxPartBytes?: number;
   logger?: Logger;
+  /** Counters read through GET /__emulator/stats (a fresh set when omitted). */
+  stats?: EmulatorStats;
 }
 
 /** Under @hono/node-server the Node request is at hand; under `app.request()` it is not. */
@@ -36,7 +39,7 @@ type EmulatorEnv = { Bindings: Partial<HttpBindings> };
 const clockBody = z.strictObject({ offset_seconds: z.number().min(-1e9).max(1e9) });
 
 export function createEmulatorApp(deps: EmulatorDeps): Hono<EmulatorEnv> {
-  const { clock, state, faults, logger = consoleLogger } = deps;
+  const { clock, state, faults, logger = consoleLogger, stats = new EmulatorStats() } = deps;
   const uploads = createUploadOperations({ state, clock, maxPartBytes: deps.maxPartBytes ?? MAX_PART_BYTES });
   const app = new Hono<EmulatorEnv>();
 
@@ -70,7 +73,7 @@ export function createEmulatorApp(deps: EmulatorDeps): Hono<EmulatorEnv> {
     c.json(await uploads.complete(c.req.param('upload_id'), await readJsonBody(c))),
   );
   // Cancel takes no body: whatever is sent (nothing, `{}`, an empty JSON body) is left unread.
-  app.post('/v1/uploads/:upload_id/cancel', faultPoint('cancel'), (c) => c.json(uploads.cancel(c.req.param('upload_id'))));
+  app.post('/v1/uploads/:upload_id/cancel', stats.countCancel, faultPoint('cancel'), (c) => c.json(uploads.cancel(c.req.param('upload_id'))));
 
   app.post('/__emulator/faults', jsonBody, async (c) => {
     const rule = faults.add(parseBody(faultRuleSchema, await readJsonBody(c)));
@@ -87,6 +90,11 @@ export function createEmulatorApp(deps: EmulatorDeps): Hono<EmulatorEnv> {
     return c.json({ ok: true, offset_seconds, now: unixSeconds(clock) });
   });
   app.get('/__emulator/health', (c) => c.json({ ok: true }));
+  app.get('/__emulator/stats', (c) => c.json({ cancels: stats.cancels() }));
+  app.delete('/__emulator/stats', (c) => {
+    stats.reset();
+    return c.json({ ok: true });
+  });
 
   app.notFound((c) => c.json(errorEnvelope(messages.invalidUrl(c.req.method, c.req.path)), 404));
   app.onError((error, c) => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidCursorError } from '#server/store/upload-store.ts';
 import { UpstreamError } from '#server/upstream/upstream-error.ts';
 import { ApiError } from './api-error.ts';
-import { toApiError } from './errors.ts';
+import { STORE_UNAVAILABLE, toApiError } from './errors.ts';
 
 const answered = (status: number, body: unknown, headers: Record<string, string> = {}) => UpstreamError.answered(status, JSON.stringify(body), 'req_1', headers);
 const envelope = (message: string, code: string | null = null) => ({ error: { message, type: 'invalid_request_error', param: null, code } });
@@ -48,4 +48,26 @@ describe('toApiError', () => {
     expect(toApiError(new Error('boom'), 'dashboard')).toBeNull();
     expect(toApiError('a string', 'pass_through')).toBeNull();
   });
+
+  it('answers a database that cannot be reached with a retryable 503 that names nothing of it', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' });
+    const shutDown = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    const startingUp = Object.assign(new Error('the database system is starting up'), { code: '57P03' });
+    const dropped = new Error('Connection terminated unexpectedly');
+    const poolTimeout = new Error('timeout exceeded when trying to connect');
+    const everyAddress = new AggregateError([refused, Object.assign(new Error('connect ECONNREFUSED ::1:5432'), { code: 'ECONNREFUSED' })]);
+    for (const error of [refused, shutDown, startingUp, dropped, poolTimeout, everyAddress]) {
+      for (const surface of ['dashboard', 'pass_through'] as const) {
+        const answer = toApiError(error, surface)!;
+        expect(answer.status, error.message).toBe(503);
+        expect(answer.envelope.error).toMatchObject({ type: 'server_error', code: STORE_UNAVAILABLE, param: null });
+        expect(answer.envelope.error.message).not.toMatch(/5432|10\.0\.0\.5|ECONN|terminat/);
+        expect(answer.headers['retry-after']).toBe('2');
+      }
+    }
+    // A query that is wrong is a bug, not an outage.
+    expect(toApiError(Object.assign(new Error('syntax error at or near "SELEC"'), { code: '42601' }), 'dashboard')).toBeNull();
+    expect(toApiError(new Error('SQLITE_CORRUPT'), 'dashboard')).toBeNull();
+  });
 });
+

@@ -1,11 +1,13 @@
 // The one place an error becomes what a client reads. Routes and services throw what they know
 // (ApiError, UpstreamError, InvalidCursorError); app.onError calls toApiError and sends its
-// envelope. Anything else is a bug: it is logged and answered with OpenAI's own 500 text.
+// envelope. A database that cannot be reached is a 503 the client may retry, not a bug. Anything
+// else is a bug: it is logged and answered with OpenAI's own 500 text.
 import { HTTPException } from 'hono/http-exception';
 import { errorEnvelope, SERVER_ERROR_MESSAGE, type ErrorEnvelope } from '#contract/uploads.ts';
 import { InvalidCursorError } from '#server/store/upload-store.ts';
 import { UpstreamError } from '#server/upstream/upstream-error.ts';
 import { ApiError } from './api-error.ts';
+import { isStoreUnavailable } from './store-unavailable.ts';
 
 /**
  * Who reads the answer: an operator's dashboard or script (`/api`), or an OpenAI SDK client of
@@ -16,12 +18,23 @@ export type ErrorSurface = 'dashboard' | 'pass_through';
 /** The envelope of an unexpected failure: it says nothing about what went wrong inside. */
 export const INTERNAL_ERROR: ErrorEnvelope = errorEnvelope(SERVER_ERROR_MESSAGE, 'server_error');
 
+/** The code of the 503 answered while the database cannot be reached (OpenAI's SDKs retry a 503 by themselves). */
+export const STORE_UNAVAILABLE = 'store_unavailable';
+
 /** The client's answer for a known kind of error; null for anything unexpected. */
 export function toApiError(error: unknown, surface: ErrorSurface): ApiError | null {
   if (error instanceof ApiError) return error;
   if (error instanceof UpstreamError) return fromUpstream(error, surface);
   if (error instanceof InvalidCursorError) return new ApiError(400, error.message, { param: 'cursor' });
   if (error instanceof HTTPException) return new ApiError(error.status, error.message || 'The request could not be handled.');
+  if (isStoreUnavailable(error)) {
+    // Says nothing about the database (no host, no driver message): only that it is a passing state.
+    return new ApiError(503, "The Uploads Console cannot reach its database right now. Try again in a few seconds.", {
+      type: 'server_error',
+      code: STORE_UNAVAILABLE,
+      headers: { 'retry-after': '2' },
+    });
+  }
   return null;
 }
 

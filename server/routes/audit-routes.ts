@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { auditQuerySchema, type AuditEntry, type AuditList } from '#contract/dashboard-api.ts';
+import { auditExportQuerySchema, auditQuerySchema, type AuditEntry, type AuditList } from '#contract/dashboard-api.ts';
 import type { AppEnv } from '#server/app-env.ts';
 import { parseQuery } from '#server/lib/validation.ts';
 import type { UploadStore } from '#server/store/upload-store.ts';
@@ -28,7 +28,7 @@ export function auditRoutes({ store }: { store: UploadStore }) {
     .get('/export.csv', async (c) => {
       // Every matching entry, newest first, read page by page. The body is sent whole, so a read
       // that fails half-way answers an error instead of a truncated file that looks complete.
-      const filters = parseQuery(c, auditQuerySchema.omit({ cursor: true, limit: true }));
+      const filters = parseQuery(c, auditExportQuerySchema);
       const lines = [CSV_COLUMNS.join(',')];
       let cursor: string | undefined;
       do {

@@ -30,6 +30,15 @@ async function finished(jobId: string): Promise<BulkCancelJob> {
 }
 
 describe('bulk cancel', () => {
+  it('takes ages in a filter as JSON numbers, not as anything z.coerce would turn into one (found by Schemathesis)', async () => {
+    for (const age of [null, true, '', '60']) {
+      const res = await h.api('/api/bulk-cancels/preview', json({ filter: { status: 'pending', newer_than: age } }));
+      expect(res.status, JSON.stringify(age)).toBe(400);
+      expect(errorEnvelopeSchema.safeParse(await res.json()).success).toBe(true);
+    }
+    expect((await h.api('/api/bulk-cancels/preview', json({ filter: { status: 'pending', newer_than: 60 } }))).status).toBe(200);
+  });
+
   it('previews what a selection would touch', async () => {
     const [a, b] = await createUploads(2, 'preview');
     await h.api(`/api/uploads/${b!.id}/cancel`, { method: 'POST' });

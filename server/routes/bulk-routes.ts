@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
-import { bulkCancelRequestSchema, type BulkCancelPreview } from '#contract/dashboard-api.ts';
+import { BULK_CANCEL_ID_PATTERN, bulkCancelBodySchema, bulkCancelListQuerySchema, type BulkCancelPreview } from '#contract/dashboard-api.ts';
 import type { AppEnv } from '#server/app-env.ts';
 import type { BulkCancelRunner } from '#server/cancel/bulk-cancel-runner.ts';
 import { ApiError } from '#server/lib/api-error.ts';
@@ -15,12 +14,10 @@ export interface BulkRouteDeps {
   runner: BulkCancelRunner;
 }
 
-const jobIdPattern = /^bulk_[a-f0-9]{24}$/;
-
 export function bulkRoutes({ clock, store, runner }: BulkRouteDeps) {
   return new Hono<AppEnv>()
     .post('/preview', async (c) => {
-      const request = await parseJsonBody(c, bulkCancelRequestSchema);
+      const request = await parseJsonBody(c, bulkCancelBodySchema);
       const now = unixSeconds(clock);
       let preview: BulkCancelPreview;
       if ('ids' in request) {
@@ -35,17 +32,17 @@ export function bulkRoutes({ clock, store, runner }: BulkRouteDeps) {
     })
     .post('/', async (c) => {
       requireCancelRight(c);
-      const request = await parseJsonBody(c, bulkCancelRequestSchema);
+      const request = await parseJsonBody(c, bulkCancelBodySchema);
       const job = await runner.start(request, c.get('operator').name);
       return c.json(job, 202);
     })
     .get('/', async (c) => {
-      const { state } = parseQuery(c, z.object({ state: z.enum(['running', 'done']).optional() }));
+      const { state } = parseQuery(c, bulkCancelListQuerySchema);
       return c.json({ object: 'list', data: await store.listJobs(state) });
     })
     .get('/:id', async (c) => {
       const id = c.req.param('id');
-      if (!jobIdPattern.test(id)) throw new ApiError(400, 'Invalid bulk cancel id: it must look like bulk_ followed by 24 hex digits.', { param: 'id' });
+      if (!BULK_CANCEL_ID_PATTERN.test(id)) throw new ApiError(400, 'Invalid bulk cancel id: it must look like bulk_ followed by 24 hex digits.', { param: 'id' });
       const job = await store.getJob(id, true);
       if (!job) throw new ApiError(404, `No such bulk cancel: ${id}`, { param: 'id' });
       return c.json(job);

@@ -1,6 +1,10 @@
+import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusCountsSchema, uploadRecordSchema } from '#contract/dashboard-api.ts';
-import { uploadSchema } from '#contract/uploads.ts';
+import { errorEnvelopeSchema, uploadSchema } from '#contract/uploads.ts';
+import { ChangeFeed } from '#server/lib/change-feed.ts';
+import { toApiError } from '#server/lib/errors.ts';
+import { eventRoutes } from '#server/routes/events-routes.ts';
 import { OPERATOR_TOKEN, startHarness, type Harness } from '#server/test-support/harness.ts';
 
 let h: Harness;
@@ -66,4 +70,33 @@ describe('GET /api/events', () => {
     const timeout = new Promise((resolve) => setTimeout(() => resolve('still open'), 2000));
     expect(await Promise.race([readToEnd(), timeout])).toBe('ended');
   });
+
+  it('ends open streams when changes may have been missed, so dashboards reconnect and refetch', async () => {
+    const res = await fetch(`${h.origin}/api/events`, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } });
+    const reader = res.body!.getReader();
+    await reader.read(); // ready
+    h.feed.resync();
+    const readToEnd = async () => {
+      for (;;) if ((await reader.read()).done) return 'ended';
+    };
+    const timeout = new Promise((resolve) => setTimeout(() => resolve('still open'), 2000));
+    expect(await Promise.race([readToEnd(), timeout])).toBe('ended');
+    // The server itself goes on: the next stream opens.
+    const again = await fetch(`${h.origin}/api/events`, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } });
+    expect(again.status).toBe(200);
+    await again.body!.cancel();
+  });
+
+  it('refuses a stream while this replica cannot hear every change, so the dashboard polls instead', async () => {
+    const app = new Hono().route('/', eventRoutes({ feed: new ChangeFeed(), live: () => false }));
+    app.onError((error, c) => {
+      const answer = toApiError(error, 'dashboard')!;
+      return c.json(answer.envelope, answer.status, answer.headers);
+    });
+    const res = await app.request('/');
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('2');
+    expect(errorEnvelopeSchema.parse(await res.json()).error).toMatchObject({ type: 'server_error', code: 'live_updates_unavailable' });
+  });
 });
+

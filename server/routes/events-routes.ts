@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { AppEnv } from '#server/app-env.ts';
+import { ApiError } from '#server/lib/api-error.ts';
 import type { ChangeFeed } from '#server/lib/change-feed.ts';
 
 type Outgoing = { event: string; data: string } | 'ping' | 'close';
@@ -9,8 +10,26 @@ type Outgoing = { event: string; data: string } | 'ping' | 'close';
 /** A dashboard this far behind is not reading: its stream ends, and it reconnects and refetches. */
 const MAX_QUEUED = 5_000;
 
-export function eventRoutes({ feed, heartbeatMs = 15_000 }: { feed: ChangeFeed; heartbeatMs?: number }) {
+export interface EventRouteDeps {
+  feed: ChangeFeed;
+  heartbeatMs?: number;
+  /**
+   * Whether this replica hears every change right now (server/live/change-relay.ts). While it does
+   * not, a stream would look live and miss changes: the request is refused (503), the dashboard
+   * polls and tries again, and catches up when a stream opens. Default: always.
+   */
+  live?: () => boolean;
+}
+
+export function eventRoutes({ feed, heartbeatMs = 15_000, live = () => true }: EventRouteDeps) {
   return new Hono<AppEnv>().get('/', (c) => {
+    if (!live()) {
+      throw new ApiError(503, 'Live updates are reconnecting to the database; the dashboard refreshes on its own meanwhile.', {
+        type: 'server_error',
+        code: 'live_updates_unavailable',
+        headers: { 'retry-after': '2' },
+      });
+    }
     c.header('cache-control', 'no-cache, no-transform');
     c.header('x-accel-buffering', 'no');
     return streamSSE(c, async (stream) => {
@@ -26,6 +45,8 @@ export function eventRoutes({ feed, heartbeatMs = 15_000 }: { feed: ChangeFeed; 
         feed.on('job', (job) => push({ event: 'job', data: JSON.stringify(job) })),
         feed.on('counts', (counts) => push({ event: 'counts', data: JSON.stringify(counts) })),
         feed.on('close', () => push('close')),
+        // Changes may have been missed: ending the stream makes the dashboard reconnect and refetch.
+        feed.on('resync', () => push('close')),
       ];
       const heartbeat = setInterval(() => push('ping'), heartbeatMs);
       stream.onAbort(() => wake?.());

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorEnvelopeSchema, uploadSchema, type Upload } from '#contract/uploads.ts';
+import { createConsole, type Console } from '#server/console.ts';
+import { silentLogger } from '#server/lib/logger.ts';
 import { OPERATOR_TOKEN, startHarness, type Harness } from '#server/test-support/harness.ts';
 
 let h: Harness;
@@ -106,6 +108,57 @@ describe('the login URL', () => {
       const res = await h.app.request(`${path}?token=${OPERATOR_TOKEN}`);
       await expectEnvelope(res, 401);
       expect(res.headers.get('set-cookie')).toBeNull();
+    }
+  });
+});
+
+describe('failed sign-in attempts behind a load balancer', () => {
+  /** A console whose requests all come from `peer` (the balancer, or a client reaching it directly). */
+  async function consoleBehind(trustProxy: string | null): Promise<Console> {
+    return createConsole({
+      databasePath: ':memory:',
+      upstream: { kind: 'emulator', apiKey: 'sk-emulator-limits-0123456789', dataDir: null },
+      upstreamTimeoutMs: 3000,
+      operators: [{ name: 'alice', token: OPERATOR_TOKEN }],
+      clients: [],
+      log: silentLogger,
+      trustProxy,
+      intervals: { expirySweepMs: null, reconcileMs: null },
+      drainTimeoutMs: 0,
+    });
+  }
+  const signIn = (uc: Console, token: string, peer: string, forwardedFor?: string) =>
+    uc.app.request(
+      '/api/session',
+      { method: 'POST', headers: { 'content-type': 'application/json', ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) }, body: JSON.stringify({ token }) },
+      { incoming: { socket: { remoteAddress: peer } } },
+    );
+
+  it('with TRUST_PROXY off, counts by the socket peer: a client-sent X-Forwarded-For buys no fresh attempts', async () => {
+    const uc = await consoleBehind(null);
+    try {
+      for (let i = 0; i < 10; i++) expect((await signIn(uc, `guess-${i}`, '203.0.113.9', `198.51.100.${i}`)).status).toBe(401);
+      expect((await signIn(uc, OPERATOR_TOKEN, '203.0.113.9', '198.51.100.200')).status).toBe(429);
+      // Another peer is another count.
+      expect((await signIn(uc, OPERATOR_TOKEN, '203.0.113.10')).status).toBe(200);
+    } finally {
+      await uc.stop();
+    }
+  });
+
+  it('with TRUST_PROXY naming the balancer, counts by the client it reports, not by the balancer', async () => {
+    const uc = await consoleBehind('loopback');
+    try {
+      // nginx appends the address it saw; what the attacker wrote before it does not count.
+      for (let i = 0; i < 10; i++) expect((await signIn(uc, `guess-${i}`, '127.0.0.1', `10.9.9.${i}, 203.0.113.66`)).status).toBe(401);
+      const blocked = await signIn(uc, OPERATOR_TOKEN, '127.0.0.1', '203.0.113.66');
+      expect(blocked.status).toBe(429);
+      expect(errorEnvelopeSchema.parse(await blocked.json()).error.code).toBe('too_many_sign_in_attempts');
+      // Everyone else behind the same balancer still signs in.
+      expect((await signIn(uc, OPERATOR_TOKEN, '127.0.0.1', '203.0.113.67')).status).toBe(200);
+      expect((await signIn(uc, OPERATOR_TOKEN, '127.0.0.1')).status).toBe(200);
+    } finally {
+      await uc.stop();
     }
   });
 });

@@ -1,15 +1,14 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { z } from 'zod';
-import type { Session } from '#contract/dashboard-api.ts';
+import { loginRequestSchema, type Session } from '#contract/dashboard-api.ts';
 import { CSRF_HEADER, CSRF_VALUE } from '#contract/constants.ts';
 import type { AppEnv } from '#server/app-env.ts';
 import type { StuckRule } from '#server/domain/stuck-rule.ts';
 import { ApiError } from '#server/lib/api-error.ts';
 import type { Operator, OperatorDirectory } from '#server/lib/auth.ts';
 import { unixSeconds, type Clock } from '#server/lib/clock.ts';
-import type { FailedAttemptLimiter } from '#server/lib/rate-limit.ts';
-import { lookUpToken } from '#server/lib/token-guard.ts';
+import type { AttemptLimiter } from '#server/lib/attempt-limiter.ts';
+import { checkToken } from '#server/lib/token-guard.ts';
 import { parseJsonBody } from '#server/lib/validation.ts';
 
 export const SESSION_COOKIE = 'uc_session';
@@ -22,16 +21,19 @@ export interface SessionDeps {
   publicOrigin: string | null;
   /** The same rule the store applies; the dashboard is told its threshold. */
   stuckRule: StuckRule;
-  /** Failed token attempts per address, shared by every place a token is checked. */
-  limiter: FailedAttemptLimiter;
+  /** Failed token attempts per address, shared by every place an operator token is checked (and by every replica on PostgreSQL). */
+  limiter: AttemptLimiter;
 }
 
-/** Resolves the operator behind a request: Bearer token first, then the session cookie. */
-export function operatorFor(c: Context, deps: SessionDeps): { operator: Operator; via: 'bearer' | 'cookie' } | null {
+/**
+ * Resolves the operator behind a request: Bearer token first, then the session cookie. The cookie
+ * is signed, not stored (lib/auth.ts): every replica with the same operator tokens accepts it.
+ */
+export async function operatorFor(c: Context, deps: SessionDeps): Promise<{ operator: Operator; via: 'bearer' | 'cookie' } | null> {
   const authorization = c.req.header('authorization');
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S{1,512})$/i.exec(authorization.trim());
-    const operator = lookUpToken(c, deps.limiter, match?.[1] ?? '', (token) => deps.operators.findByToken(token));
+    const operator = await checkToken(c, deps.limiter, match?.[1] ?? '', (token) => deps.operators.findByToken(token));
     return operator ? { operator, via: 'bearer' } : null;
   }
   const cookie = getCookie(c, SESSION_COOKIE);
@@ -53,8 +55,6 @@ export function startSession(c: Context, deps: SessionDeps, operator: Operator):
   });
 }
 
-const loginBody = z.object({ token: z.string().min(1, 'is required').max(512) });
-
 export function sessionRoutes(deps: SessionDeps) {
   const session = (operator: Operator): Session => ({
     operator: operator.name,
@@ -64,14 +64,14 @@ export function sessionRoutes(deps: SessionDeps) {
   });
 
   return new Hono<AppEnv>()
-    .get('/', (c) => {
-      const found = operatorFor(c, deps);
+    .get('/', async (c) => {
+      const found = await operatorFor(c, deps);
       if (!found) throw new ApiError(401, 'Not signed in. Open the login URL printed by the server, or sign in with the operator token.', { code: 'not_signed_in' });
       return c.json(session(found.operator));
     })
     .post('/', async (c) => {
-      const { token } = await parseJsonBody(c, loginBody);
-      const operator = lookUpToken(c, deps.limiter, token, (t) => deps.operators.findByToken(t));
+      const { token } = await parseJsonBody(c, loginRequestSchema);
+      const operator = await checkToken(c, deps.limiter, token, (t) => deps.operators.findByToken(t));
       if (!operator) throw new ApiError(401, 'That operator token is not valid.', { code: 'invalid_token', param: 'token' });
       startSession(c, deps, operator);
       return c.json(session(operator));
@@ -89,7 +89,7 @@ export function loginByUrl(deps: SessionDeps): MiddlewareHandler<AppEnv> {
     if (token === undefined || c.req.path.startsWith('/api/') || c.req.path.startsWith('/v1/')) return next();
     let operator;
     try {
-      operator = lookUpToken(c, deps.limiter, token, (t) => deps.operators.findByToken(t));
+      operator = await checkToken(c, deps.limiter, token, (t) => deps.operators.findByToken(t));
     } catch (error) {
       if (error instanceof ApiError && error.status === 429) return c.redirect('/login?error=too-many-attempts', 303);
       throw error;
@@ -106,7 +106,7 @@ export function loginByUrl(deps: SessionDeps): MiddlewareHandler<AppEnv> {
 /** Every /api route after this needs an operator; it sets `operator` and `authVia` on the context. */
 export function requireOperator(deps: SessionDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const found = operatorFor(c, deps);
+    const found = await operatorFor(c, deps);
     if (!found) throw new ApiError(401, 'Not signed in, or the session has ended. Sign in again.', { code: 'not_signed_in' });
     if (found.via === 'cookie' && c.req.method !== 'GET' && c.req.method !== 'HEAD') assertSameOrigin(c.req.raw, deps.publicOrigin);
     c.set('operator', found.operator);

@@ -5,20 +5,21 @@ import { Readable } from 'node:stream';
 import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { uploadPartSchema, uploadSchema, UPLOAD_ID_PATTERN } from '#contract/uploads.ts';
+import { MAX_UPLOAD_PART_BYTES, uploadPartSchema, uploadSchema, UPLOAD_ID_PATTERN } from '#contract/uploads.ts';
 import { recordPassThroughCancel } from '#server/cancel/record-pass-through-cancel.ts';
 import { ApiError, quote } from '#server/lib/api-error.ts';
 import type { ChangeFeed } from '#server/lib/change-feed.ts';
 import { unixSeconds, type Clock } from '#server/lib/clock.ts';
 import type { Logger } from '#server/lib/logger.ts';
 import { PartCounter, PartTooLargeError } from '#server/lib/part-counter.ts';
-import type { FailedAttemptLimiter } from '#server/lib/rate-limit.ts';
-import { lookUpToken } from '#server/lib/token-guard.ts';
+import type { AttemptLimiter } from '#server/lib/attempt-limiter.ts';
+import { checkToken } from '#server/lib/token-guard.ts';
+import { serveV1Description } from '#server/openapi/serve-description.ts';
 import type { UploadStore } from '#server/store/upload-store.ts';
 import type { ForwardResponse, UpstreamClient } from '#server/upstream/openai-client.ts';
 import { UpstreamError } from '#server/upstream/upstream-error.ts';
 
-export const MAX_PART_BYTES = 64 * 1024 * 1024;
+export const MAX_PART_BYTES = MAX_UPLOAD_PART_BYTES;
 /** Room for the multipart boundaries and headers around a full-size part. */
 const MULTIPART_OVERHEAD = 64 * 1024;
 const MAX_JSON_BYTES = 1024 * 1024;
@@ -32,7 +33,8 @@ export interface V1Deps {
   feed: ChangeFeed;
   /** Finds the client a token belongs to (constant time), or null. */
   findClient: (token: string) => string | null;
-  limiter: FailedAttemptLimiter;
+  /** Failed token attempts per client address (shared by the replicas on PostgreSQL). */
+  limiter: AttemptLimiter;
   log: Logger;
   maxPartBytes?: number;
 }
@@ -59,6 +61,10 @@ export function v1Routes(deps: V1Deps) {
   const maxPartBytes = deps.maxPartBytes ?? MAX_PART_BYTES;
   const app = new Hono<V1Env>();
 
+  // Public, as OpenAI's own spec is: it describes the four operations and nothing of this console's
+  // tokens or data, and SDK generators and API tools can read it before they are given a token.
+  app.get('/openapi.json', serveV1Description({ maxPartBytes }));
+
   // Clients authenticate with a client token; nothing reaches the upstream without one.
   app.use(async (c, next) => {
     const header = c.req.header('authorization');
@@ -66,7 +72,7 @@ export function v1Routes(deps: V1Deps) {
       throw new ApiError(401, "You didn't provide a client token. Send it as `Authorization: Bearer <client token>`; the Uploads Console operator can give you one.");
     }
     const match = /^Bearer\s+(\S{1,512})$/i.exec(header.trim());
-    const client = lookUpToken(c, deps.limiter, match?.[1] ?? '', deps.findClient);
+    const client = await checkToken(c, deps.limiter, match?.[1] ?? '', deps.findClient);
     if (!client) throw new ApiError(401, 'Incorrect client token provided. Use a client token issued by the Uploads Console operator (not an OpenAI API key).', { code: 'invalid_api_key' });
     c.set('client', client);
     await next();

@@ -5,7 +5,17 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { SORT_FIELDS, type SortField, type UploadRecord } from '#contract/dashboard-api.ts';
 import type { Upload } from '#contract/uploads.ts';
 import { createStuckRule, type StuckRule } from '#server/domain/stuck-rule.ts';
-import { InvalidCursorError, JOB_CANCELLED_ITEMS_SHOWN, JOB_LIST_LIMIT, type CancelWrite, type StoreListQuery, type UploadStore } from './upload-store.ts';
+import {
+  InvalidCursorError,
+  JOB_CANCELLED_ITEMS_SHOWN,
+  JOB_LIST_LIMIT,
+  type CancelWrite,
+  type ClaimedJobItem,
+  type LeaseTerms,
+  type StoreListQuery,
+  type UnknownCancelClaim,
+  type UploadStore,
+} from './upload-store.ts';
 
 export interface OpenOptions {
   stuckRule: StuckRule;
@@ -609,20 +619,40 @@ export function describeUploadStore(name: string, open: (options: OpenOptions) =
         expect(items.slice(1).map((i) => i.upload_id)).toEqual(ids.filter((_, i) => i !== 1).slice(0, JOB_CANCELLED_ITEMS_SHOWN));
       });
 
-      it('finishes a job with the largest concurrency it reached', async () => {
-        await store.createJob(job('job_1', NOW), ['upload_a']);
+      it('finishes a job once, when nothing is left, with the largest concurrency it reached', async () => {
+        await store.createJob(job('job_1', NOW), ['upload_a', 'upload_b']);
+        await store.finishJobItem('job_1', 1, { outcome: 'cancelled', message: null, upstream_status: 200 });
+        // An item is still to do: not finished, and nobody is told it was.
+        expect(await store.finishJob('job_1', NOW + 30, 3)).toBeNull();
+        expect((await store.getJob('job_1', false))?.state).toBe('running');
+        await store.finishJobItem('job_1', 2, { outcome: 'not_found', message: null, upstream_status: 404 });
         const done = await store.finishJob('job_1', NOW + 60, 3);
         expect(done).toMatchObject({ state: 'done', finished_at: NOW + 60, concurrency: 3 });
-        expect((await store.finishJob('job_1', NOW + 90, 2))?.concurrency).toBe(3);
+        // Only the call that finished it gets the job (so one replica announces it); the first finish stays.
+        expect(await store.finishJob('job_1', NOW + 90, 5)).toBeNull();
+        expect(await store.getJob('job_1', false)).toMatchObject({ finished_at: NOW + 60, concurrency: 3 });
         expect(await store.runningJobs()).toEqual([]);
+        // A job with no items at all is finished at once; a job that does not exist is not.
+        await store.createJob(job('job_empty', NOW), []);
+        expect(await store.finishJob('job_empty', NOW + 1, 0)).toMatchObject({ state: 'done', total: 0 });
+        expect(await store.finishJob('job_missing', NOW, 1)).toBeNull();
+      });
+
+      it('finishes a job once when several finish it at once', async () => {
+        await store.createJob(job('job_1', NOW), ['upload_a']);
+        await store.finishJobItem('job_1', 1, { outcome: 'cancelled', message: null, upstream_status: 200 });
+        const results = await Promise.all(Array.from({ length: 6 }, (_, i) => store.finishJob('job_1', NOW + i, 1)));
+        expect(results.filter((r) => r !== null)).toHaveLength(1);
       });
 
       it('lists the newest jobs up to the cap, by state, and every running one oldest first', async () => {
         const name = (i: number) => `job_${String(i).padStart(3, '0')}`;
         const last = JOB_LIST_LIMIT + 2;
         for (let i = 0; i <= last; i++) await store.createJob(job(name(i), NOW + i), [`upload_${i}`]);
-        await store.finishJob(name(0), NOW + 100, 1);
-        await store.finishJob(name(last), NOW + 100, 1);
+        for (const i of [0, last]) {
+          await store.finishJobItem(name(i), 1, { outcome: 'cancelled', message: null, upstream_status: 200 });
+          await store.finishJob(name(i), NOW + 100, 1);
+        }
         const newest = await store.listJobs();
         expect(newest.map((j) => j.id)).toEqual(Array.from({ length: JOB_LIST_LIMIT }, (_, k) => name(last - k)));
         expect((await store.listJobs('done')).map((j) => j.id)).toEqual([name(last), name(0)]);
@@ -632,6 +662,8 @@ export function describeUploadStore(name: string, open: (options: OpenOptions) =
         expect((await store.listJobs('running')).map((j) => j.id)).toEqual(running.slice(-JOB_LIST_LIMIT).reverse());
       });
     });
+
+    describeSharedWork(fresh, () => store);
 
     describe('across a reopen', () => {
       it('keeps everything recorded', async (context) => {
@@ -734,5 +766,223 @@ function describeAtScale(open: (options: OpenOptions) => Promise<OpenedStore>, r
       expect(cancelledAhead.size).toBeGreaterThan(0);
       expect(served.length).toBeGreaterThan(rows / 2);
     }, 300_000);
+  });
+}
+
+/** Lease times are milliseconds on the callers' clocks; these tests pass them explicitly. */
+const T = 1_800_000_000_000;
+const LEASE = 30_000;
+const A = 'replica_a';
+const B = 'replica_b';
+const terms = (owner: string, now = T, leaseMs = LEASE): LeaseTerms => ({ owner, now, leaseMs });
+const keys = (items: readonly ClaimedJobItem[]) => items.map((i) => `${i.job_id}#${i.seq}`);
+
+/**
+ * Bulk items and doubtful cancels claimed under leases, the global concurrency cap, the shared
+ * 429 pause: what lets several replicas share one database without doing anything twice.
+ */
+function describeSharedWork(fresh: () => void, current: () => UploadStore) {
+  describe('work shared between replicas: bulk item leases', () => {
+    fresh();
+    const job = (id: string, created_at: number, reason: string | null = null) => ({ id, created_by: 'alice', created_at, reason });
+    const uploads = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `upload_${prefix}${i + 1}`);
+    const claim = (owner: string, limit: number, options: { now?: number; cap?: number; leaseMs?: number } = {}) =>
+      current().claimJobItems({ ...terms(owner, options.now ?? T, options.leaseMs ?? LEASE), limit, cap: options.cap ?? 100 });
+
+    it('claims items of running jobs, oldest job first and in order, with who started the job and why', async () => {
+      const store = current();
+      await store.createJob(job('job_new', NOW + 10), uploads('n', 2));
+      await store.createJob(job('job_old', NOW, 'cleanup'), uploads('o', 3));
+      await store.createJob(job('job_done', NOW - 10), []);
+      await store.finishJob('job_done', NOW, 0);
+      const first = await claim(A, 4);
+      expect(first).toEqual([
+        { job_id: 'job_old', seq: 1, upload_id: 'upload_o1', sent_at: null, taken_from: null, created_by: 'alice', reason: 'cleanup' },
+        { job_id: 'job_old', seq: 2, upload_id: 'upload_o2', sent_at: null, taken_from: null, created_by: 'alice', reason: 'cleanup' },
+        { job_id: 'job_old', seq: 3, upload_id: 'upload_o3', sent_at: null, taken_from: null, created_by: 'alice', reason: 'cleanup' },
+        { job_id: 'job_new', seq: 1, upload_id: 'upload_n1', sent_at: null, taken_from: null, created_by: 'alice', reason: null },
+      ]);
+      // Leased items are nobody else's, nor the same owner's twice; settled items are nobody's.
+      await store.finishJobItem('job_new', 2, { outcome: 'skipped', message: 'Already completed', upstream_status: null });
+      expect(await claim(B, 10)).toEqual([]);
+      expect(await claim(A, 10)).toEqual([]);
+    });
+
+    it('lets another owner take an item once its lease expires, saying whose it was', async () => {
+      const store = current();
+      await store.createJob(job('job_1', NOW), uploads('x', 2));
+      expect(keys(await claim(A, 1, { leaseMs: 1000 }))).toEqual(['job_1#1']);
+      expect(keys(await claim(B, 5, { now: T + 999 }))).toEqual(['job_1#2']);
+      const taken = await claim(B, 5, { now: T + 1000 });
+      expect(taken).toMatchObject([{ job_id: 'job_1', seq: 1, taken_from: A }]);
+    });
+
+    it('never leases more unsettled items than the cap, all owners together, even when they claim at once', async () => {
+      const store = current();
+      await store.createJob(job('job_1', NOW), uploads('a', 15));
+      await store.createJob(job('job_2', NOW + 1), uploads('b', 15));
+      const claims = await Promise.all([A, B, A, B, A, B].map((owner) => claim(owner, 3, { cap: 5 })));
+      const all = claims.flat();
+      expect(all).toHaveLength(5);
+      expect(new Set(keys(all)).size).toBe(5);
+      expect(await claim(B, 3, { cap: 5 })).toEqual([]);
+      // A settled item frees its slot; so does an expired lease (a dead replica's slots come back).
+      const [settle] = all;
+      await store.finishJobItem(settle!.job_id, settle!.seq, { outcome: 'cancelled', message: null, upstream_status: 200 });
+      expect(await claim(B, 3, { cap: 5 })).toHaveLength(1);
+      expect(await claim(B, 30, { cap: 5, now: T + LEASE })).toHaveLength(5);
+      // A smaller cap than what is leased already: nothing more.
+      expect(await claim(A, 3, { cap: 2, now: T + LEASE })).toEqual([]);
+    });
+
+    it('shares the slots among the replicas claiming, and gives back the share of one that leaves', async () => {
+      const store = current();
+      await store.createJob(job('job_1', NOW), uploads('p', 20));
+      expect(await claim(A, 1, { cap: 4 })).toHaveLength(1); // alone: all four slots are A's to take
+      expect(await claim(B, 4, { cap: 4 })).toHaveLength(2); // two replicas: two each
+      expect(await claim(A, 4, { cap: 4 })).toHaveLength(1);
+      expect(await claim(B, 4, { cap: 4 })).toEqual([]);
+      // B stops: its items and its share are back at once; a replica not heard of for a lease period counts no more.
+      await store.releaseJobItems(B);
+      expect(await claim(A, 4, { cap: 4 })).toHaveLength(2);
+      await claim(B, 4, { cap: 8, now: T + 1 });
+      expect(await claim(A, 8, { cap: 8, now: T + LEASE + 1 })).toHaveLength(8);
+    });
+
+    it('records the most items of a job leased at once as its concurrency', async () => {
+      const store = current();
+      await store.createJob(job('job_1', NOW), uploads('c', 6));
+      const first = await claim(A, 2);
+      await claim(B, 1);
+      for (const item of first) await store.finishJobItem(item.job_id, item.seq, { outcome: 'cancelled', message: null, upstream_status: 200 });
+      await claim(A, 1);
+      expect((await store.getJob('job_1', false))?.concurrency).toBe(3);
+    });
+
+    it('marks an item sent only for the owner holding its lease; claimed again, it says so', async () => {
+      const store = current();
+      await store.createJob(job('job_1', NOW), uploads('s', 2));
+      await claim(A, 2, { leaseMs: 1000 });
+      expect(await store.markJobItemSent({ ...terms(B, T + 10), job_id: 'job_1', seq: 1 })).toBe(false);
+      expect(await store.markJobItemSent({ ...terms(A, T + 10, 1000), job_id: 'job_1', seq: 1 })).toBe(true);
+      expect(await store.markJobItemSent({ ...terms(A, T + 20, 1000), job_id: 'job_1', seq: 1 })).toBe(true);
+      // An expired lease is no licence to send: the call must not be made.
+      expect(await store.markJobItemSent({ ...terms(A, T + 1000, 1000), job_id: 'job_1', seq: 2 })).toBe(false);
+      // Marking extended the first item's lease (T + 20 + 1000); the second's has run out.
+      expect(keys(await claim(B, 5, { now: T + 1010 }))).toEqual(['job_1#2']);
+      const again = await claim(B, 5, { now: T + 1020 });
+      expect(again).toMatchObject([{ seq: 1, sent_at: T + 10, taken_from: A }]);
+      await store.finishJobItem('job_1', 1, { outcome: 'cancelled', message: null, upstream_status: 200 });
+      expect(await store.markJobItemSent({ ...terms(B, T + 1030), job_id: 'job_1', seq: 1 })).toBe(false);
+    });
+
+    it('renews only the leases the owner still holds, on the items named', async () => {
+      const store = current();
+      await store.createJob(job('job_1', NOW), uploads('r', 3));
+      const mine = await claim(A, 3, { leaseMs: 1000 });
+      expect(await store.renewJobItems(terms(A, T + 500, 1000), mine.slice(0, 2))).toBe(2);
+      expect(await store.renewJobItems(terms(B, T + 500, 1000), mine)).toBe(0);
+      expect(await store.renewJobItems(terms(A, T + 500, 1000), [])).toBe(0);
+      // At T + 1000 the third (not renewed) is free; the two renewed hold until T + 1500.
+      expect(keys(await claim(B, 5, { now: T + 1000 }))).toEqual(['job_1#3']);
+      // A lease that ran out is not renewed: whoever holds it now keeps it.
+      expect(await store.renewJobItems(terms(A, T + 1000, 1000), mine)).toBe(2);
+      expect(await store.renewJobItems(terms(A, T + 1999, 1000), mine)).toBe(2);
+      expect(await store.renewJobItems(terms(A, T + 3001, 1000), mine)).toBe(0);
+    });
+
+    it('hands leases back at once, keeping sent_at, so another owner takes them without waiting', async () => {
+      const store = current();
+      await store.createJob(job('job_1', NOW), uploads('h', 4));
+      const mine = await claim(A, 4);
+      await store.markJobItemSent({ ...terms(A), job_id: 'job_1', seq: 2 });
+      expect(await store.releaseJobItems(B)).toBe(0);
+      expect(await store.releaseJobItems(A, [mine[0]!])).toBe(1);
+      expect(keys(await claim(B, 5))).toEqual(['job_1#1']);
+      expect(await store.releaseJobItems(A)).toBe(3);
+      const handed = await claim(B, 5);
+      expect(handed.map((i) => [i.seq, i.sent_at, i.taken_from])).toEqual([
+        [2, T, A],
+        [3, null, A],
+        [4, null, A],
+      ]);
+      // Handed back, they are no longer A's to send or renew.
+      expect(await store.markJobItemSent({ ...terms(A), job_id: 'job_1', seq: 3 })).toBe(false);
+      expect(await store.renewJobItems(terms(A), mine)).toBe(0);
+    });
+
+    it('claims of a finished job are never handed out, and a job finishes only when none is left', async () => {
+      const store = current();
+      await store.createJob(job('job_1', NOW), uploads('f', 2));
+      const [one, two] = await claim(A, 2);
+      await store.recordCancelOutcome({
+        entry: cancelEntry('upload_f1', { source: 'bulk', job_id: 'job_1' }),
+        change: { kind: 'none' },
+        jobItem: { seq: one!.seq },
+      });
+      expect(await store.finishJob('job_1', NOW, 2)).toBeNull();
+      await store.finishJobItem('job_1', two!.seq, { outcome: 'failed', message: 'boom', upstream_status: 500 });
+      expect(await store.finishJob('job_1', NOW, 2)).toMatchObject({ state: 'done' });
+      expect(await claim(B, 5, { now: T + LEASE })).toEqual([]);
+    });
+  });
+
+  describe('work shared between replicas: doubtful cancels and the upstream pause', () => {
+    fresh();
+    const doubt = async (id: string, since: number) => {
+      await current().recordUpload(makeUpload(id), { at: NOW - 100, via: 'create' });
+      await current().recordCancelOutcome({ entry: cancelEntry(id, { at: since, outcome: 'unknown', upstream_status: null }), change: { kind: 'mark_unknown' } });
+    };
+    const round = async (owner: string, now = T, leaseMs = LEASE) => {
+      const claimed: string[] = [];
+      let after: UnknownCancelClaim | null = null;
+      while ((after = await current().claimUnknownCancel({ ...terms(owner, now, leaseMs), after }))) claimed.push(after.id);
+      return claimed;
+    };
+
+    it('hands each doubtful cancel to one reconciler at a time, oldest doubt first', async () => {
+      const store = current();
+      await doubt('upload_d2', NOW + 2);
+      await doubt('upload_d1', NOW + 1);
+      await doubt('upload_d3', NOW + 2);
+      await store.recordUpload(makeUpload('upload_fine'), { at: NOW, via: 'create' });
+      expect(await store.claimUnknownCancel({ ...terms(A), after: null })).toEqual({ id: 'upload_d1', since: NOW + 1 });
+      // B's round skips what A holds; A's next claim carries on after where it got to.
+      expect(await round(B)).toEqual(['upload_d2', 'upload_d3']);
+      expect(await store.claimUnknownCancel({ ...terms(A), after: { id: 'upload_d1', since: NOW + 1 } })).toBeNull();
+      // Released, or expired, they can be claimed again.
+      await store.releaseUnknownCancel(A, 'upload_d1');
+      await store.releaseUnknownCancel(A, 'upload_d2'); // not A's: stays B's
+      expect(await round(A)).toEqual(['upload_d1']);
+      expect(await round(A, T + LEASE)).toEqual(['upload_d1', 'upload_d2', 'upload_d3']);
+    });
+
+    it('claims at once never hand out the same upload twice', async () => {
+      for (let i = 1; i <= 8; i++) await doubt(`upload_r${i}`, NOW + i);
+      const rounds = await Promise.all([round(A), round(B), round(A), round(B)]);
+      expect(rounds.flat().sort()).toEqual(Array.from({ length: 8 }, (_, i) => `upload_r${i + 1}`));
+    });
+
+    it('renews a reconciler lease only while it is held, and settled doubts are not handed out', async () => {
+      const store = current();
+      await doubt('upload_d1', NOW);
+      await store.claimUnknownCancel({ ...terms(A, T, 1000), after: null });
+      expect(await store.renewUnknownCancel(terms(A, T + 900, 1000), 'upload_d1')).toBe(true);
+      expect(await store.renewUnknownCancel(terms(B, T + 900, 1000), 'upload_d1')).toBe(false);
+      expect(await round(B, T + 1500)).toEqual([]);
+      expect(await store.renewUnknownCancel(terms(A, T + 1900, 1000), 'upload_d1')).toBe(false);
+      await store.recordCancelOutcome({ entry: cancelEntry('upload_d1', { source: 'reconcile' }), change: { kind: 'object', upload: makeUpload('upload_d1', { status: 'cancelled' }) } });
+      expect(await round(B, T + 5000)).toEqual([]);
+    });
+
+    it('keeps the latest pause any replica asked for', async () => {
+      const store = current();
+      expect(await store.upstreamPausedUntil()).toBe(0);
+      await store.setUpstreamPause(T + 7000);
+      await store.setUpstreamPause(T + 2000);
+      expect(await store.upstreamPausedUntil()).toBe(T + 7000);
+      await Promise.all([store.setUpstreamPause(T + 9000), store.setUpstreamPause(T + 8000)]);
+      expect(await store.upstreamPausedUntil()).toBe(T + 9000);
+    });
   });
 }

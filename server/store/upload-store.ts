@@ -1,9 +1,10 @@
-// The one interface the console talks to for everything it records, for ONE console process. It
-// is async and speaks only of uploads, cancels, audit entries and bulk jobs, so that another
-// engine can implement it (server/store/store-contract.ts is the test suite every implementation
-// runs; server/store/sqlite/ is the SQLite one). Several console replicas over one shared database
-// need more than this interface: the in-process cancel dedupe, change feed, bulk-job resume (every
-// process would resume every running job) and rate limiter would have to be shared or leased too.
+// The one interface the console talks to for everything it records. It is async and speaks only
+// of uploads, cancels, audit entries, bulk jobs and the leases replicas take on shared work, so
+// that another engine can implement it (server/store/store-contract.ts is the test suite every
+// implementation runs; server/store/sqlite/ and server/store/postgres/ are the two). Several console
+// replicas may share one database: bulk items and doubtful cancels are claimed under leases (one
+// holder at a time, taken over when the holder dies), the leases are also the global bulk
+// concurrency slots, and a 429's pause is kept here so every replica honours it.
 import type {
   AuditEntry,
   BulkCancelItem,
@@ -56,6 +57,42 @@ export interface AuditQuery {
 export interface JobItemToDo {
   seq: number;
   upload_id: string;
+}
+
+/**
+ * Who asks for a lease, and for how long. Times are milliseconds since the epoch on the caller's
+ * wall clock (not the console's adjustable clock): replicas' clocks must agree to well within a
+ * lease (NTP gives milliseconds; a lease lasts seconds).
+ */
+export interface LeaseTerms {
+  /** The replica: unique among live replicas. */
+  owner: string;
+  now: number;
+  /** The lease runs until now + leaseMs unless renewed. */
+  leaseMs: number;
+}
+
+export interface JobItemKey {
+  job_id: string;
+  seq: number;
+}
+
+/** A bulk item claimed by one replica: its lease is that replica's until it expires, is released, or the item is settled. */
+export interface ClaimedJobItem extends JobItemKey {
+  upload_id: string;
+  /** When a holder marked it sent (ms), or null. Set: an earlier cancel of it may have landed. */
+  sent_at: number | null;
+  /** The replica that held it last, if another (its lease expired, or it handed it back). */
+  taken_from: string | null;
+  /** Who started the job and why: the item's audit entry carries them. */
+  created_by: string;
+  reason: string | null;
+}
+
+/** Where a round of reconciliation has got to (keyset: oldest doubt first, then id). */
+export interface UnknownCancelClaim {
+  id: string;
+  since: number;
 }
 
 /** What a cancel's answer does to the recorded upload. */
@@ -150,7 +187,55 @@ export interface UploadStore {
   jobItemsToDo(jobId: string, afterSeq: number, limit: number): Promise<JobItemToDo[]>;
   /** Records an item's outcome once; a second call for the same item changes nothing. */
   finishJobItem(jobId: string, seq: number, result: Omit<BulkCancelItem, 'upload_id'>): Promise<void>;
+  /**
+   * Marks a running job done once nothing is left to do (every item settled), keeping the largest
+   * concurrency recorded. Returns the job only to the call that finished it: null if items are
+   * left, if it was already done, or if there is no such job. So exactly one replica announces it.
+   */
   finishJob(jobId: string, at: number, concurrency: number): Promise<BulkCancelJob | null>;
+
+  // ---- work shared between replicas
+  /**
+   * Claims up to `limit` unsettled items of running jobs, oldest job first, then in item order,
+   * whose lease is free (never taken, released, or expired). Items leased and unsettled, all owners
+   * together, never exceed `cap`: claims are serialised, so the leases are the global concurrency
+   * slots (a dead replica's slots free themselves when its leases expire). Each owner gets at most
+   * its share, `cap` divided among the owners that claimed within the last lease period (rounded
+   * up), so the work spreads over the replicas. Each job's concurrency is raised to the most of its
+   * items leased at once.
+   */
+  claimJobItems(terms: LeaseTerms & { limit: number; cap: number }): Promise<ClaimedJobItem[]>;
+  /**
+   * Just before an item's upstream call: records that it was sent (the first time only) and
+   * extends the lease to now + leaseMs. False, and nothing written, unless `owner` holds an
+   * unexpired lease on the unsettled item: the call must then not be made.
+   */
+  markJobItemSent(terms: LeaseTerms & JobItemKey): Promise<boolean>;
+  /**
+   * The heartbeat: extends the owner's unexpired leases on these unsettled items (and keeps it
+   * counted among the replicas sharing the slots); returns how many it still holds.
+   */
+  renewJobItems(terms: LeaseTerms, items: readonly JobItemKey[]): Promise<number>;
+  /**
+   * Hands the owner's leases back at once (these items; or all of its unsettled ones, and its
+   * share, as a replica that stops does); sent_at is kept. Returns how many items.
+   */
+  releaseJobItems(owner: string, items?: readonly JobItemKey[]): Promise<number>;
+  /**
+   * Claims the next upload whose cancel outcome is unknown (still pending), after `after` in
+   * (since, id) order, that no other replica holds: one reconciler at a time per upload.
+   */
+  claimUnknownCancel(terms: LeaseTerms & { after: UnknownCancelClaim | null }): Promise<UnknownCancelClaim | null>;
+  /** Extends the owner's unexpired lease on that upload; false if it no longer holds one. */
+  renewUnknownCancel(terms: LeaseTerms, id: string): Promise<boolean>;
+  releaseUnknownCancel(owner: string, id: string): Promise<void>;
+  /** A 429 asked bulk work to hold off until `until` (ms): kept as the later of this and any pause already set. */
+  setUpstreamPause(until: number): Promise<void>;
+  /** Until when (ms) bulk work holds off; 0 if never paused. */
+  upstreamPausedUntil(): Promise<number>;
+
+  /** Resolves when the database answers a trivial query (readiness checks); rejects when it cannot be reached. */
+  ping(): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -173,4 +173,39 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       FOR EACH ROW WHEN (OLD.outcome IS DISTINCT FROM NEW.outcome) EXECUTE FUNCTION uc_feed_notify_job_item();
     `,
   },
+  {
+    version: 2,
+    name: 'leases on bulk items and doubtful cancels, shared upstream pause',
+    sql: `
+    -- Work shared between replicas (see upload-store.ts). A bulk item is claimed under a lease
+    -- (times in ms on the replicas' clocks): lease_owner holds it until lease_until; a NULL or past
+    -- lease_until is free to claim. sent_at is written just before its upstream call: an item claimed
+    -- again with it set may already have been cancelled. Leased unsettled items are the global
+    -- concurrency slots, counted with the partial index below (it holds only the items being worked).
+    -- Lease changes do not NOTIFY: bulk_job_items_notify fires on outcome only.
+    ALTER TABLE bulk_job_items ADD COLUMN lease_owner text, ADD COLUMN lease_until bigint, ADD COLUMN sent_at bigint;
+    CREATE INDEX bulk_job_items_leased ON bulk_job_items (lease_until) WHERE outcome IS NULL AND lease_until IS NOT NULL;
+
+    -- Replicas that claimed bulk items within the last lease period share the slots between them.
+    CREATE TABLE bulk_replicas (
+      owner      text PRIMARY KEY,
+      seen_until bigint NOT NULL
+    );
+
+    -- One reconciler at a time per doubtful cancel; a row is deleted when its holder is done. A table
+    -- of its own, so taking a lease neither rewrites nor announces the upload.
+    CREATE TABLE reconcile_leases (
+      upload_id   text COLLATE "C" PRIMARY KEY,
+      owner       text NOT NULL,
+      lease_until bigint NOT NULL
+    );
+
+    -- A 429's retry-after, honoured by every replica's bulk work: one row.
+    CREATE TABLE upstream_pause (
+      id           boolean PRIMARY KEY DEFAULT true CHECK (id),
+      paused_until bigint NOT NULL
+    );
+    INSERT INTO upstream_pause (id, paused_until) VALUES (true, 0);
+    `,
+  },
 ];

@@ -83,7 +83,7 @@ describe.skipIf(!server)('PostgreSQL store', () => {
       await sql.query('LISTEN uc_feed');
       await store.recordUpload(makeUpload('upload_a'), { at: NOW, via: 'create' });
       await store.recordPart({ id: 'part_1', object: 'upload.part', created_at: NOW, upload_id: 'upload_a' }, 10, NOW + 1);
-      await store.createJob({ id: 'job_1', created_by: 'ops', created_at: NOW, reason: null }, ['upload_a', 'upload_b']);
+      await store.createJob({ id: 'job_1', created_by: 'ops', created_at: NOW, reason: null }, ['upload_a']);
       await store.recordCancelOutcome({
         entry: { at: NOW + 2, actor: 'ops', source: 'bulk', upload_id: 'upload_a', reason: null, outcome: 'cancelled', upstream_status: 200, request_id: null, job_id: 'job_1', message: null },
         change: { kind: 'object', upload: makeUpload('upload_a', { status: 'cancelled' }) },
@@ -134,6 +134,18 @@ describe.skipIf(!server)('PostgreSQL store', () => {
       const results = await Promise.all([a, b, a, b].map((s) => s.recordCancelOutcome({ entry, change: { kind: 'none' }, jobItem: { seq: 1 } })));
       expect(results.filter((r) => r !== null)).toHaveLength(1);
       expect((await b.listAudit({ upload_id: 'upload_x', limit: 10 })).data).toHaveLength(1);
+    });
+
+    it('claim bulk items at once: never more leased than the cap together, no item twice', async () => {
+      const ids = Array.from({ length: 40 }, (_, i) => `upload_claim${i}`);
+      await a.createJob({ id: 'job_claims', created_by: 'ops', created_at: NOW, reason: null }, ids);
+      const now = NOW * 1000;
+      const claims = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).claimJobItems({ owner: i % 2 ? 'replica_a' : 'replica_b', now, leaseMs: 30_000, limit: 4, cap: 6 })),
+      );
+      const claimed = claims.flat().map((item) => item.seq);
+      expect(claimed).toHaveLength(6);
+      expect(new Set(claimed).size).toBe(6);
     });
 
     it('sweep at once: each lapsed upload expired once', async () => {

@@ -3,7 +3,9 @@
 // them (merge rule, record mapping, cursors, stuck rule, timeline wording, job progress) is
 // imported, what is engine-specific is here. Safe with several replicas writing at once: every
 // read-then-write on an upload runs under a per-upload advisory lock, bulk items and jobs are
-// settled with conditional UPDATEs, and migrations run under an advisory lock.
+// settled with conditional UPDATEs, claims of shared work (bulk items, doubtful cancels) queue on
+// an advisory lock of their own so leases and the concurrency cap hold across replicas, and
+// migrations run under an advisory lock.
 import type pg from 'pg';
 import { SORT_FIELDS, type AuditEntry, type BulkCancelJob, type CancelOutcome, type ParsedUploadFilter, type StatusCounts, type TimelineEvent, type UploadRecord } from '#contract/dashboard-api.ts';
 import type { Upload, UploadPart, UploadStatus } from '#contract/uploads.ts';
@@ -23,12 +25,16 @@ import {
   type CancelChange,
   type CancelWrite,
   type CancelWritten,
+  type ClaimedJobItem,
+  type JobItemKey,
   type JobItemToDo,
+  type LeaseTerms,
   type ListPage,
   type NewAuditEntry,
   type RecordContext,
   type SeenVia,
   type StoreListQuery,
+  type UnknownCancelClaim,
   type UploadStore,
 } from '#server/store/upload-store.ts';
 
@@ -72,6 +78,10 @@ const asStored = (row: UploadRow): StoredUpload => ({ ...row, upload: row.object
 // Transaction-level, keyed by upload id: serialises writers of one upload across connections and
 // replicas, including the first insert (a row lock cannot lock a row that does not exist yet).
 const LOCK_UPLOAD_SQL = "SELECT pg_advisory_xact_lock(hashtextextended('upload:' || $1::text, 0))";
+
+// Any constants work, as long as nothing else in the database takes the same advisory locks.
+const CLAIM_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtextextended('uploads-console:bulk-claim', 0))";
+const RECONCILE_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtextextended('uploads-console:reconcile-claim', 0))";
 
 const AUDIT_COLUMNS = `a.id, a.at, a.actor, a.action, a.source, a.upload_id, u.filename, a.reason, a.previous_status,
   a.outcome, a.upstream_status, a.request_id, a.job_id, a.message`;
@@ -495,13 +505,165 @@ class PostgresUploadStore implements UploadStore {
   }
 
   async finishJob(jobId: string, at: number, concurrency: number): Promise<BulkCancelJob | null> {
-    // Finished once: a second finish (another replica, a retry) keeps the first finish time.
-    await this.pool.query("UPDATE bulk_jobs SET state = 'done', finished_at = $2, concurrency = GREATEST(concurrency, $3) WHERE id = $1 AND state = 'running'", [
-      jobId,
-      at,
-      concurrency,
-    ]);
-    return this.getJob(jobId, false);
+    // Finished once, and only when nothing is left. Two replicas settling the last two items each
+    // try after their own commit; the later one sees both settled. Two finishing at once: the row
+    // lock makes the second re-check state = 'running', which no longer holds, so it gets no row.
+    const { rowCount } = await this.pool.query(
+      `UPDATE bulk_jobs SET state = 'done', finished_at = $2, concurrency = GREATEST(concurrency, $3)
+       WHERE id = $1 AND state = 'running' AND NOT EXISTS (SELECT 1 FROM bulk_job_items WHERE job_id = $1 AND outcome IS NULL)`,
+      [jobId, at, concurrency],
+    );
+    return rowCount ? this.getJob(jobId, false) : null;
+  }
+
+  // ---- work shared between replicas ----------------------------------------------------------
+
+  async claimJobItems({ owner, now, leaseMs, limit, cap }: LeaseTerms & { limit: number; cap: number }): Promise<ClaimedJobItem[]> {
+    // An idle poll is one read: with no running job there is nothing to claim, or to share.
+    const { rows: running } = await this.pool.query("SELECT 1 FROM bulk_jobs WHERE state = 'running' LIMIT 1");
+    if (running.length === 0) return [];
+    return this.transaction(async (c) => {
+      // Claims (and renewals) queue on one advisory lock, so the count of leases below is not
+      // overtaken by another replica's claim before this one commits: the cap holds across replicas.
+      await c.query(CLAIM_LOCK_SQL);
+      const {
+        rows: [seen],
+      } = await c.query<{ live: number }>(
+        `WITH forgotten AS (DELETE FROM bulk_replicas WHERE seen_until <= $2::bigint AND owner <> $1),
+         seen AS (
+           INSERT INTO bulk_replicas (owner, seen_until) VALUES ($1, $2::bigint + $3::bigint)
+           ON CONFLICT (owner) DO UPDATE SET seen_until = EXCLUDED.seen_until RETURNING owner
+         )
+         SELECT 1 + (SELECT COUNT(*) FROM bulk_replicas WHERE seen_until > $2::bigint AND owner <> $1) AS live`,
+        [owner, now, leaseMs],
+      );
+      const {
+        rows: [leased],
+      } = await c.query<{ busy: number; mine: number }>(
+        'SELECT COUNT(*) AS busy, COUNT(*) FILTER (WHERE lease_owner = $2) AS mine FROM bulk_job_items WHERE outcome IS NULL AND lease_until > $1::bigint',
+        [now, owner],
+      );
+      let room = Math.min(limit, cap - leased!.busy, Math.ceil(cap / seen!.live) - leased!.mine);
+      if (room <= 0) return [];
+      const { rows: jobs } = await c.query<{ id: string; created_by: string; reason: string | null }>(
+        "SELECT id, created_by, reason FROM bulk_jobs WHERE state = 'running' ORDER BY created_at, ord",
+      );
+      const claimed: ClaimedJobItem[] = [];
+      // Job by job, oldest first: each step is a range of the partial index of items to do (one
+      // query sorted across jobs would sort every item of the oldest job first).
+      for (const job of jobs) {
+        const { rows } = await c.query<{ seq: number; upload_id: string; sent_at: number | null; taken_from: string | null }>(
+          `WITH picked AS (
+             SELECT seq, lease_owner FROM bulk_job_items
+             WHERE job_id = $1 AND outcome IS NULL AND (lease_until IS NULL OR lease_until <= $2::bigint)
+             ORDER BY seq LIMIT $4::integer FOR UPDATE SKIP LOCKED
+           )
+           UPDATE bulk_job_items i SET lease_owner = $5, lease_until = $2::bigint + $3::bigint
+           FROM picked WHERE i.job_id = $1 AND i.seq = picked.seq
+           RETURNING i.seq, i.upload_id, i.sent_at, picked.lease_owner AS taken_from`,
+          [job.id, now, leaseMs, room, owner],
+        );
+        if (rows.length === 0) continue;
+        rows.sort((a, b) => a.seq - b.seq);
+        for (const row of rows) claimed.push({ job_id: job.id, ...row, taken_from: row.taken_from === owner ? null : row.taken_from, created_by: job.created_by, reason: job.reason });
+        await c.query(
+          `UPDATE bulk_jobs SET concurrency = c.n FROM (
+             SELECT COUNT(*)::integer AS n FROM bulk_job_items WHERE job_id = $1 AND outcome IS NULL AND lease_until > $2::bigint
+           ) c WHERE id = $1 AND concurrency < c.n`,
+          [job.id, now],
+        );
+        room -= rows.length;
+        if (room <= 0) break;
+      }
+      return claimed;
+    });
+  }
+
+  async markJobItemSent({ owner, now, leaseMs, job_id, seq }: LeaseTerms & JobItemKey): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE bulk_job_items SET sent_at = COALESCE(sent_at, $4::bigint), lease_until = GREATEST(lease_until, $4::bigint + $5::bigint)
+       WHERE job_id = $1 AND seq = $2 AND lease_owner = $3 AND outcome IS NULL AND lease_until > $4::bigint`,
+      [job_id, seq, owner, now, leaseMs],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async renewJobItems({ owner, now, leaseMs }: LeaseTerms, items: readonly JobItemKey[]): Promise<number> {
+    if (items.length === 0) return 0;
+    return this.transaction(async (c) => {
+      await c.query(CLAIM_LOCK_SQL);
+      // Still working: still one of the replicas the slots are shared between.
+      await c.query(
+        'INSERT INTO bulk_replicas (owner, seen_until) VALUES ($1, $2::bigint + $3::bigint) ON CONFLICT (owner) DO UPDATE SET seen_until = EXCLUDED.seen_until',
+        [owner, now, leaseMs],
+      );
+      const { rowCount } = await c.query(
+        `UPDATE bulk_job_items i SET lease_until = GREATEST(i.lease_until, $2::bigint + $3::bigint)
+         FROM unnest($4::text[], $5::integer[]) AS k(job_id, seq)
+         WHERE i.job_id = k.job_id AND i.seq = k.seq AND i.lease_owner = $1 AND i.outcome IS NULL AND i.lease_until > $2::bigint`,
+        [owner, now, leaseMs, items.map((i) => i.job_id), items.map((i) => i.seq)],
+      );
+      return rowCount ?? 0;
+    });
+  }
+
+  async releaseJobItems(owner: string, items?: readonly JobItemKey[]): Promise<number> {
+    const { rowCount } = items
+      ? await this.pool.query(
+          `UPDATE bulk_job_items i SET lease_until = NULL FROM unnest($2::text[], $3::integer[]) AS k(job_id, seq)
+           WHERE i.job_id = k.job_id AND i.seq = k.seq AND i.lease_owner = $1 AND i.outcome IS NULL AND i.lease_until IS NOT NULL`,
+          [owner, items.map((i) => i.job_id), items.map((i) => i.seq)],
+        )
+      : await this.pool.query(
+          `WITH gone AS (DELETE FROM bulk_replicas WHERE owner = $1)
+           UPDATE bulk_job_items SET lease_until = NULL WHERE lease_owner = $1 AND outcome IS NULL AND lease_until IS NOT NULL`,
+          [owner],
+        );
+    return rowCount ?? 0;
+  }
+
+  async claimUnknownCancel({ owner, now, leaseMs, after }: LeaseTerms & { after: UnknownCancelClaim | null }): Promise<UnknownCancelClaim | null> {
+    return this.transaction(async (c) => {
+      // Serialised like bulk claims, so two replicas' rounds never take the same upload.
+      await c.query(RECONCILE_LOCK_SQL);
+      const { rows } = await c.query<UnknownCancelClaim>(
+        `SELECT u.id, u.cancel_unknown_since AS since FROM uploads u
+         WHERE u.cancel_unknown_since IS NOT NULL AND u.status = 'pending'
+           AND ($2::bigint IS NULL OR (u.cancel_unknown_since, u.id) > ($2::bigint, $3::text))
+           AND NOT EXISTS (SELECT 1 FROM reconcile_leases l WHERE l.upload_id = u.id AND l.lease_until > $1::bigint)
+         ORDER BY u.cancel_unknown_since, u.id LIMIT 1`,
+        [now, after?.since ?? null, after?.id ?? null],
+      );
+      const next = rows[0];
+      if (!next) return null;
+      await c.query(
+        `INSERT INTO reconcile_leases (upload_id, owner, lease_until) VALUES ($1, $2, $3::bigint + $4::bigint)
+         ON CONFLICT (upload_id) DO UPDATE SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until`,
+        [next.id, owner, now, leaseMs],
+      );
+      return { id: next.id, since: next.since };
+    });
+  }
+
+  async renewUnknownCancel({ owner, now, leaseMs }: LeaseTerms, id: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      'UPDATE reconcile_leases SET lease_until = GREATEST(lease_until, $3::bigint + $4::bigint) WHERE upload_id = $1 AND owner = $2 AND lease_until > $3::bigint',
+      [id, owner, now, leaseMs],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async releaseUnknownCancel(owner: string, id: string): Promise<void> {
+    await this.pool.query('DELETE FROM reconcile_leases WHERE upload_id = $1 AND owner = $2', [id, owner]);
+  }
+
+  async setUpstreamPause(until: number): Promise<void> {
+    await this.pool.query('UPDATE upstream_pause SET paused_until = GREATEST(paused_until, $1::bigint)', [until]);
+  }
+
+  async upstreamPausedUntil(): Promise<number> {
+    const { rows } = await this.pool.query<{ paused_until: number }>('SELECT paused_until FROM upstream_pause');
+    return rows[0]?.paused_until ?? 0;
   }
 
   /** The jobs with their progress, counted in one query for all of them. */
@@ -580,6 +742,10 @@ class PostgresUploadStore implements UploadStore {
 
   private toRecord(row: UploadRow, now: number): UploadRecord {
     return toUploadRecord(asStored(row), now, this.stuckRule);
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
   }
 
   async close(): Promise<void> {

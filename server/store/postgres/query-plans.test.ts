@@ -1,7 +1,8 @@
 // The list, search and count queries the store really sends (captured from its pool), explained on a
 // table big enough for the planner to prefer indexes on its own: every sort and order walks its
 // (sort_col, id) index without sorting, status tabs use the status-prefixed ones, a cursor is an
-// index condition, search uses the trigram index or the primary key, and counts never scan.
+// index condition, search uses the trigram index or the primary key, and counts never scan. Bulk
+// claims read only the items they take and the leased ones, however big the job.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SORT_FIELDS } from '#contract/dashboard-api.ts';
@@ -148,5 +149,36 @@ describe.skipIf(!testPostgres())('PostgreSQL query plans', () => {
     expect(plan!.some((n) => n['Relation Name'] === 'upload_counts'), describePlan(plan!)).toBe(true);
     expect(scansTable(plan!)).toBe(false);
     expect(indexesUsed(plan!).every((name) => name!.startsWith('uploads_by_status_') || name === 'upload_counts_pkey'), describePlan(plan!)).toBe(true);
+  });
+
+  it('a bulk claim reads the items it takes and the leased ones: never every item of a big job, never sorting them', async () => {
+    const ids = Array.from({ length: ROWS }, (_, i) => `upload_${String(i).padStart(6, '0')}`);
+    await store.createJob({ id: 'job_big', created_by: 'ops', created_at: NOW, reason: null }, ids);
+    await store.claimJobItems({ owner: 'replica_a', now: NOW * 1000, leaseMs: 30_000, limit: 8, cap: 8 });
+    await explainer.query('ANALYZE bulk_job_items');
+    // Claims run in a transaction (a pool client's queries, not the pool's): capture those.
+    const sent: { text: string; values: unknown[] }[] = [];
+    const original = pg.Client.prototype.query;
+    const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+      const [text, values] = args as [string, unknown[] | undefined];
+      if (typeof text === 'string' && !/^(BEGIN|COMMIT|ROLLBACK)/.test(text)) sent.push({ text, values: values ?? [] });
+      return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
+    });
+    try {
+      // B takes its share; A, at its share, takes nothing more; a renewal and a hand-back.
+      expect(await store.claimJobItems({ owner: 'replica_b', now: NOW * 1000 + 1, leaseMs: 30_000, limit: 8, cap: 16 })).toHaveLength(8);
+      await store.renewJobItems({ owner: 'replica_b', now: NOW * 1000 + 2, leaseMs: 30_000 }, [{ job_id: 'job_big', seq: 9 }]);
+      await store.releaseJobItems('replica_a');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(sent.length).toBeGreaterThan(3);
+    for (const { text, values } of sent) {
+      const { rows } = await explainer.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${text}`, values);
+      const plan = nodes(rows[0]!['QUERY PLAN'][0].Plan);
+      const onItems = plan.filter((n) => n['Relation Name'] === 'bulk_job_items');
+      expect(onItems.some((n) => n['Node Type'] === 'Seq Scan'), `${text}: ${describePlan(plan)}`).toBe(false);
+      expect(onItems.length > 0 && sorts(plan), `${text}: ${describePlan(plan)}`).toBe(false);
+    }
   });
 });

@@ -132,4 +132,34 @@ export const migrations: readonly string[] = [
   CREATE INDEX uploads_by_status_expiry_id ON uploads (status, expires_at, id);
   DROP INDEX uploads_by_status_expiry;
   `,
+  `
+  -- Work shared between console processes (see upload-store.ts). A bulk item is claimed under a
+  -- lease (times in ms): lease_owner holds it until lease_until; a NULL or past lease_until is free
+  -- to claim. sent_at is written just before its upstream call: an item claimed again with it set
+  -- may already have been cancelled. Leased unsettled items are the global concurrency slots.
+  ALTER TABLE bulk_job_items ADD COLUMN lease_owner TEXT;
+  ALTER TABLE bulk_job_items ADD COLUMN lease_until INTEGER;
+  ALTER TABLE bulk_job_items ADD COLUMN sent_at INTEGER;
+  CREATE INDEX bulk_job_items_leased ON bulk_job_items (lease_until) WHERE outcome IS NULL AND lease_until IS NOT NULL;
+
+  -- Replicas that claimed bulk items within the last lease period share the slots between them.
+  CREATE TABLE bulk_replicas (
+    owner      TEXT PRIMARY KEY,
+    seen_until INTEGER NOT NULL
+  ) STRICT;
+
+  -- One reconciler at a time per doubtful cancel; a row is deleted when its holder is done.
+  CREATE TABLE reconcile_leases (
+    upload_id   TEXT PRIMARY KEY,
+    owner       TEXT NOT NULL,
+    lease_until INTEGER NOT NULL
+  ) STRICT;
+
+  -- A 429's retry-after, honoured by every process's bulk work: one row.
+  CREATE TABLE upstream_pause (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    paused_until INTEGER NOT NULL
+  ) STRICT;
+  INSERT INTO upstream_pause (id, paused_until) VALUES (1, 0);
+  `,
 ];

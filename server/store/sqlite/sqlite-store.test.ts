@@ -85,6 +85,39 @@ describe('the SQLite file', () => {
   });
 });
 
+describe('two connections on one file (two processes sharing it)', () => {
+  let dir: string;
+  let a: SqliteUploadStore;
+  let b: SqliteUploadStore;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'uc-store-'));
+    const path = join(dir, 'store.sqlite');
+    a = openSqliteStore(path, createStuckRule());
+    b = openSqliteStore(path, createStuckRule());
+  });
+  afterEach(async () => {
+    await Promise.all([a.close(), b.close()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('claim bulk items by turns: never more leased than the cap together, no item twice', async () => {
+    await a.createJob({ id: 'job_1', created_by: 'ops', created_at: NOW, reason: null }, Array.from({ length: 20 }, (_, i) => `upload_${i}`));
+    const claims = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).claimJobItems({ owner: i % 2 ? 'a' : 'b', now: NOW * 1000, leaseMs: 30_000, limit: 4, cap: 5 })));
+    const seqs = claims.flat().map((item) => item.seq);
+    expect(seqs).toHaveLength(5);
+    expect(new Set(seqs).size).toBe(5);
+  });
+
+  it('sweep by turns: each lapsed upload expired once', async () => {
+    for (let i = 0; i < 10; i++) {
+      await a.recordUpload({ id: `upload_${i}`, object: 'upload', bytes: 1, created_at: NOW - 5000, expires_at: NOW - 1400, filename: 'a.jsonl', purpose: 'batch', status: 'pending', file: null }, { at: NOW - 5000, via: 'create' });
+    }
+    const swept = await Promise.all([a.expireLapsed(NOW, 4), b.expireLapsed(NOW, 4), a.expireLapsed(NOW, 100), b.expireLapsed(NOW, 100)]);
+    expect(swept.flat().map((r) => r.upload.id).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `upload_${i}`).sort());
+    expect((await b.timeline('upload_3')).map((e) => e.kind)).toEqual(['created', 'expired']);
+  });
+});
+
 describe('the list queries the store builds', () => {
   let store: SqliteUploadStore;
   beforeEach(() => {

@@ -19,11 +19,15 @@ import {
   type CancelChange,
   type CancelWrite,
   type CancelWritten,
+  type ClaimedJobItem,
+  type JobItemKey,
   type JobItemToDo,
+  type LeaseTerms,
   type ListPage,
   type NewAuditEntry,
   type RecordContext,
   type StoreListQuery,
+  type UnknownCancelClaim,
   type UploadStore,
 } from '#server/store/upload-store.ts';
 import { countMatchingSql, listUploadsSql, pendingIdsSql, type SqlParams } from './filter-sql.ts';
@@ -106,7 +110,9 @@ export class SqliteUploadStore implements UploadStore {
   }
 
   async recordUpload(upload: Upload, ctx: RecordContext): Promise<UploadRecord> {
-    const row = this.db.transaction(() => this.recordTx(upload, ctx))();
+    // IMMEDIATE: the merge reads before it writes; taking the write lock first keeps another process
+    // sharing the file from writing in between (a deferred transaction would fail to upgrade).
+    const row = this.db.transaction(() => this.recordTx(upload, ctx)).immediate();
     return this.toRecord(row, ctx.at);
   }
 
@@ -205,7 +211,7 @@ export class SqliteUploadStore implements UploadStore {
       const audit = this.auditTx({ ...entry, source, previous_status: before?.status ?? null });
       const changed = after !== undefined && (before?.status !== after.status || (before.cancel_unknown_since === null) !== (after.cancel_unknown_since === null));
       return { after, audit, changed };
-    })();
+    }).immediate(); // reads the status before it writes: see recordUpload
     if (!written) return null;
     const { after, audit, changed } = written;
     return { record: after ? this.toRecord(after, entry.at) : null, audit: { ...audit, filename: after ? filenameOf(after) : null }, changed };
@@ -302,8 +308,86 @@ export class SqliteUploadStore implements UploadStore {
   }
 
   async finishJob(jobId: string, at: number, concurrency: number): Promise<BulkCancelJob | null> {
-    this.stmt.jobFinish.run({ id: jobId, at, concurrency });
+    if (this.stmt.jobFinish.run({ id: jobId, at, concurrency }).changes === 0) return null;
     return this.getJob(jobId, false);
+  }
+
+  // ---- work shared between processes -----------------------------------------------------------
+  // Each claim runs in an IMMEDIATE transaction: it takes SQLite's one write lock before counting
+  // the leases, so claims by processes sharing the file are serialised and the cap holds.
+
+  async claimJobItems({ owner, now, leaseMs, limit, cap }: LeaseTerms & { limit: number; cap: number }): Promise<ClaimedJobItem[]> {
+    // An idle poll writes nothing: with no running job there is nothing to claim, or to share.
+    if (this.stmt.claimJobsInOrder.all().length === 0) return [];
+    return this.db.transaction(() => {
+      this.stmt.replicasForget.run({ now });
+      this.stmt.replicaSeen.run({ owner, until: now + leaseMs });
+      const share = Math.ceil(cap / this.stmt.replicasLive.get()!.n);
+      const { busy, mine } = this.stmt.leasedCount.get({ now, owner })!;
+      let room = Math.min(limit, cap - busy, share - mine);
+      const claimed: ClaimedJobItem[] = [];
+      // Job by job, oldest first: each step is an index range (a join sorted across jobs is not).
+      for (const job of room > 0 ? this.stmt.claimJobsInOrder.all() : []) {
+        const items = this.stmt.claimableItems.all({ job_id: job.id, now, limit: room });
+        for (const item of items) {
+          this.stmt.claimItem.run({ job_id: job.id, seq: item.seq, owner, until: now + leaseMs });
+          claimed.push({ job_id: job.id, ...item, taken_from: item.taken_from === owner ? null : item.taken_from, created_by: job.created_by, reason: job.reason });
+        }
+        if (items.length > 0) this.stmt.jobRaiseConcurrency.run({ id: job.id, n: this.stmt.jobLeasedCount.get({ job_id: job.id, now })!.n });
+        room -= items.length;
+        if (room <= 0) break;
+      }
+      return claimed;
+    }).immediate();
+  }
+
+  async markJobItemSent({ owner, now, leaseMs, job_id, seq }: LeaseTerms & JobItemKey): Promise<boolean> {
+    return this.stmt.markSent.run({ job_id, seq, owner, now, until: now + leaseMs }).changes > 0;
+  }
+
+  async renewJobItems({ owner, now, leaseMs }: LeaseTerms, items: readonly JobItemKey[]): Promise<number> {
+    if (items.length === 0) return 0;
+    return this.db
+      .transaction(() => {
+        // Still working: still one of the replicas the slots are shared between.
+        this.stmt.replicaSeen.run({ owner, until: now + leaseMs });
+        return items.reduce((held, { job_id, seq }) => held + this.stmt.renewItem.run({ job_id, seq, owner, now, until: now + leaseMs }).changes, 0);
+      })
+      .immediate();
+  }
+
+  async releaseJobItems(owner: string, items?: readonly JobItemKey[]): Promise<number> {
+    if (!items) {
+      return this.db.transaction(() => {
+        this.stmt.replicaGone.run(owner);
+        return this.stmt.releaseAllItems.run({ owner }).changes;
+      })();
+    }
+    return this.db.transaction(() => items.reduce((released, { job_id, seq }) => released + this.stmt.releaseItem.run({ job_id, seq, owner }).changes, 0))();
+  }
+
+  async claimUnknownCancel({ owner, now, leaseMs, after }: LeaseTerms & { after: UnknownCancelClaim | null }): Promise<UnknownCancelClaim | null> {
+    return this.db.transaction(() => {
+      const next = this.stmt.nextUnknownCancel.get({ now, after_since: after?.since ?? null, after_id: after?.id ?? null });
+      if (next) this.stmt.leaseUnknownCancel.run({ id: next.id, owner, until: now + leaseMs });
+      return next ?? null;
+    }).immediate();
+  }
+
+  async renewUnknownCancel({ owner, now, leaseMs }: LeaseTerms, id: string): Promise<boolean> {
+    return this.stmt.renewUnknownCancel.run({ id, owner, now, until: now + leaseMs }).changes > 0;
+  }
+
+  async releaseUnknownCancel(owner: string, id: string): Promise<void> {
+    this.stmt.releaseUnknownCancel.run(id, owner);
+  }
+
+  async setUpstreamPause(until: number): Promise<void> {
+    this.stmt.pauseSet.run(until);
+  }
+
+  async upstreamPausedUntil(): Promise<number> {
+    return this.stmt.pauseGet.get()!;
   }
 
   private toJob(row: StoredJob): BulkCancelJob {
@@ -320,6 +404,10 @@ export class SqliteUploadStore implements UploadStore {
       if (this.statements.size < 500) this.statements.set(sql, statement);
     }
     return statement;
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
   }
 
   async close(): Promise<void> {

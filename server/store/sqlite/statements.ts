@@ -74,7 +74,8 @@ export function prepareStatements(db: Database.Database) {
     markUnknown: db.prepare("UPDATE uploads SET cancel_unknown_since = COALESCE(cancel_unknown_since, @at) WHERE id = @id AND status = 'pending'"),
     clearUnknown: db.prepare('UPDATE uploads SET cancel_unknown_since = NULL WHERE id = ? AND cancel_unknown_since IS NOT NULL'),
     // A row whose cancel may have landed is left for the reconciler to settle, not marked expired here.
-    unknownCancels: db.prepare<[number], string>("SELECT id FROM uploads WHERE cancel_unknown_since IS NOT NULL AND status = 'pending' ORDER BY cancel_unknown_since LIMIT ?").pluck(),
+    // `+status`: read the small partial index of doubts, not every pending upload (SQLite would pick the status index).
+    unknownCancels: db.prepare<[number], string>("SELECT id FROM uploads WHERE cancel_unknown_since IS NOT NULL AND +status = 'pending' ORDER BY cancel_unknown_since LIMIT ?").pluck(),
     partTotals: db.prepare<[string], { n: number; total: number | null }>('SELECT COUNT(*) AS n, SUM(bytes) AS total FROM upload_parts WHERE upload_id = ?'),
     insertPart: db.prepare('INSERT OR IGNORE INTO upload_parts (id, upload_id, bytes, created_at) VALUES (@id, @upload_id, @bytes, @created_at)'),
     addPartToUpload: db.prepare(`
@@ -111,10 +112,65 @@ export function prepareStatements(db: Database.Database) {
     jobItemFinish: db.prepare<{ job_id: string | null; seq: number; outcome: CancelOutcome | null; message: string | null; upstream_status: number | null }>(`
       UPDATE bulk_job_items SET outcome = @outcome, message = @message, upstream_status = @upstream_status
       WHERE job_id = @job_id AND seq = @seq AND outcome IS NULL`),
-    jobFinish: db.prepare("UPDATE bulk_jobs SET state = 'done', finished_at = @at, concurrency = MAX(concurrency, @concurrency) WHERE id = @id"),
+    // Once, and only when nothing is left: the one call that gets a change announces the job.
+    jobFinish: db.prepare(`
+      UPDATE bulk_jobs SET state = 'done', finished_at = @at, concurrency = MAX(concurrency, @concurrency)
+      WHERE id = @id AND state = 'running' AND NOT EXISTS (SELECT 1 FROM bulk_job_items WHERE job_id = @id AND outcome IS NULL)`),
     jobsByState: db.prepare<[string, number], StoredJob>('SELECT * FROM bulk_jobs WHERE state = ? ORDER BY created_at DESC LIMIT ?'),
     jobsAll: db.prepare<[number], StoredJob>('SELECT * FROM bulk_jobs ORDER BY created_at DESC LIMIT ?'),
     jobsRunning: db.prepare<[], StoredJob>("SELECT * FROM bulk_jobs WHERE state = 'running' ORDER BY created_at"),
+
+    // ---- leases (ms; see migration 5)
+    leasedCount: db.prepare<{ now: number; owner: string }, { busy: number; mine: number }>(
+      'SELECT COUNT(*) AS busy, COALESCE(SUM(lease_owner = @owner), 0) AS mine FROM bulk_job_items WHERE outcome IS NULL AND lease_until > @now',
+    ),
+    replicaSeen: db.prepare<{ owner: string; until: number }>(
+      'INSERT INTO bulk_replicas (owner, seen_until) VALUES (@owner, @until) ON CONFLICT (owner) DO UPDATE SET seen_until = excluded.seen_until',
+    ),
+    replicasForget: db.prepare<{ now: number }>('DELETE FROM bulk_replicas WHERE seen_until <= @now'),
+    replicasLive: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM bulk_replicas'),
+    replicaGone: db.prepare<[string]>('DELETE FROM bulk_replicas WHERE owner = ?'),
+    claimJobsInOrder: db.prepare<[], { id: string; created_by: string; reason: string | null }>(
+      "SELECT id, created_by, reason FROM bulk_jobs WHERE state = 'running' ORDER BY created_at, rowid",
+    ),
+    claimableItems: db.prepare<{ job_id: string; now: number; limit: number }, { seq: number; upload_id: string; sent_at: number | null; taken_from: string | null }>(`
+      SELECT seq, upload_id, sent_at, lease_owner AS taken_from FROM bulk_job_items
+      WHERE job_id = @job_id AND outcome IS NULL AND (lease_until IS NULL OR lease_until <= @now)
+      ORDER BY seq LIMIT @limit`),
+    claimItem: db.prepare<{ job_id: string; seq: number; owner: string; until: number }>(
+      'UPDATE bulk_job_items SET lease_owner = @owner, lease_until = @until WHERE job_id = @job_id AND seq = @seq',
+    ),
+    jobLeasedCount: db.prepare<{ job_id: string; now: number }, { n: number }>(
+      'SELECT COUNT(*) AS n FROM bulk_job_items WHERE job_id = @job_id AND outcome IS NULL AND lease_until > @now',
+    ),
+    jobRaiseConcurrency: db.prepare<{ id: string; n: number }>('UPDATE bulk_jobs SET concurrency = @n WHERE id = @id AND concurrency < @n'),
+    markSent: db.prepare<{ job_id: string; seq: number; owner: string; now: number; until: number }>(`
+      UPDATE bulk_job_items SET sent_at = COALESCE(sent_at, @now), lease_until = MAX(lease_until, @until)
+      WHERE job_id = @job_id AND seq = @seq AND lease_owner = @owner AND outcome IS NULL AND lease_until > @now`),
+    renewItem: db.prepare<{ job_id: string; seq: number; owner: string; now: number; until: number }>(`
+      UPDATE bulk_job_items SET lease_until = MAX(lease_until, @until)
+      WHERE job_id = @job_id AND seq = @seq AND lease_owner = @owner AND outcome IS NULL AND lease_until > @now`),
+    releaseItem: db.prepare<{ job_id: string; seq: number; owner: string }>(`
+      UPDATE bulk_job_items SET lease_until = NULL
+      WHERE job_id = @job_id AND seq = @seq AND lease_owner = @owner AND outcome IS NULL AND lease_until IS NOT NULL`),
+    releaseAllItems: db.prepare<{ owner: string }>(
+      'UPDATE bulk_job_items SET lease_until = NULL WHERE lease_owner = @owner AND outcome IS NULL AND lease_until IS NOT NULL',
+    ),
+    nextUnknownCancel: db.prepare<{ now: number; after_since: number | null; after_id: string | null }, { id: string; since: number }>(`
+      SELECT u.id, u.cancel_unknown_since AS since FROM uploads u
+      WHERE u.cancel_unknown_since IS NOT NULL AND +u.status = 'pending'
+        AND (@after_since IS NULL OR (u.cancel_unknown_since, u.id) > (@after_since, @after_id))
+        AND NOT EXISTS (SELECT 1 FROM reconcile_leases l WHERE l.upload_id = u.id AND l.lease_until > @now)
+      ORDER BY u.cancel_unknown_since, u.id LIMIT 1`),
+    leaseUnknownCancel: db.prepare<{ id: string; owner: string; until: number }>(`
+      INSERT INTO reconcile_leases (upload_id, owner, lease_until) VALUES (@id, @owner, @until)
+      ON CONFLICT (upload_id) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until`),
+    renewUnknownCancel: db.prepare<{ id: string; owner: string; now: number; until: number }>(
+      'UPDATE reconcile_leases SET lease_until = MAX(lease_until, @until) WHERE upload_id = @id AND owner = @owner AND lease_until > @now',
+    ),
+    releaseUnknownCancel: db.prepare<[string, string]>('DELETE FROM reconcile_leases WHERE upload_id = ? AND owner = ?'),
+    pauseSet: db.prepare<[number]>('UPDATE upstream_pause SET paused_until = MAX(paused_until, ?) WHERE id = 1'),
+    pauseGet: db.prepare<[], number>('SELECT paused_until FROM upstream_pause WHERE id = 1').pluck(),
   };
 }
 

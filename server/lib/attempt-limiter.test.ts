@@ -1,17 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { errorEnvelopeSchema } from '#contract/uploads.ts';
 import { OPERATOR_TOKEN, startHarness } from '#server/test-support/harness.ts';
-import { FailedAttemptLimiter } from './rate-limit.ts';
+import { memoryAttemptLimiters } from './attempt-limiter.ts';
 
-describe('FailedAttemptLimiter', () => {
-  it('blocks an address after the limit, until the window has room again', () => {
-    let now = 0;
-    const limiter = new FailedAttemptLimiter(3, 1000, () => now);
-    for (let i = 0; i < 3; i++) limiter.fail('a');
-    expect(limiter.blockedFor('a')).toBe(1000);
-    expect(limiter.blockedFor('b')).toBe(0);
-    now = 1001;
-    expect(limiter.blockedFor('a')).toBe(0);
+describe('failed-attempt limits in memory', () => {
+  it('blocks an address after the limit, for the rest of its window, and counts operators and clients apart', async () => {
+    const limits = memoryAttemptLimiters({ points: 3, durationSeconds: 1 });
+    for (let i = 0; i < 3; i++) {
+      expect(await limits.operators.blockedFor('a')).toBe(0);
+      await limits.operators.fail('a');
+    }
+    const wait = await limits.operators.blockedFor('a');
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(1000);
+    expect(await limits.operators.blockedFor('b')).toBe(0);
+    expect(await limits.clients.blockedFor('a')).toBe(0);
+    // Failing again while blocked is no error.
+    await limits.operators.fail('a');
+    await new Promise((resolve) => setTimeout(resolve, wait + 50));
+    expect(await limits.operators.blockedFor('a')).toBe(0);
+    await limits.close();
   });
 });
 
