@@ -58,28 +58,31 @@ export async function run(options: BenchOptions): Promise<Row[]> {
 
     const emulator = await startChild<EmulatorChildReady>('emulator-child.ts', { apiKey: EMULATOR_KEY, databasePath, partsDir } satisfies EmulatorChildConfig);
     stops.push(emulator.stop);
-    const proxy: RunningChild<ProxyChildReady> = await startChild<ProxyChildReady>('proxy-child.ts', {
-      upstreamUrl: emulator.ready.url,
-      upstreamKey: EMULATOR_KEY,
-      dataDir: join(dir, 'console'),
-    } satisfies ProxyChildConfig);
-    stops.push(proxy.stop);
-    // The same proxy on a PostgreSQL store; its cluster's processes are measured as one (the postmaster and its backends).
-    let proxyPg: RunningChild<ProxyChildReady> | null = null;
-    let postgresPid: number | null = null;
+    // The proxy on SQLite, and the same proxy on a PostgreSQL store, start side by side; the cluster's
+    // processes are measured as one (the postmaster and its backends).
     let postgresSkipped = postgresProblem();
-    if (!postgresSkipped) {
-      try {
-        const postgres = await startBenchPostgres();
-        stops.push(postgres.stop);
-        const databaseUrl = await postgres.createDatabase('bench_passthrough');
-        postgresPid = Number(readFileSync(join(postgres.cluster.socketDir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
-        proxyPg = await startChild<ProxyChildReady>('proxy-child.ts', { upstreamUrl: emulator.ready.url, upstreamKey: EMULATOR_KEY, databaseUrl } satisfies ProxyChildConfig);
-        stops.push(proxyPg.stop);
-      } catch (error) {
-        postgresSkipped = `crashed: ${error instanceof Error ? error.message.split('\n')[0]!.slice(0, 120) : String(error)}`;
-        options.log(`passthrough: PostgreSQL ${postgresSkipped}`);
-      }
+    const startPostgresProxy = async () => {
+      const postgres = await startBenchPostgres();
+      stops.push(postgres.stop);
+      const databaseUrl = await postgres.createDatabase('bench_passthrough');
+      const pid = Number(readFileSync(join(postgres.cluster.socketDir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const child = await startChild<ProxyChildReady>('proxy-child.ts', { upstreamUrl: emulator.ready.url, upstreamKey: EMULATOR_KEY, databaseUrl } satisfies ProxyChildConfig);
+      stops.push(child.stop);
+      return { child, pid };
+    };
+    const [sqliteStart, postgresStart] = await Promise.allSettled([
+      startChild<ProxyChildReady>('proxy-child.ts', { upstreamUrl: emulator.ready.url, upstreamKey: EMULATOR_KEY, dataDir: join(dir, 'console') } satisfies ProxyChildConfig),
+      postgresSkipped ? Promise.resolve(null) : startPostgresProxy(),
+    ]);
+    if (sqliteStart.status === 'fulfilled') stops.push(sqliteStart.value.stop);
+    else throw sqliteStart.reason;
+    const proxy: RunningChild<ProxyChildReady> = sqliteStart.value;
+    const proxyPg: RunningChild<ProxyChildReady> | null = postgresStart.status === 'fulfilled' ? (postgresStart.value?.child ?? null) : null;
+    const postgresPid = postgresStart.status === 'fulfilled' ? (postgresStart.value?.pid ?? null) : null;
+    if (postgresStart.status === 'rejected') {
+      const error: unknown = postgresStart.reason;
+      postgresSkipped = `crashed: ${error instanceof Error ? error.message.split('\n')[0]!.slice(0, 120) : String(error)}`;
+      options.log(`passthrough: PostgreSQL ${postgresSkipped}`);
     }
     let nginx: RunningNginx | null = null;
     let nginxProblem: string | null = null;

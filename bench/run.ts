@@ -2,7 +2,7 @@
 // and writes bench/results/latest.json. Exits 0 whether or not targets are met (it reports);
 // non-zero only when a benchmark crashed.
 //
-//   npm run bench                          everything (about 8 minutes on a busy 2-core machine)
+//   npm run bench                          everything (about 10 minutes on a busy 2-core machine)
 //   npm run bench -- --only api,weight     some of them: weight, api, passthrough, streaming,
 //                                          speed (dashboard in Chromium), bulk (bulk cleanup), load
 //   npm run bench -- --quick               tiny sizes, one round: a smoke run

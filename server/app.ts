@@ -113,12 +113,13 @@ export function createApp(deps: AppDeps) {
   api.route('/session', sessionRoutes(sessionDeps));
   api.use(requireOperator(sessionDeps));
   api.get('/openapi.json', serveApiDescription);
+  // A path the API has, asked with a method it does not take: 405 with Allow (from the description).
+  // Before the routes, so GET /bulk-cancels/preview is not read as the job "preview".
+  api.use(methodNotAllowed(describeApi()));
   api.route('/uploads', uploadRoutes({ clock, store, cancels: deps.cancels }));
   api.route('/bulk-cancels', bulkRoutes({ clock, store, runner: deps.runner }));
   api.route('/audit', auditRoutes({ store }));
   api.route('/events', eventRoutes({ feed, live }));
-  // A path the API has, asked with a method it does not take: 405 with Allow (from the description).
-  api.all('*', methodNotAllowed(describeApi()));
   api.all('*', (c) => {
     throw new ApiError(404, `Invalid URL (${c.req.method} ${c.req.path})`);
   });
