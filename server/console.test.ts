@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditListSchema, uploadRecordSchema, type UploadRecord } from '#contract/dashboard-api.ts';
 import { uploadSchema, type Upload } from '#contract/uploads.ts';
+import { eventually as eventuallyEvery } from '#server/test-support/eventually.ts';
 import { startHarness, type Harness, type HarnessOptions } from './test-support/harness.ts';
 
 let h: Harness | null = null;
@@ -21,18 +22,8 @@ async function create(harness: Harness, name: string): Promise<Upload> {
   return uploadSchema.parse(await res.json());
 }
 
-/** Polls until `check` passes or `ms` have gone by. */
-async function eventually<T>(check: () => Promise<T>, ms = 5_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-}
+/** Polls as often as the sweeps run here (every 20 ms). */
+const eventually = <T>(check: () => Promise<T>, ms = 5_000) => eventuallyEvery(check, ms, 20);
 
 describe('the expiry sweep', () => {
   it('marks a pending upload expired once its hour is up, and tells live dashboards', async () => {

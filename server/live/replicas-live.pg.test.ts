@@ -11,7 +11,9 @@ import { errorEnvelopeSchema, uploadSchema, type Upload } from '#contract/upload
 import { createConsole, type Console, type ConsoleConfig } from '#server/console.ts';
 import { REPLICAS_NEED_TOKENS } from '#server/env.ts';
 import { silentLogger } from '#server/lib/logger.ts';
+import { eventually } from '#server/test-support/eventually.ts';
 import { createTestDatabase, testPostgres, type TestDatabase } from '#server/test-support/postgres.ts';
+import { serverSentEventParser, type ServerSentEvent } from '#server/test-support/server-sent-events.ts';
 
 const server = testPostgres();
 
@@ -26,22 +28,9 @@ interface Replica {
   origin: string;
 }
 
-/** Polls until `check` passes or `ms` have gone by. */
-async function eventually<T>(check: () => T | Promise<T>, ms = 5_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-}
-
 /** One dashboard's live stream (GET /api/events over real HTTP), parsed as it arrives. */
 interface LiveStream {
-  events: { event: string; data: string }[];
+  events: ServerSentEvent[];
   ended: () => boolean;
   close: () => void;
   uploads: (id: string) => UploadRecord[];
@@ -51,24 +40,15 @@ async function openStream(origin: string): Promise<LiveStream> {
   const abort = new AbortController();
   const res = await fetch(`${origin}/api/events`, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` }, signal: abort.signal });
   expect(res.status).toBe(200);
-  const events: { event: string; data: string }[] = [];
+  const events: ServerSentEvent[] = [];
   let ended = false;
   void (async () => {
     const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
+    const parse = serverSentEventParser();
     for (;;) {
       const { value, done } = await reader.read();
       if (done) return;
-      buffer += decoder.decode(value, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event: ?(.*)$/m.exec(block)?.[1];
-        const data = /^data: ?(.*)$/m.exec(block)?.[1];
-        if (event && data !== undefined) events.push({ event, data });
-      }
+      events.push(...parse(value));
     }
   })()
     .catch(() => undefined)

@@ -6,6 +6,7 @@ import { ChangeFeed } from '#server/lib/change-feed.ts';
 import { toApiError } from '#server/lib/errors.ts';
 import { eventRoutes } from '#server/routes/events-routes.ts';
 import { OPERATOR_TOKEN, startHarness, type Harness } from '#server/test-support/harness.ts';
+import { serverSentEventParser, type ServerSentEvent } from '#server/test-support/server-sent-events.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -14,25 +15,16 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 /** Reads server-sent events from a real HTTP connection until `until` says stop. */
-async function collectEvents(signal: AbortSignal, until: (events: { event: string; data: string }[]) => boolean) {
+async function collectEvents(signal: AbortSignal, until: (events: ServerSentEvent[]) => boolean) {
   const res = await fetch(`${h.origin}/api/events`, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` }, signal });
   expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
   const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  const events: { event: string; data: string }[] = [];
-  let buffer = '';
+  const parse = serverSentEventParser();
+  const events: ServerSentEvent[] = [];
   while (!until(events)) {
     const { value, done } = await reader.read();
     if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const event = /^event: ?(.*)$/m.exec(block)?.[1];
-      const data = /^data: ?(.*)$/m.exec(block)?.[1];
-      if (event && data !== undefined) events.push({ event, data });
-    }
+    events.push(...parse(value));
   }
   return events;
 }

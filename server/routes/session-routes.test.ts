@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorEnvelopeSchema, uploadSchema, type Upload } from '#contract/uploads.ts';
+import { errorEnvelopeSchema } from '#contract/uploads.ts';
 import { createConsole, type Console } from '#server/console.ts';
 import { silentLogger } from '#server/lib/logger.ts';
 import { OPERATOR_TOKEN, startHarness, type Harness } from '#server/test-support/harness.ts';
+import { createUploadVia, expectEnvelope } from '#server/test-support/http-checks.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -10,18 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-async function createUpload(): Promise<Upload> {
-  const res = await h.v1('/uploads', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ filename: 'session.jsonl', purpose: 'batch', bytes: 10, mime_type: 'application/jsonl' }) });
-  expect(res.status).toBe(200);
-  return uploadSchema.parse(await res.json());
-}
-
-async function expectEnvelope(res: Response, status: number, message?: RegExp) {
-  expect(res.status).toBe(status);
-  const body = errorEnvelopeSchema.parse(await res.json());
-  if (message) expect(body.error.message).toMatch(message);
-  return body.error;
-}
+const createUpload = () => createUploadVia(h, 'session.jsonl');
 
 describe('signing in and the operator check', () => {
   it('refuses every dashboard route without a session or token, in the envelope', async () => {

@@ -5,10 +5,11 @@ import type { Upload, UploadStatus } from '#contract/uploads.ts';
 import type { StuckRule } from '#server/domain/stuck-rule.ts';
 import type { SeenVia } from './upload-store.ts';
 
-/** What every store keeps about an upload, whatever its columns are called. */
-export interface StoredUpload {
-  /** The latest Upload object the upstream returned, verbatim. */
-  upload: Upload;
+/**
+ * The columns every store keeps under these very names and types; each store's row type extends
+ * this (adding how it holds the Upload object itself), so the list is written once.
+ */
+export interface StoredUploadColumns {
   /** The status as last reported; a pending upload past its expiry still says pending here. */
   status: UploadStatus;
   parts_count: number;
@@ -19,6 +20,12 @@ export interface StoredUpload {
   cancelled_by: string | null;
   cancelled_at: number | null;
   cancel_unknown_since: number | null;
+}
+
+/** What every store keeps about an upload, whatever its columns are called. */
+export interface StoredUpload extends StoredUploadColumns {
+  /** The latest Upload object the upstream returned, verbatim. */
+  upload: Upload;
 }
 
 export const TERMINAL_STATUSES: ReadonlySet<UploadStatus> = new Set(['completed', 'cancelled', 'expired']);

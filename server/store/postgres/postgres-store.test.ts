@@ -1,11 +1,11 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Upload } from '#contract/uploads.ts';
-import { createStuckRule } from '#server/domain/stuck-rule.ts';
 import { openPostgresStore } from '#server/store/postgres/postgres-store.ts';
 import { describeUploadStore } from '#server/store/store-contract.ts';
 import type { UploadStore } from '#server/store/upload-store.ts';
 import { createTestDatabase, testPostgres, type TestDatabase } from '#server/test-support/postgres.ts';
+import { openStoreOnTestDatabase, type StoreOnTestDatabase } from '#server/test-support/postgres-store-fixture.ts';
 
 const server = testPostgres();
 const NOW = 1_800_000_000;
@@ -33,21 +33,15 @@ describe.skipIf(!server)('PostgreSQL store', () => {
   );
 
   describe('PostgreSQL specifics', () => {
-    let db: TestDatabase;
+    let opened: StoreOnTestDatabase;
     let store: UploadStore;
     let sql: pg.Client;
 
     beforeEach(async () => {
-      db = await createTestDatabase();
-      store = await openPostgresStore(db.url, { stuckRule: createStuckRule(600), max: 4 });
-      sql = new pg.Client(db.url);
-      await sql.connect();
+      opened = await openStoreOnTestDatabase(4);
+      ({ store, sql } = opened);
     });
-    afterEach(async () => {
-      await sql.end();
-      await store.close();
-      await db.drop();
-    });
+    afterEach(() => opened.close());
 
     it('keeps the counts table in step with the rows, and counts from it', async () => {
       for (let i = 0; i < 30; i++) {

@@ -17,7 +17,7 @@ import { createPostgresPool, type PostgresPoolOptions } from '#server/store/post
 import { parseSearch, likeContaining } from '#server/store/search-query.ts';
 import { toTimelineEvent, type EventDetail } from '#server/store/timeline-wording.ts';
 import { planMerge } from '#server/store/upload-merge.ts';
-import { effectiveStatusSql, toUploadRecord, type StoredUpload } from '#server/store/upload-record.ts';
+import { effectiveStatusSql, toUploadRecord, type StoredUpload, type StoredUploadColumns } from '#server/store/upload-record.ts';
 import {
   JOB_CANCELLED_ITEMS_SHOWN,
   JOB_LIST_LIMIT,
@@ -32,7 +32,6 @@ import {
   type ListPage,
   type NewAuditEntry,
   type RecordContext,
-  type SeenVia,
   type StoreListQuery,
   type UnknownCancelClaim,
   type UploadStore,
@@ -57,18 +56,10 @@ export async function openPostgresStore(connectionString: string, options: Postg
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
-interface UploadRow {
+/** What UPLOAD_COLUMNS returns: the shared columns, and the Upload object as jsonb. */
+interface UploadRow extends StoredUploadColumns {
   id: string;
-  status: UploadStatus;
   object: Upload;
-  parts_count: number;
-  bytes_received: number;
-  first_seen_at: number;
-  last_activity_at: number;
-  seen_via: SeenVia;
-  cancelled_by: string | null;
-  cancelled_at: number | null;
-  cancel_unknown_since: number | null;
 }
 
 const UPLOAD_COLUMNS = 'id, status, object, parts_count, bytes_received, first_seen_at, last_activity_at, seen_via, cancelled_by, cancelled_at, cancel_unknown_since';

@@ -6,10 +6,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SORT_FIELDS } from '#contract/dashboard-api.ts';
-import { createStuckRule } from '#server/domain/stuck-rule.ts';
-import { openPostgresStore } from '#server/store/postgres/postgres-store.ts';
 import type { StoreListQuery, UploadStore } from '#server/store/upload-store.ts';
-import { createTestDatabase, testPostgres, type TestDatabase } from '#server/test-support/postgres.ts';
+import { testPostgres } from '#server/test-support/postgres.ts';
+import { openStoreOnTestDatabase, type StoreOnTestDatabase } from '#server/test-support/postgres-store-fixture.ts';
 
 const NOW = 1_800_000_000;
 const ROWS = 20_000;
@@ -25,15 +24,13 @@ interface PlanNode {
 const nodes = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatMap(nodes)];
 
 describe.skipIf(!testPostgres())('PostgreSQL query plans', () => {
-  let db: TestDatabase;
+  let opened: StoreOnTestDatabase | undefined;
   let store: UploadStore;
   let explainer: pg.Client;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    store = await openPostgresStore(db.url, { stuckRule: createStuckRule(600), max: 2 });
-    explainer = new pg.Client(db.url);
-    await explainer.connect();
+    opened = await openStoreOnTestDatabase(2);
+    ({ store, sql: explainer } = opened);
     // A spread like production: mostly completed, a few cancelled and expired, the pending ones recent
     // (one every 7 s, so the newest 400 span the last hour); one purpose common, one rare.
     await explainer.query(
@@ -55,9 +52,7 @@ describe.skipIf(!testPostgres())('PostgreSQL query plans', () => {
     await explainer.query('ANALYZE uploads');
   }, 60_000);
   afterAll(async () => {
-    await explainer?.end();
-    await store?.close();
-    await db?.drop();
+    await opened?.close();
   });
 
   /** Runs `call`, capturing what the store sent through its pool, and explains each statement. */

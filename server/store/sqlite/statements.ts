@@ -4,25 +4,17 @@ import type { AuditEntry, CancelOutcome } from '#contract/dashboard-api.ts';
 import type { Upload, UploadStatus } from '#contract/uploads.ts';
 import { stuckSql } from '#server/domain/stuck-rule.ts';
 import type { StoredJob } from '#server/store/job-progress.ts';
-import type { StoredUpload } from '#server/store/upload-record.ts';
-import type { JobItemToDo, SeenVia } from '#server/store/upload-store.ts';
+import type { StoredUpload, StoredUploadColumns } from '#server/store/upload-record.ts';
+import type { JobItemToDo } from '#server/store/upload-store.ts';
 
-export interface UploadRow {
+/** A row of `uploads` as `SELECT rowid, *` returns it: the shared columns, and SQLite's own. */
+export interface UploadRow extends StoredUploadColumns {
   rowid: number;
   id: string;
-  status: UploadStatus;
   created_at: number;
   expires_at: number;
   bytes: number;
   object_json: string;
-  parts_count: number;
-  bytes_received: number;
-  first_seen_at: number;
-  last_activity_at: number;
-  seen_via: SeenVia;
-  cancelled_by: string | null;
-  cancelled_at: number | null;
-  cancel_unknown_since: number | null;
 }
 
 export function storedUpload(row: UploadRow): StoredUpload {

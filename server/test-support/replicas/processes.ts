@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { CancelStats } from '#server/emulator/stats.ts';
 import { findPostgresBinDir } from '#server/test-support/postgres-cluster.ts';
 import { freePort } from '#server/test-support/server-process.ts';
 import { nginxConfig } from './nginx-config.ts';
@@ -87,18 +88,8 @@ async function waitFor(what: string, child: Child, ready: () => Promise<boolean>
 
 // ---- the emulator, standalone ----------------------------------------------------------------
 
-export interface CancelCount {
-  calls: number;
-  succeeded: number;
-}
-
-/** GET /__emulator/stats (server/emulator/stats.ts). */
-export interface EmulatorCancelStats extends CancelCount {
-  in_flight: number;
-  peak_in_flight: number;
-  by_upload: Record<string, CancelCount & { succeeded_by: string | null }>;
-  by_project: Record<string, CancelCount>;
-}
+/** GET /__emulator/stats: the emulator's own type for what it counts, so the two cannot drift apart. */
+export type EmulatorCancelStats = CancelStats;
 
 export interface EmulatorProcess extends Child {
   origin: string;
