@@ -51,7 +51,17 @@ export default defineConfig({
       args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     },
   },
-  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  projects: [
+    // The desktop: every spec but the phone's own.
+    { name: 'chromium', use: { browserName: 'chromium' }, testIgnore: /\.phone\.spec\.ts$/ },
+    // A phone (390 × 844, touch): the main flows by touch, and every screen checked for fit and
+    // accessibility in both colour schemes, as on the desktop.
+    {
+      name: 'phone',
+      use: { browserName: 'chromium', viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+      testMatch: [/\.phone\.spec\.ts$/, /accessibility\.spec\.ts$/],
+    },
+  ],
   webServer: {
     // The real server, as `npm start` runs it (the dashboard is built by `npm run test:e2e` first).
     command: 'npx tsx server/index.ts',

@@ -25,10 +25,16 @@ test('a cancel by one operator shows up live for another, whose selection surviv
     await expect(uploadRow(b, target.filename).getByText('cancelled', { exact: true })).toBeVisible({ timeout: 5_000 });
     await expect(b.getByRole('checkbox', { name: `Select ${kept.filename}` })).toBeChecked();
     await expect(b.getByRole('region', { name: 'Selected uploads' })).toContainText('1 selected');
+    // A screen reader hears it once, summed up (a polite live region), not with every event.
+    const changes = b.getByRole('status', { name: 'List changes' });
+    await expect(changes).toHaveText('Live update: 1 upload changed to cancelled.');
+    // A's own cancel is no news to A: its toasts said it all.
+    await expect(a.getByRole('status', { name: 'List changes' })).toHaveText('');
 
     // A client creates an upload through the proxy: it appears in B, still without a reload.
     const created = await seed.pending(`${tag}-new`);
     await expect(uploadRow(b, created.filename)).toBeVisible({ timeout: 6_000 });
+    await expect(changes).toHaveText('Live update: 1 new upload.', { timeout: 8_000 });
     await expect(b.getByRole('checkbox', { name: `Select ${kept.filename}` })).toBeChecked();
     await b.mouse.move(700, 820); // no hover tooltip in the picture
     await screenshot(b, 'live-second-operator');

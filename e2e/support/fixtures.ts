@@ -73,10 +73,10 @@ export async function signIn(page: Page): Promise<void> {
   await expect(page).not.toHaveURL(/token=/);
 }
 
-/** Saves a full-page screenshot under e2e/screenshots/ for a person to look at. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** Saves a full-page (or just the viewport's) screenshot under e2e/screenshots/ for a person to look at. */
+export async function screenshot(page: Page, name: string, { fullPage = true }: { fullPage?: boolean } = {}): Promise<void> {
   mkdirSync('e2e/screenshots', { recursive: true });
-  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true, animations: 'disabled' });
+  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage, animations: 'disabled' });
 }
 
 export const test = base.extend<{ sdk: OpenAI; seed: Seeder }>({

@@ -1,10 +1,11 @@
-import type { ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { Link, useLocation } from 'react-router-dom';
 import type { Session } from '#contract/dashboard-api.ts';
 import { paths } from '#src/config/paths.ts';
 import { cn } from '#src/lib/cn.ts';
 import { Button } from '#src/components/ui/button.tsx';
-import { LogOutIcon, UserIcon } from '#src/components/ui/icons.tsx';
+import { LogOutIcon, MenuIcon, UserIcon, XIcon } from '#src/components/ui/icons.tsx';
+import { ThemeToggle } from '#src/components/ui/theme-toggle.tsx';
 
 const UPSTREAM: Record<Session['upstream'], { label: string; hint: string; className: string }> = {
   emulator: {
@@ -32,13 +33,14 @@ function Logo() {
   return (
     <svg viewBox="0 0 24 24" aria-hidden="true" className="size-6">
       <rect width="24" height="24" rx="6" className="fill-slate-900" />
-      <path d="M12 17V8m0 0-3.5 3.5M12 8l3.5 3.5" stroke="white" strokeWidth="2" fill="none" strokeLinecap="round" strokeLinejoin="round" />
+      <path d="M12 17V8m0 0-3.5 3.5M12 8l3.5 3.5" className="stroke-white" strokeWidth="2" fill="none" strokeLinecap="round" strokeLinejoin="round" />
     </svg>
   );
 }
 
+// In the phone menu the links are full-width rows; from md up they sit in the header bar.
 const NAV_LINK =
-  'relative inline-flex h-14 items-center px-1 text-[13px] font-medium transition-colors focus-visible:rounded-sm focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-sky-600';
+  'relative flex h-11 items-center rounded-md px-3 text-sm font-medium transition-colors focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-sky-600 md:inline-flex md:h-14 md:rounded-sm md:px-1 md:text-[13px]';
 
 /**
  * The page itself gets aria-current="page"; a page inside a section (an upload's detail, under
@@ -54,8 +56,8 @@ function NavItem({ to, section, children }: { to: string; section: (pathname: st
       className={cn(
         NAV_LINK,
         current
-          ? 'text-slate-900 after:absolute after:inset-x-0 after:bottom-0 after:h-0.5 after:rounded-full after:bg-slate-900'
-          : 'text-slate-500 hover:text-slate-900',
+          ? 'bg-slate-100 text-slate-900 md:bg-transparent md:after:absolute md:after:inset-x-0 md:after:bottom-0 md:after:h-0.5 md:after:rounded-full md:after:bg-slate-900'
+          : 'text-slate-600 hover:text-slate-900 md:text-slate-500',
       )}
     >
       {children}
@@ -66,9 +68,46 @@ function NavItem({ to, section, children }: { to: string; section: (pathname: st
 const isUploadsSection = (pathname: string) => pathname === paths.uploads.path || pathname.startsWith('/uploads/');
 const isAuditSection = (pathname: string) => pathname === paths.audit.path || pathname.startsWith(`${paths.audit.path}/`);
 
+/**
+ * The menu of a narrow screen: open until the operator picks something, presses Escape or taps
+ * elsewhere. From md up the same elements sit in the header bar and the button is gone.
+ */
+function useMenu() {
+  const [open, setOpen] = useState(false);
+  const { pathname, search } = useLocation();
+  const [at, setAt] = useState(pathname + search);
+  // Going somewhere closes it (a link in it, Back).
+  if (at !== pathname + search) {
+    setAt(pathname + search);
+    setOpen(false);
+  }
+  const headerRef = useRef<HTMLElement>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      setOpen(false);
+      buttonRef.current?.focus();
+    };
+    const onPointer = (event: PointerEvent) => {
+      if (!headerRef.current?.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('pointerdown', onPointer);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('pointerdown', onPointer);
+    };
+  }, [open]);
+  return { open, setOpen, headerRef, buttonRef };
+}
+
 /** The frame around every signed-in page. Knows nothing of where the session comes from. */
 export function Shell({ session, onLogout, loggingOut, busy, children }: ShellProps) {
   const upstream = UPSTREAM[session.upstream];
+  const { open: menuOpen, setOpen: setMenuOpen, headerRef, buttonRef } = useMenu();
+  const menuId = useId();
   return (
     <div className="min-h-dvh bg-slate-50">
       <a
@@ -77,48 +116,71 @@ export function Shell({ session, onLogout, loggingOut, busy, children }: ShellPr
       >
         Skip to content
       </a>
-      <header className="sticky top-0 z-30 border-b border-slate-200 bg-white/95 backdrop-blur">
+      <header ref={headerRef} className="sticky top-0 z-30 border-b border-slate-200 bg-white/95 backdrop-blur">
         <div className="mx-auto flex h-14 max-w-[1440px] items-center gap-3 px-4 sm:px-6">
           <Link
             to={paths.uploads.getHref()}
-            className="flex items-center gap-2 rounded-sm text-[15px] font-semibold tracking-tight text-slate-900 focus-visible:outline-2 focus-visible:outline-offset-4 focus-visible:outline-sky-600"
+            className="flex min-w-0 items-center gap-2 rounded-sm text-[15px] font-semibold tracking-tight whitespace-nowrap text-slate-900 focus-visible:outline-2 focus-visible:outline-offset-4 focus-visible:outline-sky-600"
           >
             <Logo />
             Uploads Console
           </Link>
           <span
             title={upstream.hint}
-            className={cn('inline-flex items-center rounded-full px-2 py-0.5 text-[11px] font-semibold ring-1 ring-inset', upstream.className)}
+            className={cn('inline-flex shrink-0 items-center rounded-full px-2 py-0.5 text-[11px] font-semibold ring-1 ring-inset', upstream.className)}
           >
             <span className="sr-only">Upstream: </span>
             <span>{upstream.label}</span>
           </span>
-          <nav aria-label="Main" className="ml-3 flex items-center gap-5 border-l border-slate-200 pl-5">
-            <NavItem to={paths.uploads.getHref()} section={isUploadsSection}>
-              Uploads
-            </NavItem>
-            <NavItem to={paths.audit.getHref()} section={isAuditSection}>
-              Audit
-            </NavItem>
-          </nav>
-          <div className="ml-auto flex items-center gap-3">
-            <span className="hidden items-center gap-1.5 text-[13px] text-slate-600 sm:inline-flex">
-              <UserIcon className="size-4 text-slate-400" />
-              <span className="sr-only">Signed in as </span>
-              <span className="font-medium text-slate-800">{session.operator}</span>
-            </span>
-            {session.role === 'read_only' && (
-              <span
-                title="This operator can look at everything but cancel nothing."
-                className="-ml-1.5 inline-flex items-center rounded-full bg-amber-50 px-2 py-0.5 text-[11px] font-semibold text-amber-800 ring-1 ring-amber-600/30 ring-inset"
-              >
-                Read-only
-              </span>
+          <button
+            ref={buttonRef}
+            type="button"
+            aria-expanded={menuOpen}
+            aria-controls={menuId}
+            onClick={() => setMenuOpen(!menuOpen)}
+            className="ml-auto inline-flex size-10 items-center justify-center rounded-md text-slate-600 hover:bg-slate-100 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-sky-600 md:hidden"
+          >
+            {menuOpen ? <XIcon className="size-5" /> : <MenuIcon className="size-5" />}
+            <span className="sr-only">Menu</span>
+          </button>
+          {/* One set of elements for both layouts: `contents` lays them into the bar from md up. */}
+          <div
+            id={menuId}
+            className={cn(
+              menuOpen
+                ? 'absolute inset-x-0 top-full flex max-h-[calc(100dvh-3.5rem)] flex-col gap-4 overflow-y-auto border-b border-slate-200 bg-white px-4 pt-3 pb-4 shadow-lg'
+                : 'hidden',
+              'md:contents',
             )}
-            <Button size="sm" variant="ghost" onClick={onLogout} disabled={loggingOut}>
-              <LogOutIcon className="size-3.5" />
-              {loggingOut ? 'Logging out…' : 'Log out'}
-            </Button>
+          >
+            <nav aria-label="Main" className="flex flex-col gap-1 md:ml-3 md:flex-row md:items-center md:gap-5 md:border-l md:border-slate-200 md:pl-5">
+              <NavItem to={paths.uploads.getHref()} section={isUploadsSection}>
+                Uploads
+              </NavItem>
+              <NavItem to={paths.audit.getHref()} section={isAuditSection}>
+                Audit
+              </NavItem>
+            </nav>
+            <div className="flex flex-wrap items-center gap-3 border-t border-slate-100 pt-4 md:ml-auto md:flex-nowrap md:border-0 md:pt-0">
+              <span className="inline-flex items-center gap-1.5 text-[13px] text-slate-600">
+                <UserIcon className="size-4 text-slate-400" />
+                <span className="sr-only">Signed in as </span>
+                <span className="font-medium text-slate-800">{session.operator}</span>
+              </span>
+              {session.role === 'read_only' && (
+                <span
+                  title="This operator can look at everything but cancel nothing."
+                  className="-ml-1.5 inline-flex items-center rounded-full bg-amber-50 px-2 py-0.5 text-[11px] font-semibold text-amber-800 ring-1 ring-amber-600/30 ring-inset"
+                >
+                  Read-only
+                </span>
+              )}
+              <ThemeToggle className="ml-auto md:ml-0" />
+              <Button size="sm" variant="ghost" onClick={onLogout} disabled={loggingOut} className="max-md:h-9">
+                <LogOutIcon className="size-3.5" />
+                {loggingOut ? 'Logging out…' : 'Log out'}
+              </Button>
+            </div>
           </div>
         </div>
         <div aria-hidden="true" className={cn('h-0.5 overflow-hidden', busy ? 'bg-sky-100' : 'bg-transparent')}>

@@ -6,7 +6,7 @@ export function DescriptionList({ children }: { children: ReactNode }) {
 
 export function DescriptionItem({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div className="grid grid-cols-[9.5rem_minmax(0,1fr)] gap-3 px-4 py-2">
+    <div className="grid grid-cols-[7.5rem_minmax(0,1fr)] gap-3 px-4 py-2 sm:grid-cols-[9.5rem_minmax(0,1fr)]">
       <dt className="text-slate-500">{label}</dt>
       <dd className="min-w-0 text-slate-900">{children}</dd>
     </div>

@@ -43,7 +43,7 @@ export function Dialog({ open, onClose, title, description, initialFocus, childr
       onClose={onClose}
       className={cn(
         'm-auto w-[calc(100%-2rem)] max-w-md rounded-xl border border-slate-200 bg-white text-slate-900 shadow-xl',
-        'backdrop:bg-slate-900/30',
+        'max-h-[calc(100dvh-2rem)] overflow-y-auto backdrop:bg-slate-900/30 dark:backdrop:bg-black/60',
         className,
       )}
     >

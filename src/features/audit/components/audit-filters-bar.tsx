@@ -47,7 +47,7 @@ export function AuditFiltersBar({ filters, onChange, knownActors }: AuditFilters
 
   return (
     <form role="search" aria-label="Filter the audit log" onSubmit={submit} className="flex flex-wrap items-end gap-x-3 gap-y-2.5 px-4 py-3">
-      <div className="w-44">
+      <div className="w-44 max-md:min-w-36 max-md:flex-1">
         <label htmlFor={ids.actor} className={labelClass}>
           Actor
         </label>
@@ -69,7 +69,7 @@ export function AuditFiltersBar({ filters, onChange, knownActors }: AuditFilters
           ))}
         </datalist>
       </div>
-      <div className="w-40">
+      <div className="w-40 max-md:min-w-36 max-md:flex-1">
         <label htmlFor={ids.outcome} className={labelClass}>
           Outcome
         </label>
@@ -87,7 +87,7 @@ export function AuditFiltersBar({ filters, onChange, knownActors }: AuditFilters
           ))}
         </select>
       </div>
-      <div className="w-40">
+      <div className="w-40 max-md:min-w-36 max-md:flex-1">
         <label htmlFor={ids.source} className={labelClass}>
           Source
         </label>
@@ -105,7 +105,7 @@ export function AuditFiltersBar({ filters, onChange, knownActors }: AuditFilters
           ))}
         </select>
       </div>
-      <div className="w-64">
+      <div className="w-64 max-md:min-w-36 max-md:flex-1">
         <label htmlFor={ids.upload} className={labelClass}>
           Upload id
         </label>

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import type { AuditEntry } from '#contract/dashboard-api.ts';
 import { CopyButton } from '#src/components/ui/copy-button.tsx';
@@ -15,21 +16,41 @@ interface Column {
   header: string;
   className: string;
   skeletonWidth: string;
+  /** Below md each entry is a card: the cell's area in the `audit-card` template (src/index.css). */
+  area: string;
+  /** Said beside the value in a card, where no column header shows. */
+  cardLabel?: string;
 }
 
 const COLUMNS: Column[] = [
-  { header: 'When', className: 'w-28', skeletonWidth: 'w-14' },
-  { header: 'Who', className: 'w-40', skeletonWidth: 'w-20' },
-  { header: 'What', className: 'w-36', skeletonWidth: 'w-20' },
-  { header: 'Upload', className: 'w-72', skeletonWidth: 'w-48' },
-  { header: 'Before', className: 'w-28', skeletonWidth: 'w-16' },
-  { header: 'Outcome', className: 'w-36', skeletonWidth: 'w-20' },
-  { header: 'OpenAI', className: 'w-56', skeletonWidth: 'w-32' },
-  { header: 'Reason / message', className: '', skeletonWidth: 'w-40' },
+  { header: 'When', className: 'w-28', skeletonWidth: 'w-14', area: 'max-md:[grid-area:when]' },
+  { header: 'Who', className: 'w-40', skeletonWidth: 'w-20', area: 'max-md:[grid-area:who]' },
+  { header: 'What', className: 'w-36', skeletonWidth: 'w-20', area: 'max-md:[grid-area:what]' },
+  { header: 'Upload', className: 'w-72', skeletonWidth: 'w-48', area: 'max-md:[grid-area:upload]' },
+  { header: 'Before', className: 'w-28', skeletonWidth: 'w-16', area: 'max-md:[grid-area:before]', cardLabel: 'Before' },
+  { header: 'Outcome', className: 'w-36', skeletonWidth: 'w-20', area: 'max-md:[grid-area:outcome] max-md:justify-self-end' },
+  { header: 'OpenAI', className: 'w-56', skeletonWidth: 'w-32', area: 'max-md:[grid-area:openai]', cardLabel: 'OpenAI' },
+  { header: 'Reason / message', className: '', skeletonWidth: 'w-40', area: 'max-md:[grid-area:reason]' },
 ];
+const column = (header: string) => COLUMNS.find((c) => c.header === header)!;
 
 const SKELETON_ROWS = 6;
-const CELL = 'px-3 py-2.5 first:pl-4 last:pr-4';
+const CELL = 'md:px-3 md:py-2.5 md:first:pl-4 md:last:pr-4 max-md:min-w-0';
+
+/** One body cell; in a card it also says what it holds when the value alone would not. */
+function Cell({ header, children }: { header: string; children: ReactNode }) {
+  const { area, cardLabel } = column(header);
+  return (
+    <td className={cn(CELL, area)}>
+      {cardLabel && (
+        <span aria-hidden="true" className="mb-0.5 block text-[11px] font-semibold tracking-wide text-slate-500 uppercase md:hidden">
+          {cardLabel}
+        </span>
+      )}
+      {children}
+    </td>
+  );
+}
 
 function Who({ actor }: { actor: string }) {
   const { name, isClient } = describeActor(actor);
@@ -126,54 +147,70 @@ interface AuditTableProps {
 }
 
 export function AuditTable({ entries, loading = false }: AuditTableProps) {
+  // Below md the rows are cards (CSS grid): the explicit roles keep it a table to assistive
+  // technology, which a changed display would otherwise make some browsers forget.
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full min-w-[1180px] table-fixed border-collapse text-left text-[13px]" aria-busy={loading || undefined}>
+    <div className="md:overflow-x-auto">
+      <table
+        role="table"
+        className="w-full border-collapse text-left text-[13px] max-md:block md:min-w-[1180px] md:table-fixed"
+        aria-busy={loading || undefined}
+      >
         <caption className="sr-only">Audit log, newest first{loading ? ' (loading)' : ''}</caption>
-        <thead className="border-b border-slate-200 bg-slate-50/80">
-          <tr>
+        <thead role="rowgroup" className="border-b border-slate-200 bg-slate-50/80 max-md:sr-only">
+          <tr role="row">
             {COLUMNS.map((column) => (
-              <th key={column.header} scope="col" className={cn('px-3 py-2 text-[11px] font-semibold tracking-wide text-slate-500 uppercase first:pl-4 last:pr-4', column.className)}>
+              <th
+                key={column.header}
+                role="columnheader"
+                scope="col"
+                className={cn('px-3 py-2 text-[11px] font-semibold tracking-wide text-slate-500 uppercase first:pl-4 last:pr-4', column.className)}
+              >
                 {column.header}
               </th>
             ))}
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100">
+        <tbody role="rowgroup" className="divide-y divide-slate-100 max-md:block">
           {loading || !entries
             ? Array.from({ length: SKELETON_ROWS }, (_, index) => (
-                <tr key={index}>
+                <tr key={index} role="row" className="max-md:audit-card max-md:grid max-md:gap-x-3 max-md:gap-y-2 max-md:px-4 max-md:py-3">
                   {COLUMNS.map((column) => (
-                    <td key={column.header} className="px-3 py-3.5 first:pl-4 last:pr-4">
+                    <td key={column.header} role="cell" className={cn('md:px-3 md:py-3.5 md:first:pl-4 md:last:pr-4', column.area)}>
                       <Skeleton className={cn('h-3.5', column.skeletonWidth)} />
                     </td>
                   ))}
                 </tr>
               ))
             : entries.map((entry) => (
-                <tr key={entry.id} data-audit-id={entry.id} className="align-top transition-colors hover:bg-slate-50/70">
-                  <td className={CELL}>
+                <tr
+                  key={entry.id}
+                  role="row"
+                  data-audit-id={entry.id}
+                  className="align-top transition-colors hover:bg-slate-50/70 max-md:audit-card max-md:grid max-md:gap-x-3 max-md:gap-y-2 max-md:px-4 max-md:py-3"
+                >
+                  <Cell header="When">
                     <RelativeTime at={entry.at} tense="past" className="whitespace-nowrap text-slate-700 tabular-nums" />
-                  </td>
-                  <td className={CELL}>
+                  </Cell>
+                  <Cell header="Who">
                     <Who actor={entry.actor} />
-                  </td>
-                  <td className={CELL}>
+                  </Cell>
+                  <Cell header="What">
                     <What entry={entry} />
-                  </td>
-                  <td className={CELL}>
+                  </Cell>
+                  <Cell header="Upload">
                     <UploadCell entry={entry} />
-                  </td>
-                  <td className={CELL}>{entry.previous_status ? <StatusBadge status={entry.previous_status} /> : <NoValue text="never seen" />}</td>
-                  <td className={CELL}>
+                  </Cell>
+                  <Cell header="Before">{entry.previous_status ? <StatusBadge status={entry.previous_status} /> : <NoValue text="never seen" />}</Cell>
+                  <Cell header="Outcome">
                     <OutcomeBadge outcome={entry.outcome} />
-                  </td>
-                  <td className={CELL}>
+                  </Cell>
+                  <Cell header="OpenAI">
                     <OpenAiCell entry={entry} />
-                  </td>
-                  <td className={CELL}>
+                  </Cell>
+                  <Cell header="Reason / message">
                     <ReasonCell entry={entry} />
-                  </td>
+                  </Cell>
                 </tr>
               ))}
         </tbody>

@@ -16,9 +16,10 @@ interface CancelUploadButtonProps {
   tooltipAlign?: 'start' | 'end';
   /** Below, where a tooltip above would be cut off (the first row under a table's sticky header). */
   tooltipSide?: 'top' | 'bottom';
+  className?: string;
 }
 
-export function CancelUploadButton({ record, cancelling, onCancel, size = 'sm', tooltipAlign = 'end', tooltipSide = 'top' }: CancelUploadButtonProps) {
+export function CancelUploadButton({ record, cancelling, onCancel, size = 'sm', tooltipAlign = 'end', tooltipSide = 'top', className }: CancelUploadButtonProps) {
   const { readOnly } = useOperatorAccess();
   const reason = readOnly ? READ_ONLY_REASON : cancelling ? 'Cancelling…' : cancelUnavailableReason(record.status);
 
@@ -30,6 +31,7 @@ export function CancelUploadButton({ record, cancelling, onCancel, size = 'sm', 
         <Button
           variant="danger"
           size={size}
+          className={className}
           aria-label={`Cancel ${record.upload.filename}`}
           aria-disabled={reason === null ? undefined : 'true'}
           aria-describedby={describedBy}

@@ -36,7 +36,8 @@ export function KeyboardShortcuts({ open, onOpenChange, readOnly }: KeyboardShor
         )}
       >
         <KeyboardIcon className="size-4" />
-        <span>Keyboard shortcuts</span>
+        {/* A phone seldom has a keyboard: the icon is enough there. */}
+        <span className="max-md:sr-only">Keyboard shortcuts</span>
       </button>
       <div
         id={panelId}

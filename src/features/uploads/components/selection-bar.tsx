@@ -59,11 +59,11 @@ export function SelectionBar({ count, allMatching, matching, onSelectAllMatching
           </Button>
         )}
       </Tooltip>
-      <Button variant="ghost" size="sm" aria-label="Clear selection" onClick={onClear}>
+      <Button variant="secondary" size="sm" aria-label="Clear selection" onClick={onClear}>
         <XIcon className="size-3.5" />
         Clear
       </Button>
-      {trailing && <div className="ml-auto flex items-center gap-3 text-xs text-slate-500">{trailing}</div>}
+      {trailing && <div className="ml-auto flex items-center gap-3 text-xs text-slate-600">{trailing}</div>}
     </div>
   );
 }

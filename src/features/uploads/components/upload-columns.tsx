@@ -34,6 +34,11 @@ export interface UploadColumn {
   width: string;
   /** Classes for both the header and the body cells of the column. */
   className?: string;
+  /**
+   * Below md each row is a card: the body cell's place in it (a grid area of the `upload-card`
+   * template in src/index.css), and the header cell's part in the bar of sort buttons above.
+   */
+  card: { cell: string; header: string };
   /** The header is read by screen readers but not shown (the actions column). */
   srOnlyHeader?: boolean;
   /** Placeholder width while loading. */
@@ -43,30 +48,37 @@ export interface UploadColumn {
 }
 
 const checkboxClass =
-  'size-4 cursor-pointer rounded border-slate-300 accent-sky-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 aria-disabled:cursor-not-allowed aria-disabled:opacity-35';
+  'size-5 cursor-pointer md:size-4 rounded border-slate-300 accent-sky-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 aria-disabled:cursor-not-allowed aria-disabled:opacity-35';
+
+/** A finger-sized (44 px) area around a checkbox on a touch screen: a tap on it ticks the box. */
+function TouchTarget({ children }: { children: ReactNode }) {
+  return <label className="-m-3 inline-flex p-3 max-md:cursor-pointer md:m-0 md:p-0">{children}</label>;
+}
 
 function SelectAllCheckbox() {
   const { headerCheck, selectableCount, onToggleAll } = useUploadsTableState();
   const nothing = headerCheck === 'none' && selectableCount === 0;
   return (
-    <Tooltip content={nothing ? 'No pending uploads to select here' : null} align="start" side="bottom">
-      {(describedBy) => (
-        <input
-          type="checkbox"
-          aria-label="Select all loaded uploads"
-          aria-disabled={nothing ? 'true' : undefined}
-          aria-describedby={describedBy}
-          className={checkboxClass}
-          checked={headerCheck === 'all'}
-          ref={(element) => {
-            if (element) element.indeterminate = headerCheck === 'some';
-          }}
-          onChange={() => {
-            if (!nothing) onToggleAll(headerCheck === 'none');
-          }}
-        />
-      )}
-    </Tooltip>
+    <TouchTarget>
+      <Tooltip content={nothing ? 'No pending uploads to select here' : null} align="start" side="bottom">
+        {(describedBy) => (
+          <input
+            type="checkbox"
+            aria-label="Select all loaded uploads"
+            aria-disabled={nothing ? 'true' : undefined}
+            aria-describedby={describedBy}
+            className={checkboxClass}
+            checked={headerCheck === 'all'}
+            ref={(element) => {
+              if (element) element.indeterminate = headerCheck === 'some';
+            }}
+            onChange={() => {
+              if (!nothing) onToggleAll(headerCheck === 'none');
+            }}
+          />
+        )}
+      </Tooltip>
+    </TouchTarget>
   );
 }
 
@@ -77,22 +89,24 @@ function SelectCheckbox({ record, first }: { record: UploadRecord; first: boolea
   // Unticking is always allowed: a row that finished after it was picked can still be dropped.
   const reason = checked ? null : selectUnavailableReason(record, cancellingIds);
   return (
-    <Tooltip content={reason} align="start" side={first ? 'bottom' : 'top'}>
-      {(describedBy) => (
-        <input
-          type="checkbox"
-          aria-label={`Select ${filename}`}
-          aria-disabled={reason === null ? undefined : 'true'}
-          aria-describedby={describedBy}
-          className={checkboxClass}
-          checked={checked}
-          onChange={(event) => {
-            if (reason !== null) return;
-            onToggle(id, event.target.checked, (event.nativeEvent as MouseEvent).shiftKey === true);
-          }}
-        />
-      )}
-    </Tooltip>
+    <TouchTarget>
+      <Tooltip content={reason} align="start" side={first ? 'bottom' : 'top'}>
+        {(describedBy) => (
+          <input
+            type="checkbox"
+            aria-label={`Select ${filename}`}
+            aria-disabled={reason === null ? undefined : 'true'}
+            aria-describedby={describedBy}
+            className={checkboxClass}
+            checked={checked}
+            onChange={(event) => {
+              if (reason !== null) return;
+              onToggle(id, event.target.checked, (event.nativeEvent as MouseEvent).shiftKey === true);
+            }}
+          />
+        )}
+      </Tooltip>
+    </TouchTarget>
   );
 }
 
@@ -167,6 +181,7 @@ function ActionsCell({ record, first }: { record: UploadRecord; first: boolean }
       cancelling={cancellingIds.has(record.upload.id)}
       onCancel={() => onCancel(record)}
       tooltipSide={first ? 'bottom' : 'top'}
+      className="max-md:h-9 max-md:px-3.5 max-md:text-sm"
     />
   );
 }
@@ -179,6 +194,7 @@ const selectColumn: UploadColumn = {
   width: '2.5rem',
   className: 'pr-0',
   skeletonWidth: 'w-4',
+  card: { cell: 'max-md:[grid-area:select]', header: '' },
 };
 
 const dataColumns: UploadColumn[] = [
@@ -188,6 +204,7 @@ const dataColumns: UploadColumn[] = [
     cell: (record) => <StatusBadge status={record.status} />,
     width: '7.5rem',
     skeletonWidth: 'w-20',
+  card: { cell: 'max-md:[grid-area:status]', header: 'max-md:sr-only' },
   },
   {
     id: 'upload',
@@ -195,6 +212,7 @@ const dataColumns: UploadColumn[] = [
     cell: (record) => <UploadCell record={record} />,
     width: 'minmax(15rem, 1fr)',
     skeletonWidth: 'w-48',
+  card: { cell: 'max-md:[grid-area:upload]', header: 'max-md:sr-only' },
   },
   {
     id: 'purpose',
@@ -202,6 +220,7 @@ const dataColumns: UploadColumn[] = [
     cell: (record) => <span className="font-mono text-xs text-slate-700">{record.upload.purpose}</span>,
     width: '6.5rem',
     skeletonWidth: 'w-16',
+  card: { cell: 'max-md:[grid-area:purpose] max-md:self-center', header: 'max-md:sr-only' },
   },
   {
     id: 'size',
@@ -215,12 +234,13 @@ const dataColumns: UploadColumn[] = [
     className: 'text-right justify-end',
     skeletonWidth: 'w-12 ml-auto',
     sortField: 'bytes',
+  card: { cell: 'max-md:[grid-area:size] max-md:self-center', header: 'max-md:order-2' },
   },
   {
     id: 'progress',
     header: (
       <span className="inline-flex items-center gap-1.5">
-        <span>Progress ·</span>
+        <span className="max-md:sr-only">Progress ·</span>
         <SortButton field="last_activity_at" label="Last activity" />
       </span>
     ),
@@ -228,23 +248,40 @@ const dataColumns: UploadColumn[] = [
     width: '15rem',
     skeletonWidth: 'w-40',
     sortField: 'last_activity_at',
+  card: { cell: 'max-md:[grid-area:progress]', header: 'max-md:order-2' },
   },
   {
     id: 'created',
     header: <SortButton field="created_at" label="Created" />,
-    cell: (record) => <RelativeTime at={record.upload.created_at} tense="past" className="whitespace-nowrap tabular-nums" />,
+    cell: (record) => (
+      <span className="whitespace-nowrap tabular-nums">
+        {/* Below md there is no column header to say what the time is. */}
+        <span className="md:hidden">created </span>
+        <RelativeTime at={record.upload.created_at} tense="past" />
+      </span>
+    ),
     width: '7rem',
     skeletonWidth: 'w-16',
     sortField: 'created_at',
+  card: { cell: 'max-md:[grid-area:created] max-md:self-center', header: 'max-md:order-2' },
   },
   {
     id: 'expiry',
     header: <SortButton field="expires_at" label="Expiry" />,
-    cell: (record) => <UploadExpiry record={record} />,
+    cell: (record) =>
+      record.status === 'pending' || record.status === 'expired' ? (
+        <UploadExpiry record={record} />
+      ) : (
+        // A card leaves out the dash of an upload with nothing left to expire (it still says so).
+        <span className="max-md:sr-only">
+          <UploadExpiry record={record} />
+        </span>
+      ),
     width: '9.5rem',
     className: 'whitespace-nowrap',
     skeletonWidth: 'w-24',
     sortField: 'expires_at',
+  card: { cell: 'max-md:[grid-area:expiry]', header: 'max-md:order-2' },
   },
   {
     id: 'actions',
@@ -254,6 +291,7 @@ const dataColumns: UploadColumn[] = [
     className: 'text-right justify-end',
     srOnlyHeader: true,
     skeletonWidth: 'w-14 ml-auto',
+  card: { cell: 'max-md:[grid-area:actions]', header: 'max-md:sr-only' },
   },
 ];
 

@@ -106,7 +106,7 @@ export function UploadDetail({ record: cached }: { record: UploadRecord }) {
         <CancelUploadButton record={record} cancelling={cancellingIds.has(upload.id)} onCancel={() => cancel.mutate({ id: upload.id })} size="md" />
       </header>
 
-      <div className="grid items-start gap-4 lg:grid-cols-2">
+      <div className="grid grid-cols-1 items-start gap-4 lg:grid-cols-2">
         <Card title="Upload">
           <DescriptionList>
             <DescriptionItem label="Status">
@@ -183,7 +183,7 @@ export function UploadDetail({ record: cached }: { record: UploadRecord }) {
           className="lg:col-span-2"
           actions={<CopyButton value={json} label="Copy JSON" copiedMessage={`Copied the JSON of ${upload.id}`} showLabel />}
         >
-          <pre className="max-h-[28rem] overflow-auto bg-slate-50/60 px-4 py-3 font-mono text-xs leading-relaxed text-slate-800" tabIndex={0} role="region" aria-label="Upload object as JSON">
+          <pre className="max-h-[28rem] overflow-auto rounded-b-lg bg-slate-50/60 px-4 py-3 font-mono text-xs leading-relaxed text-slate-800 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-sky-600" tabIndex={0} role="region" aria-label="Upload object as JSON">
             {json}
           </pre>
         </Card>

@@ -22,6 +22,7 @@ import { BulkCancelProgress } from './bulk-cancel-progress.tsx';
 import { CancelByIdDialog } from './cancel-by-id-dialog.tsx';
 import { KeyboardShortcuts } from './keyboard-shortcuts.tsx';
 import { LastUpdated } from './last-updated.tsx';
+import { LiveAnnouncer } from './live-announcer.tsx';
 import { SelectionBar } from './selection-bar.tsx';
 import { ServerErrorBanner } from './server-error-banner.tsx';
 import { StatusFilterTabs, totalCount } from './status-filter-tabs.tsx';
@@ -43,10 +44,8 @@ export function UploadsList() {
 
   const query = useUploads(view, { refetchInterval: live ? UPLOADS_LIVE_REFRESH_MS : UPLOADS_REFRESH_MS });
   const cancellingIds = useCancellingIds();
-  const records = useMemo(
-    () => query.data?.pages.flatMap((page) => page.data).map((record) => withPendingCancel(record, cancellingIds)),
-    [query.data, cancellingIds],
-  );
+  const fetched = useMemo(() => query.data?.pages.flatMap((page) => page.data), [query.data]);
+  const records = useMemo(() => fetched?.map((record) => withPendingCancel(record, cancellingIds)), [fetched, cancellingIds]);
   const loaded = records ?? noRecords;
   const counts = query.data?.pages[0]?.counts;
   const narrowing = hasNarrowingFilters(view);
@@ -174,6 +173,8 @@ export function UploadsList() {
         </div>
         <CancelByIdDialog />
       </div>
+
+      <LiveAnnouncer records={fetched} scope={scope} cancellingIds={cancellingIds} />
 
       <ServerErrorBanner error={shownProblem} hasData={records !== undefined} what="uploads" onRetry={() => void query.refetch()} />
 

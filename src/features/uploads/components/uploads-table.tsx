@@ -38,7 +38,10 @@ interface UploadsTableProps {
 export function UploadsTable({ records, loading = false, activeIndex = null, showActive = false, onNearEnd, stale = false, rowCount }: UploadsTableProps) {
   const { readOnly, selected, sort, order } = useUploadsTableState();
   const columns = readOnly ? readOnlyUploadColumns : uploadColumns;
-  const gridStyle: CSSProperties = { gridTemplateColumns: columns.map((column) => column.width).join(' ') };
+  // From md up, one grid template for header and rows keeps the columns aligned; below md each
+  // row is a card laid out by the `upload-card` template (src/index.css).
+  const gridStyle = { '--columns': columns.map((column) => column.width).join(' ') } as CSSProperties;
+  const rowGrid = cn('grid md:[grid-template-columns:var(--columns)]', readOnly ? 'max-md:upload-card-read-only' : 'max-md:upload-card');
   const rows = records ?? noRecords;
 
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -68,10 +71,19 @@ export function UploadsTable({ records, loading = false, activeIndex = null, sho
         aria-label={loading ? 'Uploads (loading)' : 'Uploads'}
         aria-busy={loading || undefined}
         aria-rowcount={rowCount ?? (loading ? -1 : rows.length + 1)}
-        className={cn('min-w-[76rem] text-left text-[13px] transition-opacity', stale && 'opacity-60')}
+        className={cn('text-left text-[13px] transition-opacity md:min-w-[76rem]', stale && 'opacity-60')}
       >
         <div role="rowgroup" className="sticky top-0 z-10 border-b border-slate-200 bg-slate-50">
-          <div role="row" aria-rowindex={1} className="grid" style={gridStyle}>
+          <div
+            role="row"
+            aria-rowindex={1}
+            className="md:grid md:[grid-template-columns:var(--columns)] max-md:flex max-md:flex-wrap max-md:items-center max-md:gap-x-4 max-md:gap-y-1 max-md:px-2 max-md:py-1.5"
+            style={gridStyle}
+          >
+            {/* Below md the header is a bar: the select-all box, then the sort buttons. */}
+            <span aria-hidden="true" className="hidden text-[11px] font-semibold tracking-wide text-slate-500 uppercase max-md:order-1 max-md:inline">
+              Sort
+            </span>
             {columns.map((column) => {
               const sorted = column.sortField !== undefined && column.sortField === sort;
               return (
@@ -80,8 +92,9 @@ export function UploadsTable({ records, loading = false, activeIndex = null, sho
                   role="columnheader"
                   aria-sort={sorted ? (order === 'asc' ? 'ascending' : 'descending') : undefined}
                   className={cn(
-                    'flex items-center px-3 py-2 text-[11px] font-semibold tracking-wide whitespace-nowrap text-slate-500 uppercase first:pl-4 last:pr-4',
+                    'flex items-center py-1 text-[11px] font-semibold tracking-wide whitespace-nowrap text-slate-500 uppercase md:px-3 md:py-2 md:first:pl-4 md:last:pr-4',
                     column.className,
+                    column.card.header,
                   )}
                 >
                   {column.srOnlyHeader ? <span className="sr-only">{column.header}</span> : column.header}
@@ -94,9 +107,9 @@ export function UploadsTable({ records, loading = false, activeIndex = null, sho
         {loading ? (
           <div role="rowgroup" className="divide-y divide-slate-100">
             {Array.from({ length: SKELETON_ROWS }, (_, index) => (
-              <div role="row" key={index} className="grid" style={gridStyle}>
+              <div role="row" key={index} className={cn(rowGrid, 'max-md:px-2 max-md:py-3')} style={gridStyle}>
                 {columns.map((column) => (
-                  <div role="cell" key={column.id} className="px-3 py-4 first:pl-4 last:pr-4">
+                  <div role="cell" key={column.id} className={cn('px-1.5 py-1 md:px-3 md:py-4 md:first:pl-4 md:last:pr-4', column.card.cell)}>
                     <Skeleton className={cn('h-3.5', column.skeletonWidth)} />
                   </div>
                 ))}
@@ -120,14 +133,19 @@ export function UploadsTable({ records, loading = false, activeIndex = null, sho
                   aria-rowindex={item.index + 2}
                   aria-current={active ? 'true' : undefined}
                   className={cn(
-                    'absolute top-0 left-0 grid w-full border-b border-slate-100 transition-colors',
+                    'absolute top-0 left-0 w-full border-b border-slate-100 transition-colors max-md:px-2 max-md:py-3',
+                    rowGrid,
                     selected.has(id) ? 'bg-sky-50/70' : 'hover:bg-slate-50/70',
                     active && showActive && 'z-[1] outline-2 -outline-offset-2 outline-sky-600',
                   )}
                   style={{ ...gridStyle, transform: `translateY(${item.start}px)` }}
                 >
                   {columns.map((column) => (
-                    <div role="cell" key={column.id} className={cn('min-w-0 px-3 py-2.5 first:pl-4 last:pr-4', column.className)}>
+                    <div
+                      role="cell"
+                      key={column.id}
+                      className={cn('min-w-0 px-1.5 py-0.5 md:px-3 md:py-2.5 md:first:pl-4 md:last:pr-4', column.className, column.card.cell)}
+                    >
                       {column.cell(record, item.index)}
                     </div>
                   ))}

@@ -104,11 +104,11 @@ function SearchBox({ value, onCommit, inputRef }: { value: string; onCommit: (q:
 function Select({ label, value, onChange, children }: { label: string; value: string; onChange: (value: string) => void; children: ReactNode }) {
   const id = useId();
   return (
-    <div className="flex items-center">
+    <div className="flex min-w-0 items-center max-md:grow max-md:basis-[calc(50%-0.25rem)]">
       <label htmlFor={id} className="sr-only">
         {label}
       </label>
-      <select id={id} value={value} onChange={(event) => onChange(event.target.value)} className={cn(controlClass, 'pr-7 pl-2.5', value !== '' && 'border-sky-300 bg-sky-50/60 text-sky-900')}>
+      <select id={id} value={value} onChange={(event) => onChange(event.target.value)} className={cn(controlClass, 'min-w-0 pr-7 pl-2.5 max-md:w-full', value !== '' && 'border-sky-300 bg-sky-50/60 text-sky-900')}>
         {children}
       </select>
     </div>
