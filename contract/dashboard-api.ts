@@ -49,10 +49,22 @@ export type UploadRecord = z.infer<typeof uploadRecordSchema>;
  * The whitespace is spelled out because `\s` means a different set in other languages' regexes.
  */
 const NOT_BLANK = /[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
-const nonBlank = (max: number) => z.string().trim().min(1).max(max).regex(NOT_BLANK, 'must not be blank');
+/** No text filter may hold U+0000: SQLite's full-text query ends at it, PostgreSQL refuses it in text. */
+// eslint-disable-next-line no-control-regex -- matching U+0000 is the point
+const NO_NUL = /^[^\u0000]*$/;
+const nonBlank = (max: number) => z.string().trim().min(1).max(max).regex(NOT_BLANK, 'must not be blank').regex(NO_NUL, 'must not contain the NUL character');
 
 /** `true`/`false` as a query string value, or as a JSON boolean in a request body. */
 const boolParam = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+
+/**
+ * Ages in seconds, as a query string gives them. A blank value is refused: z.coerce alone would read
+ * `?newer_than=` as 0 ("created at most 0 s ago") and answer an empty list as if that were asked.
+ */
+const queryAgeSeconds = z.preprocess(
+  (value) => (typeof value === 'string' && value.trim() === '' ? Number.NaN : value),
+  z.coerce.number().int().min(0).max(10 * 365 * 86400),
+);
 
 /** Filters shared by the list, the bulk-cancel preview and select-all-matching bulk jobs. */
 export const uploadFilterSchema = z.object({
@@ -63,9 +75,9 @@ export const uploadFilterSchema = z.object({
   /** Case-insensitive filename substring, or an id (or id prefix) starting with `upload_`. */
   q: nonBlank(200).optional(),
   /** Created at least this many seconds ago. */
-  older_than: z.coerce.number().int().min(0).max(10 * 365 * 86400).optional(),
+  older_than: queryAgeSeconds.optional(),
   /** Created at most this many seconds ago. */
-  newer_than: z.coerce.number().int().min(0).max(10 * 365 * 86400).optional(),
+  newer_than: queryAgeSeconds.optional(),
 });
 export type UploadFilter = z.input<typeof uploadFilterSchema>;
 export type ParsedUploadFilter = z.output<typeof uploadFilterSchema>;

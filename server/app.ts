@@ -109,7 +109,13 @@ export function createApp(deps: AppDeps) {
 
   const api = new Hono<AppEnv>();
   // Past the limit the rest of the body is still on the wire: the connection is closed, not reused.
-  api.use(bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new ApiError(413, 'The request body is larger than 64 KB.', { headers: { connection: 'close' } }); } }));
+  // Bulk cancels may name up to 10,000 ids (about 0.4 MB of JSON); everything else stays small.
+  const tooLarge = (limit: string) => () => {
+    throw new ApiError(413, `The request body is larger than ${limit}.`, { headers: { connection: 'close' } });
+  };
+  const smallBodies = bodyLimit({ maxSize: 64 * 1024, onError: tooLarge('64 KB') });
+  const bulkBodies = bodyLimit({ maxSize: 1536 * 1024, onError: tooLarge('1.5 MB') });
+  api.use((c, next) => (c.req.path.startsWith('/api/bulk-cancels') ? bulkBodies(c, next) : smallBodies(c, next)));
   api.route('/session', sessionRoutes(sessionDeps));
   api.use(requireOperator(sessionDeps));
   api.get('/openapi.json', serveApiDescription);

@@ -297,7 +297,7 @@ export function describeApi(): OpenApiDocument {
         Unauthorized: errorResponse('Not signed in: no token or session cookie, or one that is not valid (or has expired).'),
         Forbidden: errorResponse(`A read-only operator asked for a change (\`code: read_only_operator\`), or a cookie-authenticated change came without \`${CSRF_HEADER}: ${CSRF_VALUE}\` or from another origin (\`code: csrf_rejected\`).`),
         NotFound: errorResponse('No such upload or job.'),
-        PayloadTooLarge: errorResponse('The body is larger than 64 KB. The connection is closed.'),
+        PayloadTooLarge: errorResponse('The body is larger than 64 KB (1.5 MB for bulk cancels). The connection is closed.'),
         UnsupportedMediaType: errorResponse('A body was sent that is not `application/json`.'),
         RateLimited: errorResponse('Too many failed sign-in attempts from this address (whatever the token), or OpenAI\'s rate limit on a cancel.', retryAfterHeader),
         ServerError: errorResponse('OpenAI failed, could not be reached, timed out or rejected the server\'s key (502/504, or its own 5xx), or the console failed (500, saying nothing about why).'),

@@ -62,6 +62,8 @@ describe('GET /api/uploads', () => {
     // Found by Schemathesis: a blank age read as 0 and answered an empty list.
     expect((await expectEnvelope(await h.api('/api/uploads?newer_than='), 400)).param).toBe('newer_than');
     expect((await expectEnvelope(await h.api('/api/uploads?older_than=%20'), 400)).param).toBe('older_than');
+    // Found by Schemathesis: a NUL in q ended SQLite's full-text query early (SqliteError, a 500).
+    expect((await expectEnvelope(await h.api('/api/uploads?q=abc%00def'), 400)).param).toBe('q');
   });
 });
 
