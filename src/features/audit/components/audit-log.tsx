@@ -52,7 +52,8 @@ export function AuditLog() {
     body =
       query.isError && !isServerUnavailable(query.error) ? (
         <EmptyState icon={<AlertTriangleIcon className="size-5" />} title="The audit log couldn't be loaded">
-          {query.error.message}
+          {/* The banner above says why, with Try again; saying it twice here would only repeat it. */}
+          Nothing to show until it loads: see the message above.
         </EmptyState>
       ) : (
         <AuditTable entries={undefined} loading />

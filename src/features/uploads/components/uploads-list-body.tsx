@@ -28,7 +28,8 @@ export function UploadsListBody({ records, error, stale, view, onClearFilters, a
     // An unreachable server has its banner above; the skeleton stays while it is retried.
     return error && !isServerUnavailable(error) ? (
       <EmptyState icon={<AlertTriangleIcon className="size-5" />} title="Uploads couldn't be loaded">
-        {error.message}
+        {/* The banner above says why, with Try again; saying it twice here would only repeat it. */}
+        Nothing to show until it loads: see the message above.
       </EmptyState>
     ) : (
       <UploadsTable records={undefined} loading />
