@@ -18,6 +18,8 @@ import type { Clock } from './lib/clock.ts';
 import { INTERNAL_ERROR, STORE_UNAVAILABLE, toApiError } from './lib/errors.ts';
 import { healthRoutes, type Readiness } from './lib/health-routes.ts';
 import type { Logger } from './lib/logger.ts';
+import type { ConsoleMetrics } from './metrics/console-metrics.ts';
+import { metricsRoutes, passThroughMetrics } from './metrics/metrics-routes.ts';
 import { clientAddresses } from './lib/token-guard.ts';
 import { describeApi } from './openapi/api-description.ts';
 import { methodNotAllowed } from './openapi/method-not-allowed.ts';
@@ -67,6 +69,8 @@ export interface AppDeps {
   live: () => boolean;
   /** What /readyz answers. */
   readiness: () => Promise<Readiness>;
+  /** GET /metrics and what feeds it; null or absent: off (METRICS_TOKEN unset), /metrics answers 404. */
+  metrics?: { metrics: ConsoleMetrics; token: string } | null;
 }
 
 /** While the database is away every request says so; the log says it at most this often. */
@@ -105,6 +109,9 @@ export function createApp(deps: AppDeps) {
   );
 
   app.route('/', healthRoutes(deps.readiness));
+  const metrics = deps.metrics?.metrics ?? null;
+  app.route('/', metricsRoutes(deps.metrics ?? null));
+  if (metrics) app.use('/v1/*', passThroughMetrics(metrics));
   app.get('*', loginByUrl(sessionDeps));
 
   const api = new Hono<AppEnv>();
@@ -125,7 +132,7 @@ export function createApp(deps: AppDeps) {
   api.route('/uploads', uploadRoutes({ clock, store, cancels: deps.cancels }));
   api.route('/bulk-cancels', bulkRoutes({ clock, store, runner: deps.runner }));
   api.route('/audit', auditRoutes({ store }));
-  api.route('/events', eventRoutes({ feed, live }));
+  api.route('/events', eventRoutes({ feed, live, ...(metrics ? { countStream: metrics.streamOpened } : {}) }));
   api.all('*', (c) => {
     throw new ApiError(404, `Invalid URL (${c.req.method} ${c.req.path})`);
   });

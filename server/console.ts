@@ -30,6 +30,9 @@ import { broadcastCounts } from './lib/counts-broadcaster.ts';
 import { answersWithin, type Readiness } from './lib/health-routes.ts';
 import { consoleLogger, type Logger } from './lib/logger.ts';
 import { ALWAYS_LIVE, createChangeRelay, type ChangeRelay, type ChangeRelayOptions } from './live/change-relay.ts';
+import { createConsoleMetrics } from './metrics/console-metrics.ts';
+import { instrumentStore } from './metrics/instrument-store.ts';
+import { instrumentUpstream } from './metrics/instrument-upstream.ts';
 import { openStore } from './store/open-store.ts';
 import { createUpstreamClient, type UpstreamClient } from './upstream/openai-client.ts';
 
@@ -94,6 +97,8 @@ export interface ConsoleConfig {
   drainTimeoutMs?: number;
   /** Emulator mode only: demo uploads seeded into an empty store at start(); SDK traffic once listening. */
   demo?: { seed: boolean; size: number; traffic: boolean };
+  /** METRICS_TOKEN: the bearer token of GET /metrics. Null or absent: no metrics are kept, and /metrics answers 404. */
+  metricsToken?: string | null | undefined;
 }
 
 const DEFAULT_INTERVALS = { expirySweepMs: 5_000, reconcileMs: 30_000, countsMs: 1_000 };
@@ -110,7 +115,11 @@ export async function createConsole(config: ConsoleConfig) {
   const databaseUrl = config.databaseUrl || null;
   if (databaseUrl && config.operators.length === 0) throw new Error(REPLICAS_NEED_TOKENS);
   const trustProxy = parseTrustProxy(config.trustProxy);
-  const store = await openStore({ databasePath: config.databasePath, databaseUrl, stuckRule, logger: log });
+  // Metrics are kept only when they can be read: without a token, nothing is wrapped or counted.
+  const metrics = config.metricsToken ? createConsoleMetrics() : null;
+  const opened = await openStore({ databasePath: config.databasePath, databaseUrl, stuckRule, logger: log });
+  const store = metrics ? instrumentStore(opened, metrics) : opened;
+  metrics?.watch({ store, clock, log });
 
   let limiters: AttemptLimiters;
   try {
@@ -145,6 +154,7 @@ export async function createConsole(config: ConsoleConfig) {
           ? { baseUrl, apiKey: choice.apiKey, organization: choice.organization, project: choice.project, timeoutMs: config.upstreamTimeoutMs }
           : { baseUrl, apiKey: choice.apiKey, timeoutMs: config.upstreamTimeoutMs },
       );
+    if (metrics) upstream = instrumentUpstream(upstream, metrics);
   } catch (error) {
     await emulator?.close();
     await limiters.close();
@@ -192,6 +202,7 @@ export async function createConsole(config: ConsoleConfig) {
     trustProxy,
     live: () => live.connected(),
     readiness,
+    metrics: metrics && config.metricsToken ? { metrics, token: config.metricsToken } : null,
   });
 
   // OpenAI tells nobody when an upload expires; the console marks it, so lists, counts and live views agree.
@@ -284,7 +295,7 @@ export async function createConsole(config: ConsoleConfig) {
     return stopping;
   }
 
-  return { app, store, upstream, emulator, feed, cancels, runner, clock, stuckRule, live, readiness, start, listen, stop, reconcile };
+  return { app, store, upstream, emulator, feed, cancels, runner, clock, stuckRule, live, readiness, start, listen, stop, reconcile, metrics };
 }
 
 export type Console = Awaited<ReturnType<typeof createConsole>>;

@@ -60,6 +60,15 @@ describe('readEnv', () => {
     expect(readEnv({}).EMULATOR_DATA_DIR).toBeUndefined();
     expect(readEnv({ EMULATOR_DATA_DIR: '/var/lib/uc-emulator' }).EMULATOR_DATA_DIR).toBe('/var/lib/uc-emulator');
   });
+
+  it('turns /metrics on with METRICS_TOKEN, refuses a short one, and never shows it', () => {
+    expect(readEnv({}).METRICS_TOKEN).toBeUndefined();
+    expect(readEnv({ METRICS_TOKEN: ' ' }).METRICS_TOKEN).toBeUndefined();
+    expect(readEnv({ METRICS_TOKEN: 'prometheus-scrape-token-0123' }).METRICS_TOKEN).toBe('prometheus-scrape-token-0123');
+    const message = errorOf({ METRICS_TOKEN: 'short-secret' });
+    expect(message).toBe('Invalid configuration: METRICS_TOKEN: must be at least 16 characters (got a hidden value)');
+    expect(errorOf({ METRICS_TOKEN: 'a token with spaces in it' })).toMatch(/METRICS_TOKEN: may not contain spaces/);
+  });
 });
 
 function errorOf(source: Record<string, string>): string {

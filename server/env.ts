@@ -94,6 +94,8 @@ const envSchema = z.object({
    * and a random part (new at each start).
    */
   REPLICA_ID: optionalText.pipe(z.string().max(100).regex(/^[\w.:@-]+$/, 'may hold letters, digits and . : @ _ - only').optional()),
+  /** The bearer token Prometheus sends to GET /metrics. Unset: the endpoint is off (404). A secret. */
+  METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').max(512, 'must be at most 512 characters').regex(/^\S+$/, 'may not contain spaces').optional()),
   /** `false` skips the demo data that emulator mode seeds into an empty store. */
   DEMO_DATA: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 }).superRefine((env, ctx) => {

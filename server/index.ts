@@ -67,6 +67,7 @@ async function main(): Promise<void> {
     publicOrigin: env.PUBLIC_ORIGIN ?? null,
     drainTimeoutMs: DRAIN_TIMEOUT_MS,
     demo: { seed: env.DEMO_DATA, size: args.demoSize, traffic: args.demoTraffic },
+    metricsToken: env.METRICS_TOKEN,
   });
   await uploadsConsole.start();
   const { origin } = await uploadsConsole.listen({ port: env.PORT, host: env.HOST }).catch((error: Error) => {
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
   // Never the URL itself: it holds the password.
   log.info(env.DATABASE_URL ? 'store: PostgreSQL (DATABASE_URL); live updates, sign-in limits and bulk work are shared with any replica using it' : `store: ${resolve(env.DATABASE_PATH)}`);
   if (env.TRUST_PROXY) log.info(`client addresses: X-Forwarded-For from trusted proxies (TRUST_PROXY=${env.TRUST_PROXY})`);
+  if (env.METRICS_TOKEN) log.info(`metrics: ${origin}/metrics for Prometheus (Authorization: Bearer METRICS_TOKEN)`);
   if (!serveDashboard) log.warn(args.devMode ? 'dev mode: the dashboard is served by Vite on http://127.0.0.1:5173' : 'dist/ is missing: run `npm run build` to serve the dashboard');
   const loginOrigin = args.devMode ? 'http://127.0.0.1:5173' : (env.PUBLIC_ORIGIN ?? origin);
   if (adminToken) {

@@ -19,9 +19,11 @@ export interface EventRouteDeps {
    * polls and tries again, and catches up when a stream opens. Default: always.
    */
   live?: () => boolean;
+  /** Called as a stream opens; what it returns, as it ends (the metrics' open-streams gauge). */
+  countStream?: () => () => void;
 }
 
-export function eventRoutes({ feed, heartbeatMs = 15_000, live = () => true }: EventRouteDeps) {
+export function eventRoutes({ feed, heartbeatMs = 15_000, live = () => true, countStream }: EventRouteDeps) {
   return new Hono<AppEnv>().get('/', (c) => {
     if (!live()) {
       throw new ApiError(503, 'Live updates are reconnecting to the database; the dashboard refreshes on its own meanwhile.', {
@@ -49,6 +51,7 @@ export function eventRoutes({ feed, heartbeatMs = 15_000, live = () => true }: E
         feed.on('resync', () => push('close')),
       ];
       const heartbeat = setInterval(() => push('ping'), heartbeatMs);
+      const uncount = countStream?.();
       stream.onAbort(() => wake?.());
       try {
         await stream.writeSSE({ event: 'ready', data: '{}' });
@@ -57,6 +60,7 @@ export function eventRoutes({ feed, heartbeatMs = 15_000, live = () => true }: E
         // However the stream ends (client gone, shutdown, too far behind), nothing of it stays subscribed.
         clearInterval(heartbeat);
         for (const off of unsubscribe) off();
+        uncount?.();
       }
     });
   });
