@@ -33,6 +33,8 @@ export interface HarnessOptions {
   upstream?: (emulatorUrl: string) => UpstreamClient;
   /** Turn the background loops on, with these periods. */
   intervals?: ConsoleConfig['intervals'];
+  /** Turn GET /metrics on with this bearer token. */
+  metricsToken?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}) {
@@ -64,6 +66,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     ...(options.maxPartBytes ? { maxPartBytes: options.maxPartBytes } : {}),
     intervals: { expirySweepMs: null, reconcileMs: null, countsMs: 50, ...options.intervals },
     drainTimeoutMs: 0,
+    metricsToken: options.metricsToken ?? null,
   });
   let started: { resumed: number };
   let origin = 'http://localhost';
@@ -102,6 +105,8 @@ export async function startHarness(options: HarnessOptions = {}) {
     /** One reconciler round (or the one already running). */
     reconcile: built.reconcile,
     requestedWaits,
+    /** Null unless metricsToken was given. */
+    metrics: built.metrics,
     close: built.stop,
   };
 }
