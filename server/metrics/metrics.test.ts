@@ -133,7 +133,7 @@ describe('a running console, scraped while SDK traffic flows', () => {
   }, 20_000);
 
   it('answers 401 in the error envelope without the token, or with a wrong one', async () => {
-    for (const headers of [{}, { authorization: '' }, { authorization: 'Bearer wrong-token-0123456789abcdef' }, { authorization: `Bearer ${OPERATOR_TOKEN}` }, { authorization: `Basic ${METRICS_TOKEN}` }]) {
+    for (const headers of [{} as Record<string, string>, { authorization: '' }, { authorization: 'Bearer wrong-token-0123456789abcdef' }, { authorization: `Bearer ${OPERATOR_TOKEN}` }, { authorization: `Basic ${METRICS_TOKEN}` }]) {
       const res = await fetch(`${h.origin}/metrics`, { headers });
       expect(res.status, JSON.stringify(headers)).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
