@@ -60,6 +60,33 @@ function labelCache<A, B, L>(make: (a: A, b: B) => L): (a: A, b: B) => L {
   };
 }
 
+/**
+ * A counter by two labels whose hot path is one integer increment on an entry made once per pair
+ * of values: the counts are handed to prom-client when it is scraped (its collect hook), which
+ * hashes the labels then, once per series, rather than on every request.
+ */
+function deferredCounter<A, B>(config: { name: string; help: string; labelNames: [string, string]; registers: Registry[] }, labelsOf: (a: A, b: B) => Record<string, string>) {
+  const entries: { labels: Record<string, string>; n: number }[] = [];
+  new Counter({
+    ...config,
+    collect() {
+      for (const entry of entries) {
+        if (entry.n === 0) continue;
+        this.inc(entry.labels, entry.n);
+        entry.n = 0;
+      }
+    },
+  });
+  const entryOf = labelCache((a: A, b: B) => {
+    const entry = { labels: labelsOf(a, b), n: 0 };
+    entries.push(entry);
+    return entry;
+  });
+  return (a: A, b: B) => {
+    entryOf(a, b).n++;
+  };
+}
+
 export type ConsoleMetrics = ReturnType<typeof createConsoleMetrics>;
 
 export function createConsoleMetrics() {
@@ -77,8 +104,14 @@ export function createConsoleMetrics() {
   const fromPolicies = new Registry();
   const policies = new Gauge({ name: 'uploads_console_policies_running', help: 'Cleanup policies running.', registers: [fromPolicies] });
   const liveStreams = new Gauge({ name: 'uploads_console_live_streams', help: 'Live-update streams (server-sent events) open on this replica.', registers });
-  const cancels = new Counter({ name: 'uploads_console_cancels_total', help: 'Cancels recorded (one per audit entry written), by outcome and by who asked (source).', labelNames: ['outcome', 'source'], registers });
-  const passThrough = new Counter({ name: 'uploads_console_pass_through_requests_total', help: 'Requests to the OpenAI-compatible pass-through (/v1), by route template and answered status.', labelNames: ['route', 'status'], registers });
+  const countCancel = deferredCounter(
+    { name: 'uploads_console_cancels_total', help: 'Cancels recorded (one per audit entry written), by outcome and by who asked (source).', labelNames: ['outcome', 'source'], registers },
+    (outcome: CancelOutcome, source: AuditEntry['source']) => ({ outcome, source }),
+  );
+  const countPassThrough = deferredCounter(
+    { name: 'uploads_console_pass_through_requests_total', help: 'Requests to the OpenAI-compatible pass-through (/v1), by route template and answered status.', labelNames: ['route', 'status'], registers },
+    (route: PassThroughRoute, status: number) => ({ route, status: String(status) }),
+  );
   const upstream = new Histogram({
     name: 'uploads_console_upstream_request_duration_seconds',
     help: 'Calls to the upstream Uploads API (OpenAI or the emulator), by operation and status (the HTTP status, or timeout / unreachable / bad_response / aborted when there was none).',
@@ -88,8 +121,6 @@ export function createConsoleMetrics() {
   });
   const storeQueries = new Histogram({ name: 'uploads_console_store_query_duration_seconds', help: 'Store calls (SQLite or PostgreSQL), by method, failed ones included.', labelNames: ['method'], buckets: STORE_BUCKETS, registers });
 
-  const cancelLabels = labelCache((outcome: CancelOutcome, source: AuditEntry['source']) => ({ outcome, source }));
-  const routeLabels = labelCache((route: PassThroughRoute, status: number) => ({ route, status: String(status) }));
   const upstreamLabels = labelCache((operation: UpstreamOperation, status: number | string) => ({ operation, status: String(status) }));
 
   let sources: MetricsSources | null = null;
@@ -154,11 +185,11 @@ export function createConsoleMetrics() {
     },
     /** One cancel's result was written (its audit entry). */
     cancelRecorded(outcome: CancelOutcome, source: AuditEntry['source']): void {
-      cancels.inc(cancelLabels(outcome, source));
+      countCancel(outcome, source);
     },
     /** A /v1 request was answered. */
     passThroughAnswered(route: PassThroughRoute, status: number): void {
-      passThrough.inc(routeLabels(route, status));
+      countPassThrough(route, status);
     },
     upstreamCalled(operation: UpstreamOperation, status: number | string, seconds: number): void {
       upstream.observe(upstreamLabels(operation, status), seconds);
