@@ -113,7 +113,10 @@ describe('the upload gauges', () => {
 describe('the other collectors', () => {
   it('read the policies running from whatever registers a count, sync or async (absent until one does, and while it fails)', async () => {
     const metrics = createConsoleMetrics();
-    expect((await scrape(metrics)).value('uploads_console_policies_running')).toBeUndefined();
+    const first = await scrape(metrics);
+    expect(first.value('uploads_console_policies_running')).toBeUndefined();
+    // No store to read yet: nothing is said about one.
+    expect(first.value('uploads_console_store_up')).toBeUndefined();
     let running = 2;
     metrics.setPoliciesRunning(() => running);
     expect((await scrape(metrics)).value('uploads_console_policies_running')).toBe(2);

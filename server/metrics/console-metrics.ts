@@ -99,7 +99,9 @@ export function createConsoleMetrics() {
   const uploads = new Gauge({ name: 'uploads_console_uploads', help: 'Recorded uploads by effective status (a pending upload past its expiry counts as expired), from the shared store.', labelNames: ['status'], registers: [fromStore] });
   const stuck = new Gauge({ name: 'uploads_console_uploads_stuck', help: 'Pending uploads that are stuck (no part for longer than the stuck threshold), from the shared store.', registers: [fromStore] });
   const bulkJobs = new Gauge({ name: 'uploads_console_bulk_jobs_running', help: 'Bulk cancel jobs still running, on every replica, from the shared store.', registers: [fromStore] });
-  const storeUp = new Gauge({ name: 'uploads_console_store_up', help: '1 when the last scrape could read the store, 0 when it could not (the upload gauges are then absent).', registers });
+  // Reported once there is a store to read (watch()).
+  const storeHealth = new Registry();
+  const storeUp = new Gauge({ name: 'uploads_console_store_up', help: '1 when the last scrape could read the store, 0 when it could not (the upload gauges are then absent).', registers: [storeHealth] });
   // Absent until something registers a count (setPoliciesRunning), and while that count fails.
   const fromPolicies = new Registry();
   const policies = new Gauge({ name: 'uploads_console_policies_running', help: 'Cleanup policies running.', registers: [fromPolicies] });
@@ -127,6 +129,7 @@ export function createConsoleMetrics() {
   let countPolicies: (() => number | Promise<number>) | null = null;
   let snapshot: { at: number; read: Promise<StoreSnapshot> } | null = null;
   let storeWasUp = true;
+  let policiesWereCounted = true;
 
   /** The store's numbers, read at most once per SNAPSHOT_TTL_MS however many scrapes ask. */
   function readStore(from: MetricsSources): Promise<StoreSnapshot> {
@@ -148,6 +151,7 @@ export function createConsoleMetrics() {
   async function refreshGauges(): Promise<Registry[]> {
     const read: Registry[] = [];
     if (sources) {
+      read.push(storeHealth);
       try {
         const { counts, bulkJobsRunning } = await readStore(sources);
         for (const status of STATUSES) uploads.set({ status }, counts[status]);
@@ -166,8 +170,10 @@ export function createConsoleMetrics() {
       try {
         policies.set(await countPolicies());
         read.push(fromPolicies);
+        policiesWereCounted = true;
       } catch (error) {
-        sources?.log.warn('metrics: could not count the policies running', { error: error instanceof Error ? error.message : String(error) });
+        if (policiesWereCounted) sources?.log.warn('metrics: could not count the policies running; the gauge is absent until it can', { error: error instanceof Error ? error.message : String(error) });
+        policiesWereCounted = false;
       }
     }
     return read;
@@ -178,6 +184,7 @@ export function createConsoleMetrics() {
     /** Where the scrape-time gauges are read from (the store, wrapped or not, and the console's clock for stuckness and expiry). */
     watch(from: MetricsSources): void {
       sources = from;
+      snapshot = null;
     },
     /** The policies helper registers how many policies are running; read at each scrape. */
     setPoliciesRunning(count: () => number | Promise<number>): void {
