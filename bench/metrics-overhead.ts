@@ -6,6 +6,9 @@
 //   2. the real server (server/index.ts, SQLite in memory, embedded emulator) with and without
 //      METRICS_TOKEN, autocannon sending `POST /v1/uploads/<unknown id>/cancel` (forwarded,
 //      answered 404 and audited), in alternating rounds: requests/s and CPU ms per request.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createConsoleMetrics } from '#server/metrics/console-metrics.ts';
 import { instrumentStore } from '#server/metrics/instrument-store.ts';
@@ -55,10 +58,14 @@ async function hotPath(): Promise<void> {
   console.log(`hot path: the instrumentation adds ${results[1]!.toFixed(0)} ns of CPU per pass-through cancel (median of 3 rounds: ${results.map((r) => r.toFixed(0)).join(', ')} ns)`);
 }
 
+const scratch = mkdtempSync(join(tmpdir(), 'uc-bench-metrics-'));
+
 async function server(metricsToken: string | null): Promise<ServerProcess> {
   return startServerProcess(
     {
       DATABASE_PATH: ':memory:',
+      // Each server's embedded emulator keeps its state here, not in the working directory.
+      EMULATOR_DATA_DIR: mkdtempSync(join(scratch, 'server-')),
       ADMIN_TOKEN: 'bench-metrics-admin-token-0123456789',
       CLIENT_TOKENS: 'bench:bench-metrics-client-token-0123456789',
       ...(metricsToken ? { METRICS_TOKEN: metricsToken } : {}),
@@ -100,5 +107,9 @@ async function realServer(): Promise<void> {
   }
 }
 
-if (values.only !== 'server') await hotPath();
-if (values.only !== 'hot') await realServer();
+try {
+  if (values.only !== 'server') await hotPath();
+  if (values.only !== 'hot') await realServer();
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}

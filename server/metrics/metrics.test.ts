@@ -2,6 +2,9 @@
 // `openai` SDK sends traffic through the pass-through to the emulator: the counters, histograms
 // and gauges move with it. And the endpoint's doors: 401 without or with a wrong token, 404 when
 // no METRICS_TOKEN is configured, the real server (server/index.ts) reading it from its environment.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorEnvelopeSchema } from '#contract/uploads.ts';
@@ -160,7 +163,9 @@ describe('without METRICS_TOKEN', () => {
 
 describe('the real server', () => {
   it('reads METRICS_TOKEN from its environment', async () => {
-    const server = await startServerProcess({ DATABASE_PATH: ':memory:', ADMIN_TOKEN: OPERATOR_TOKEN, CLIENT_TOKENS: `sdk:${CLIENT_TOKEN}`, METRICS_TOKEN }, await freePort());
+    // The emulator's state in a folder of its own (by default it would sit beside DATABASE_PATH, here the working directory).
+    const dir = mkdtempSync(join(tmpdir(), 'uc-metrics-server-'));
+    const server = await startServerProcess({ DATABASE_PATH: ':memory:', EMULATOR_DATA_DIR: dir, ADMIN_TOKEN: OPERATOR_TOKEN, CLIENT_TOKENS: `sdk:${CLIENT_TOKEN}`, METRICS_TOKEN }, await freePort());
     try {
       expect((await fetch(`${server.origin}/metrics`)).status).toBe(401);
       const s = await scrapeOver(server.origin);
@@ -170,6 +175,7 @@ describe('the real server', () => {
     } finally {
       server.child.kill('SIGTERM');
       await server.exited;
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 40_000);
 });
