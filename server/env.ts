@@ -94,6 +94,8 @@ const envSchema = z.object({
    * and a random part (new at each start).
    */
   REPLICA_ID: optionalText.pipe(z.string().max(100).regex(/^[\w.:@-]+$/, 'may hold letters, digits and . : @ _ - only').optional()),
+  /** Seconds between rounds of cleanup policy evaluation (one replica evaluates each round). */
+  POLICY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** `false` skips the demo data that emulator mode seeds into an empty store. */
   DEMO_DATA: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 }).superRefine((env, ctx) => {
@@ -104,7 +106,7 @@ const envSchema = z.object({
 export type Env = z.infer<typeof envSchema>;
 
 // Never DATABASE_URL or DATABASE_LISTEN_URL: they hold the database password.
-const SHOWN_VALUES = new Set(['PUBLIC_ORIGIN', 'PORT', 'HOST', 'DATABASE_PATH', 'OPENAI_BASE_URL', 'UPSTREAM_TIMEOUT_MS', 'EMULATOR_PORT', 'EMULATOR_DATA_DIR', 'TRUST_PROXY', 'DEMO_DATA', 'STUCK_AFTER_MINUTES', 'BULK_CONCURRENCY', 'BULK_LEASE_SECONDS', 'REPLICA_ID']);
+const SHOWN_VALUES = new Set(['PUBLIC_ORIGIN', 'PORT', 'HOST', 'DATABASE_PATH', 'OPENAI_BASE_URL', 'UPSTREAM_TIMEOUT_MS', 'EMULATOR_PORT', 'EMULATOR_DATA_DIR', 'TRUST_PROXY', 'DEMO_DATA', 'STUCK_AFTER_MINUTES', 'BULK_CONCURRENCY', 'BULK_LEASE_SECONDS', 'REPLICA_ID', 'POLICY_INTERVAL_SECONDS']);
 
 export class EnvError extends Error {}
 

@@ -33,6 +33,8 @@ export interface HarnessOptions {
   upstream?: (emulatorUrl: string) => UpstreamClient;
   /** Turn the background loops on, with these periods. */
   intervals?: ConsoleConfig['intervals'];
+  /** Seconds between rounds of cleanup policies (default 60); their loop runs only when intervals.policyTickMs is set. */
+  policyIntervalSeconds?: number;
 }
 
 export async function startHarness(options: HarnessOptions = {}) {
@@ -62,7 +64,8 @@ export async function startHarness(options: HarnessOptions = {}) {
     log,
     publicOrigin: options.publicOrigin ?? null,
     ...(options.maxPartBytes ? { maxPartBytes: options.maxPartBytes } : {}),
-    intervals: { expirySweepMs: null, reconcileMs: null, countsMs: 50, ...options.intervals },
+    intervals: { expirySweepMs: null, reconcileMs: null, countsMs: 50, policyTickMs: null, ...options.intervals },
+    ...(options.policyIntervalSeconds ? { policyIntervalSeconds: options.policyIntervalSeconds } : {}),
     drainTimeoutMs: 0,
   });
   let started: { resumed: number };
@@ -97,6 +100,8 @@ export async function startHarness(options: HarnessOptions = {}) {
     feed: built.feed,
     cancels: built.cancels,
     runner: built.runner,
+    /** Runs the cleanup policies (tick() is one round, if due). */
+    policyRunner: built.policyRunner,
     /** Bulk jobs the console resumed when it started. */
     resumed: started.resumed,
     /** One reconciler round (or the one already running). */
