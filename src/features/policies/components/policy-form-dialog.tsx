@@ -61,7 +61,8 @@ function PreviewPanel({ rule, preview, loading, error }: { rule: PolicyRuleDraft
   else {
     body = (
       <>
-        <ul aria-label="Matching uploads" className="max-h-56 divide-y divide-slate-100 overflow-y-auto rounded-md border border-slate-200 bg-white">
+        {/* Focusable: a list that scrolls must be reachable from the keyboard. */}
+        <ul aria-label="Matching uploads" tabIndex={0} className="max-h-56 divide-y divide-slate-100 overflow-y-auto rounded-md border border-slate-200 bg-white">
           {preview.data.map((record) => (
             <li key={record.upload.id} className="px-3 py-1.5 text-[13px]">
               <div className="flex flex-wrap items-baseline gap-x-2">
