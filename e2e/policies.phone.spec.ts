@@ -24,6 +24,8 @@ test('the policies page and the form with its preview, by touch', async ({ page,
   await checkScreen(page, testInfo, 'policy-form');
   await page.getByRole('dialog').getByRole('button', { name: 'Create policy' }).tap();
   await expect(page.getByRole('article', { name: `${tag} old evals` })).toBeVisible();
+  // The page itself, once the "Created" toast has gone.
+  await expect(page.getByText(`Created ${tag} old evals`, { exact: true })).toBeHidden({ timeout: 10_000 });
   await checkScreen(page, testInfo, 'policies');
   // Not left for a later spec's policy to match.
   await sdk.uploads.cancel(stale.id);

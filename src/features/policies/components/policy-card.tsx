@@ -44,9 +44,10 @@ export function PolicyCard({ policy, stuckAfterMinutes, onEdit, onDelete }: { po
   return (
     <article aria-labelledby={headingId} className="rounded-lg border border-slate-200 bg-white shadow-xs">
       <header className="flex flex-wrap items-start gap-x-3 gap-y-2 px-4 pt-3">
-        <div className="min-w-0 flex-1">
+        {/* Narrower than this, the buttons go below rather than squeeze the rule. */}
+        <div className="min-w-0 flex-1 basis-72">
           <h3 id={headingId} className="flex flex-wrap items-center gap-2 text-sm font-semibold text-slate-900">
-            <span className="break-all">{policy.name}</span>
+            <span className="[overflow-wrap:anywhere]">{policy.name}</span>
             <span
               className={cn(
                 'inline-flex items-center rounded-full px-2 py-0.5 text-[11px] font-semibold ring-1 ring-inset',

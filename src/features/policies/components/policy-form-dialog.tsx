@@ -128,9 +128,9 @@ export function PolicyFormDialog({ open, policy, stuckAfterMinutes, onClose }: {
   const shown = (error: string | undefined) => (attempted ? error : undefined);
 
   return (
-    <Dialog open={open} onClose={onClose} title={policy ? `Edit ${policy.name}` : 'New cleanup policy'} description="Pending uploads matching every condition are cancelled at each run." initialFocus={nameRef} className="max-w-3xl">
+    <Dialog open={open} onClose={onClose} title={policy ? `Edit ${policy.name}` : 'New cleanup policy'} description="Pending uploads matching every condition are cancelled at each run." initialFocus={nameRef} className="md:max-w-3xl">
       <form onSubmit={submit} noValidate>
-        <div className="grid gap-5 px-5 py-4 md:grid-cols-2">
+        <div className="grid gap-5 px-5 py-4 md:grid-cols-[minmax(0,5fr)_minmax(0,6fr)]">
           <div className="space-y-4">
             <Field label="Name" hint="The actor and reason of its cancels in the audit log." error={shown(errors.name)}>
               {(control) => <input ref={nameRef} {...control} value={values.name} onChange={(e) => set('name', e.target.value)} maxLength={80} autoComplete="off" className={inputClass} />}
