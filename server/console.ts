@@ -15,6 +15,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { BulkCancelRunner, defaultReplicaId } from './cancel/bulk-cancel-runner.ts';
 import { CancelService } from './cancel/cancel-service.ts';
+import type { PolicyRun } from '#contract/policies.ts';
 import { PolicyRunner } from './policies/policy-runner.ts';
 import { PolicyService } from './policies/policy-service.ts';
 import { reconcileUnknownCancels } from './cancel/reconcile-unknown-cancels.ts';
@@ -81,6 +82,8 @@ export interface ConsoleConfig {
   bulkLeaseSeconds?: number;
   /** Seconds between rounds of cleanup policy evaluation, one replica per round (default 60). */
   policyIntervalSeconds?: number;
+  /** Told of every finished policy run, with its counts and the policy's name, on the one replica that finished it (for alerts). */
+  onPolicyRunFinished?: (run: PolicyRun) => void;
   /** This replica's name on its bulk leases, unique among the replicas (default: host, process and a random part; 'local' on SQLite). */
   replicaId?: string | null | undefined;
   /** Default: the system clock. The embedded emulator reads it too, so moving it moves both. */
@@ -181,11 +184,12 @@ export async function createConsole(config: ConsoleConfig) {
   });
   const policyIntervalSeconds = config.policyIntervalSeconds ?? 60;
   const policies = new PolicyService({ store, clock, stuckRule, intervalSeconds: policyIntervalSeconds });
-  // Set policyRunner.onRunFinished to hear of every finished run (once across replicas).
   const policyRunner = new PolicyRunner(
     { store, clock, feed, log, bulk: runner },
     { intervalSeconds: policyIntervalSeconds, ...(intervals.policyTickMs !== undefined ? { tickMs: intervals.policyTickMs } : {}) },
   );
+  // Once across replicas per run (alerts: one message per run); also settable later on policyRunner.
+  policyRunner.onRunFinished = config.onPolicyRunFinished ?? null;
   const app = createApp({
     clock,
     store,
