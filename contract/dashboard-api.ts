@@ -238,6 +238,8 @@ export const auditQuerySchema = z.object({
   outcome: z.enum(CANCEL_OUTCOMES).optional(),
   source: z.enum(AUDIT_SOURCES).optional(),
   upload_id: nonBlank(140).optional(),
+  /** Only the cancels of one bulk job (a cleanup policy's run is one). */
+  job_id: nonBlank(64).optional(),
   cursor: z.string().max(64).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });

@@ -54,6 +54,12 @@ test('an operator writes a policy from its preview: the uploads it showed are ca
   for (const upload of stale) await expect(page.getByRole('row').filter({ hasText: upload.filename })).toContainText(name);
   await expect(page.getByRole('row').filter({ hasText: fresh.filename })).toHaveCount(0);
 
+  // One run's cancels: the audit log filtered to its job.
+  await openPolicies(page);
+  await card.getByRole('link', { name: /Cancels of the run in bulk_/ }).click();
+  await expect(page).toHaveURL(/job_id=bulk_/);
+  for (const upload of stale) await expect(page.getByRole('row').filter({ hasText: upload.filename })).toBeVisible();
+
   // Deleted, after saying so.
   await openPolicies(page);
   await card.getByRole('button', { name: `Delete ${name}` }).click();

@@ -81,6 +81,9 @@ describe('a policy run', () => {
     const audit = auditListSchema.parse(await (await h.api('/api/audit?source=policy&limit=500')).json()).data.filter((e) => e.job_id === jobId);
     expect(audit.map((e) => e.upload_id).sort()).toEqual(previewed.sort());
     expect(audit.every((e) => e.actor === 'stale batch' && e.reason === 'stale batch' && e.outcome === 'cancelled' && e.source === 'policy')).toBe(true);
+    // The run's own cancels, as the Policies page links to them.
+    const ofJob = auditListSchema.parse(await (await h.api(`/api/audit?job_id=${jobId}`)).json()).data;
+    expect(ofJob.map((e) => e.upload_id).sort()).toEqual(previewed.sort());
 
     // The run, with what its job did, shows with the policy; it was reported once.
     await eventually(() => expect(finishedRuns).toHaveLength(1));

@@ -58,6 +58,7 @@ export interface AuditQuery {
   outcome?: CancelOutcome | undefined;
   source?: AuditEntry['source'] | undefined;
   upload_id?: string | undefined;
+  job_id?: string | undefined;
   cursor?: string | undefined;
   limit: number;
 }

@@ -263,6 +263,9 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       changed_at    bigint
     );
     INSERT INTO policy_schedule (id, next_round_at, paused) VALUES (true, 0, false);
+
+    -- The audit log filtered to one bulk job (a policy run's cancels), newest first.
+    CREATE INDEX audit_log_by_job ON audit_log (job_id, id) WHERE job_id IS NOT NULL;
     `,
   },
 ];

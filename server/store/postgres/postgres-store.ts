@@ -415,7 +415,7 @@ class PostgresUploadStore implements UploadStore {
   async listAudit(query: AuditQuery): Promise<{ data: AuditEntry[]; nextCursor: string | null }> {
     const params = new SqlParams();
     const where: string[] = [];
-    for (const key of ['actor', 'outcome', 'source', 'upload_id'] as const) {
+    for (const key of ['actor', 'outcome', 'source', 'upload_id', 'job_id'] as const) {
       const value = query[key];
       if (value !== undefined) where.push(`a.${key} = ${params.add(value, 'text')}`);
     }

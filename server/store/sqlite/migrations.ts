@@ -214,5 +214,8 @@ export const migrations: readonly string[] = [
     changed_at    INTEGER
   ) STRICT;
   INSERT INTO policy_schedule (id, next_round_at, paused) VALUES (1, 0, 0);
+
+  -- The audit log filtered to one bulk job (a policy run's cancels), newest first.
+  CREATE INDEX audit_log_by_job ON audit_log (job_id, id) WHERE job_id IS NOT NULL;
   `,
 ];

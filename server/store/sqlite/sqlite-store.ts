@@ -259,7 +259,7 @@ export class SqliteUploadStore implements UploadStore {
   async listAudit(query: AuditQuery): Promise<{ data: AuditEntry[]; nextCursor: string | null }> {
     const where: string[] = [];
     const params: SqlParams = { limit: query.limit + 1 };
-    for (const key of ['actor', 'outcome', 'source', 'upload_id'] as const) {
+    for (const key of ['actor', 'outcome', 'source', 'upload_id', 'job_id'] as const) {
       const value = query[key];
       if (value !== undefined) {
         where.push(`a.${key} = @${key}`);

@@ -21,7 +21,13 @@ function RunRow({ run }: { run: PolicyRun }) {
         {run.failed > 0 && <span className="text-rose-700"> · {count.format(run.failed)} failed</span>}
       </span>
       <span className={cn('text-xs', run.finished_at === null ? 'text-sky-700' : 'text-slate-500')}>{run.finished_at === null ? 'running…' : 'done'}</span>
-      <span className="font-mono text-[11px] text-slate-500">{run.job_id}</span>
+      <Link
+        to={paths.audit.getHref({ source: 'policy', job_id: run.job_id })}
+        className="rounded-sm font-mono text-[11px] text-sky-700 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-600"
+      >
+        <span className="sr-only">Cancels of the run in </span>
+        {run.job_id}
+      </Link>
     </li>
   );
 }
