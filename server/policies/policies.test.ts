@@ -97,6 +97,19 @@ describe('a policy run', () => {
     expect(await h.policyRunner.tick()).toEqual({ paused: false, runs: [] });
   });
 
+  it('hands an upload two policies match to the older policy only', async () => {
+    const [upload] = await createUploads(1, 'both');
+    h.clock.setOffsetSeconds(h.clock.offsetSeconds + 30 * 60);
+    await createPolicy({ name: 'first', older_than_minutes: 20 });
+    await createPolicy({ name: 'second', stuck: true, purpose: 'batch' });
+    const round = await h.policyRunner.tick();
+    await h.runner.idle();
+    expect(round?.runs.map((r) => r.policy)).toContain('first');
+    expect(round?.runs.find((r) => r.policy === 'second')).toBeUndefined();
+    const entries = auditListSchema.parse(await (await h.api(`/api/audit?upload_id=${upload!.id}`)).json()).data;
+    expect(entries.map((e) => [e.actor, e.outcome])).toEqual([['first', 'cancelled']]);
+  });
+
   it('runs the rounds by itself every interval', async () => {
     const interval = await startHarness({ policyIntervalSeconds: 1, intervals: { policyTickMs: 100 } });
     try {

@@ -90,10 +90,13 @@ export class PolicyRunner {
     if ((await policies.getPolicyPause()).paused) return { paused: true, runs: [] };
     const busy = new Set(unfinished.map((run) => run.policy_id));
     const round: PolicyRound = { paused: false, runs: [] };
+    // An upload two policies match goes to the first of them (oldest first), not to both.
+    const taken = new Set<string>();
     for (const policy of await policies.listPolicies()) {
       // A run still working would be handed the same uploads again.
       if (!policy.enabled || busy.has(policy.id)) continue;
-      const ids = await store.pendingIdsMatching(policyFilter(policy), now, POLICY_RUN_MAX_ITEMS);
+      const ids = (await store.pendingIdsMatching(policyFilter(policy), now, POLICY_RUN_MAX_ITEMS)).filter((id) => !taken.has(id));
+      for (const id of ids) taken.add(id);
       if (ids.length === 0) continue;
       const jobId = newBulkJobId();
       // Written first: the job's items are audited as the policy's from the first one.
