@@ -4,7 +4,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { auditListSchema, uploadRecordSchema } from '#contract/dashboard-api.ts';
 import { policyChangeListSchema, policyListSchema, policyPreviewSchema, policySchema, type Policy, type PolicyRun } from '#contract/policies.ts';
 import { errorEnvelopeSchema, uploadSchema, type Upload } from '#contract/uploads.ts';
+import { silentLogger } from '#server/lib/logger.ts';
 import { eventually } from '#server/test-support/eventually.ts';
+import { PolicyRunner } from './policy-runner.ts';
 import { READ_ONLY_TOKEN, startHarness, type Harness } from '#server/test-support/harness.ts';
 
 let h: Harness;
@@ -95,6 +97,19 @@ describe('a policy run', () => {
     expect(await h.policyRunner.tick()).toBeNull();
     h.clock.setOffsetSeconds(h.clock.offsetSeconds + 60);
     expect(await h.policyRunner.tick()).toEqual({ paused: false, runs: [] });
+  });
+
+  it('runs each round once, however many runners (replicas) ask for it at the same time', async () => {
+    const uploads = await createUploads(2, 'once');
+    h.clock.setOffsetSeconds(h.clock.offsetSeconds + 30 * 60);
+    await createPolicy({ name: 'once only', older_than_minutes: 20 });
+    const replicas = [h.policyRunner, ...Array.from({ length: 3 }, () => new PolicyRunner({ store: h.store, clock: h.clock, feed: h.feed, log: silentLogger, bulk: h.runner }, { intervalSeconds: 60, tickMs: null }))];
+    const rounds = await Promise.all(replicas.map((replica) => replica.tick()));
+    expect(rounds.filter((round) => round !== null)).toEqual([{ paused: false, runs: [expect.objectContaining({ policy: 'once only', matched: 2 })] }]);
+    await h.runner.idle();
+    const entries = auditListSchema.parse(await (await h.api('/api/audit?actor=once%20only')).json()).data;
+    expect(entries.map((e) => e.upload_id).sort()).toEqual(uploads.map((u) => u.id).sort());
+    expect((await listed())[0]!.runs).toHaveLength(1);
   });
 
   it('hands an upload two policies match to the older policy only', async () => {
