@@ -82,6 +82,7 @@ export default defineConfig({
       EMULATOR_API_KEY: e2eEnv.emulatorKey,
       DEMO_DATA: 'false',
       UPSTREAM_TIMEOUT_MS: '10000',
+      POLICY_INTERVAL_SECONDS: String(e2eEnv.policyIntervalSeconds),
     },
   },
 });

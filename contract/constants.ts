@@ -17,8 +17,11 @@ export type Role = (typeof ROLES)[number];
 export const CANCEL_OUTCOMES = ['cancelled', 'already_finished', 'not_found', 'failed', 'unknown', 'skipped'] as const;
 export type CancelOutcome = (typeof CANCEL_OUTCOMES)[number];
 
-/** `reconcile`: the server itself, finding out what became of a cancel whose outcome was unknown. */
-export const AUDIT_SOURCES = ['dashboard', 'bulk', 'by_id', 'api', 'pass_through', 'reconcile'] as const;
+/**
+ * `reconcile`: the server itself, finding out what became of a cancel whose outcome was unknown.
+ * `policy`: a cleanup policy's run (its name is the actor).
+ */
+export const AUDIT_SOURCES = ['dashboard', 'bulk', 'by_id', 'api', 'pass_through', 'reconcile', 'policy'] as const;
 
 // ---- Live updates (GET /api/events, text/event-stream) ----------------------------------------
 // event: upload   data: UploadRecord          (an upload changed: recorded, cancelled, expired…)

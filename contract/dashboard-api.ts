@@ -52,7 +52,7 @@ const NOT_BLANK = /[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205
 /** No text filter may hold U+0000: SQLite's full-text query ends at it, PostgreSQL refuses it in text. */
 // eslint-disable-next-line no-control-regex -- matching U+0000 is the point
 const NO_NUL = /^[^\u0000]*$/;
-const nonBlank = (max: number) => z.string().trim().min(1).max(max).regex(NOT_BLANK, 'must not be blank').regex(NO_NUL, 'must not contain the NUL character');
+export const nonBlank = (max: number) => z.string().trim().min(1).max(max).regex(NOT_BLANK, 'must not be blank').regex(NO_NUL, 'must not contain the NUL character');
 
 /** `true`/`false` as a query string value, or as a JSON boolean in a request body. */
 const boolParam = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
@@ -72,6 +72,8 @@ export const uploadFilterSchema = z.object({
   /** Only stuck pending uploads. */
   stuck: boolParam.optional(),
   purpose: nonBlank(64).optional(),
+  /** Only uploads made through this client token (its name in CLIENT_TOKENS). */
+  client: nonBlank(64).optional(),
   /** Case-insensitive filename substring, or an id (or id prefix) starting with `upload_`. */
   q: nonBlank(200).optional(),
   /** Created at least this many seconds ago. */
@@ -236,6 +238,8 @@ export const auditQuerySchema = z.object({
   outcome: z.enum(CANCEL_OUTCOMES).optional(),
   source: z.enum(AUDIT_SOURCES).optional(),
   upload_id: nonBlank(140).optional(),
+  /** Only the cancels of one bulk job (a cleanup policy's run is one). */
+  job_id: nonBlank(64).optional(),
   cursor: z.string().max(64).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });

@@ -72,6 +72,11 @@ const pathTemplate = fc.constantFrom(
   '/api/audit',
   '/api/audit/export.csv',
   '/api/session',
+  '/api/policies',
+  '/api/policies/{id}',
+  '/api/policies/preview',
+  '/api/policies/pause',
+  '/api/policies/changes',
   '/api/{id}',
   '/v1/uploads',
   '/v1/uploads/{id}',
@@ -89,7 +94,7 @@ const query = fc.array(fc.tuple(fc.constantFrom('status', 'stuck', 'purpose', 'q
 
 const jsonBody = fc.oneof(
   fc.constant(undefined),
-  fc.constantFrom('{', 'null', '[]', '""', '{"token":', '\u0000', '{"ids":["upload_a"],"filter":{}}', '{"ids":[]}', '{"filter":{"status":"nope"}}', '{"filename":"a","purpose":"batch","bytes":1,"mime_type":"application/jsonl"}', '{"part_ids":["part_x"]}', '{"reason":"x"}'),
+  fc.constantFrom('{', 'null', '[]', '""', '{"token":', '\u0000', '{"ids":["upload_a"],"filter":{}}', '{"ids":[]}', '{"filter":{"status":"nope"}}', '{"filename":"a","purpose":"batch","bytes":1,"mime_type":"application/jsonl"}', '{"part_ids":["part_x"]}', '{"reason":"x"}', '{"name":"fuzz","stuck":true}', '{"stuck":true,"stuck_after_minutes":5}', '{"older_than_minutes":60,"purpose":"batch"}', '{"paused":true}', '{"enabled":false}'),
   fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
   fc.record({ ids: fc.array(hostileId, { maxLength: 4 }), reason: fc.string({ maxLength: 20 }) }).map((v) => JSON.stringify(v)),
   fc.record({ filter: fc.record({ status: fc.string({ maxLength: 10 }), q: fc.string({ maxLength: 10 }) }, { requiredKeys: [] }) }).map((v) => JSON.stringify(v)),

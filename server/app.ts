@@ -18,6 +18,7 @@ import type { Clock } from './lib/clock.ts';
 import { INTERNAL_ERROR, STORE_UNAVAILABLE, toApiError } from './lib/errors.ts';
 import { healthRoutes, type Readiness } from './lib/health-routes.ts';
 import type { Logger } from './lib/logger.ts';
+import type { PolicyService } from './policies/policy-service.ts';
 import { clientAddresses } from './lib/token-guard.ts';
 import type { ConsoleMetrics } from './metrics/console-metrics.ts';
 import { metricsRoutes, passThroughMetrics } from './metrics/metrics-routes.ts';
@@ -27,6 +28,7 @@ import { serveApiDescription } from './openapi/serve-description.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
 import { bulkRoutes } from './routes/bulk-routes.ts';
 import { eventRoutes } from './routes/events-routes.ts';
+import { policyRoutes } from './routes/policy-routes.ts';
 import { loginByUrl, requireOperator, sessionRoutes, type SessionDeps } from './routes/session-routes.ts';
 import { staticRoutes } from './routes/static-routes.ts';
 import { uploadRoutes } from './routes/upload-routes.ts';
@@ -44,6 +46,8 @@ export interface AppDeps {
   cancels: CancelService;
   /** Runs bulk cancels (its owner resumes and stops it). */
   runner: BulkCancelRunner;
+  /** Cleanup policies: what operators do with them (console.ts runs them). */
+  policies: PolicyService;
   /** The rule the store applies; the session tells the dashboard its threshold. */
   stuckRule: StuckRule;
   operators: OperatorDirectory;
@@ -132,6 +136,7 @@ export function createApp(deps: AppDeps) {
   api.route('/uploads', uploadRoutes({ clock, store, cancels: deps.cancels }));
   api.route('/bulk-cancels', bulkRoutes({ clock, store, runner: deps.runner }));
   api.route('/audit', auditRoutes({ store }));
+  api.route('/policies', policyRoutes({ policies: deps.policies }));
   api.route('/events', eventRoutes({ feed, live, ...(metrics ? { countStream: metrics.streamOpened } : {}) }));
   api.all('*', (c) => {
     throw new ApiError(404, `Invalid URL (${c.req.method} ${c.req.path})`);

@@ -15,6 +15,9 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { BulkCancelRunner, defaultReplicaId } from './cancel/bulk-cancel-runner.ts';
 import { CancelService } from './cancel/cancel-service.ts';
+import type { PolicyRun } from '#contract/policies.ts';
+import { PolicyRunner, policyGauges } from './policies/policy-runner.ts';
+import { PolicyService } from './policies/policy-service.ts';
 import { reconcileUnknownCancels } from './cancel/reconcile-unknown-cancels.ts';
 import { runDemoTraffic } from './demo/demo-traffic.ts';
 import { seedEmptyStore } from './demo/seed-demo-data.ts';
@@ -80,6 +83,10 @@ export interface ConsoleConfig {
   bulkConcurrency?: number;
   /** How long a bulk item's claim lasts unless renewed (default 30 s): how soon a dead replica's items are taken over. */
   bulkLeaseSeconds?: number;
+  /** Seconds between rounds of cleanup policy evaluation, one replica per round (default 60). */
+  policyIntervalSeconds?: number;
+  /** Told of every finished policy run, with its counts and the policy's name, on the one replica that finished it (for alerts). */
+  onPolicyRunFinished?: (run: PolicyRun) => void;
   /** This replica's name on its bulk leases, unique among the replicas (default: host, process and a random part; 'local' on SQLite). */
   replicaId?: string | null | undefined;
   /** Default: the system clock. The embedded emulator reads it too, so moving it moves both. */
@@ -92,7 +99,7 @@ export interface ConsoleConfig {
   publicOrigin?: string | null;
   maxPartBytes?: number;
   /** Background work, in ms; null turns a loop off (its first round at start() still runs). */
-  intervals?: { expirySweepMs?: number | null; reconcileMs?: number | null; countsMs?: number };
+  intervals?: { expirySweepMs?: number | null; reconcileMs?: number | null; countsMs?: number; policyTickMs?: number | null };
   /** After stop() asks the listening server to close, how long open requests get before they are cut. */
   drainTimeoutMs?: number;
   /** Emulator mode only: demo uploads seeded into an empty store at start(); SDK traffic once listening. */
@@ -182,7 +189,19 @@ export async function createConsole(config: ConsoleConfig) {
     concurrency: config.bulkConcurrency ?? 8,
     owner: replicaId,
     ...(leaseMs ? { leaseMs } : {}),
+    // A cleanup policy's run writes itself down before its job: its cancels are audited as the policy's.
+    auditSource: async (jobId) => ((await store.policies.policyRunOfJob(jobId)) ? 'policy' : 'bulk'),
   });
+  const policyIntervalSeconds = config.policyIntervalSeconds ?? 60;
+  const policies = new PolicyService({ store, clock, stuckRule, intervalSeconds: policyIntervalSeconds });
+  const policyRunner = new PolicyRunner(
+    { store, clock, feed, log, bulk: runner },
+    { intervalSeconds: policyIntervalSeconds, ...(intervals.policyTickMs !== undefined ? { tickMs: intervals.policyTickMs } : {}) },
+  );
+  // Once across replicas per run (alerts: one message per run); also settable later on policyRunner.
+  policyRunner.onRunFinished = config.onPolicyRunFinished ?? null;
+  // The metrics gauge of policies running: their runs still cancelling, read from the (shared) store.
+  metrics?.setPoliciesRunning(async () => (await policyGauges(store)).running);
   const app = createApp({
     clock,
     store,
@@ -190,6 +209,7 @@ export async function createConsole(config: ConsoleConfig) {
     feed,
     cancels,
     runner,
+    policies,
     stuckRule,
     operators: createOperatorDirectory(config.operators),
     findClient: createTokenMatcher(config.clients),
@@ -238,6 +258,7 @@ export async function createConsole(config: ConsoleConfig) {
       );
     reconcileRound();
     if (intervals.reconcileMs !== null) timers.push(setInterval(reconcileRound, intervals.reconcileMs));
+    policyRunner.start();
     return { resumed };
   }
 
@@ -277,6 +298,8 @@ export async function createConsole(config: ConsoleConfig) {
       // The runner first: it stops claiming, lets the items in flight finish (they need the store
       // and the upstream, closed last), and hands back every lease it still holds, so another
       // replica takes them over now rather than when the lease runs out.
+      // Policies first: no new run starts while the bulk runner stops.
+      await policyRunner.stop();
       const runnerStopped = runner.stop();
       const serverClosed = server ? closeServer(server, config.drainTimeoutMs ?? 10_000, log) : Promise.resolve();
       // Live-update streams never end by themselves; everything else gets to finish.
@@ -295,7 +318,7 @@ export async function createConsole(config: ConsoleConfig) {
     return stopping;
   }
 
-  return { app, store, upstream, emulator, feed, cancels, runner, clock, stuckRule, live, readiness, start, listen, stop, reconcile, metrics };
+  return { app, store, upstream, emulator, feed, cancels, runner, policies, policyRunner, clock, stuckRule, live, readiness, start, listen, stop, reconcile, metrics };
 }
 
 export type Console = Awaited<ReturnType<typeof createConsole>>;

@@ -50,6 +50,9 @@ describe('readEnv', () => {
 
   it('reads the bulk lease length and the replica name', () => {
     expect(readEnv({}).BULK_LEASE_SECONDS).toBe(30);
+    expect(readEnv({}).POLICY_INTERVAL_SECONDS).toBe(60);
+    expect(readEnv({ POLICY_INTERVAL_SECONDS: '5' }).POLICY_INTERVAL_SECONDS).toBe(5);
+    expect(errorOf({ POLICY_INTERVAL_SECONDS: '0' })).toMatch(/POLICY_INTERVAL_SECONDS/);
     expect(readEnv({}).REPLICA_ID).toBeUndefined();
     expect(readEnv({ BULK_LEASE_SECONDS: '3', REPLICA_ID: 'console-1' })).toMatchObject({ BULK_LEASE_SECONDS: 3, REPLICA_ID: 'console-1' });
     expect(errorOf({ BULK_LEASE_SECONDS: '0' })).toMatch(/BULK_LEASE_SECONDS/);

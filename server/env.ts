@@ -96,6 +96,8 @@ const envSchema = z.object({
   REPLICA_ID: optionalText.pipe(z.string().max(100).regex(/^[\w.:@-]+$/, 'may hold letters, digits and . : @ _ - only').optional()),
   /** The bearer token Prometheus sends to GET /metrics. Unset: the endpoint is off (404). A secret. */
   METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').max(512, 'must be at most 512 characters').regex(/^\S+$/, 'may not contain spaces').optional()),
+  /** Seconds between rounds of cleanup policy evaluation (one replica evaluates each round). */
+  POLICY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** `false` skips the demo data that emulator mode seeds into an empty store. */
   DEMO_DATA: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 }).superRefine((env, ctx) => {
@@ -106,7 +108,7 @@ const envSchema = z.object({
 export type Env = z.infer<typeof envSchema>;
 
 // Never DATABASE_URL or DATABASE_LISTEN_URL: they hold the database password.
-const SHOWN_VALUES = new Set(['PUBLIC_ORIGIN', 'PORT', 'HOST', 'DATABASE_PATH', 'OPENAI_BASE_URL', 'UPSTREAM_TIMEOUT_MS', 'EMULATOR_PORT', 'EMULATOR_DATA_DIR', 'TRUST_PROXY', 'DEMO_DATA', 'STUCK_AFTER_MINUTES', 'BULK_CONCURRENCY', 'BULK_LEASE_SECONDS', 'REPLICA_ID']);
+const SHOWN_VALUES = new Set(['PUBLIC_ORIGIN', 'PORT', 'HOST', 'DATABASE_PATH', 'OPENAI_BASE_URL', 'UPSTREAM_TIMEOUT_MS', 'EMULATOR_PORT', 'EMULATOR_DATA_DIR', 'TRUST_PROXY', 'DEMO_DATA', 'STUCK_AFTER_MINUTES', 'BULK_CONCURRENCY', 'BULK_LEASE_SECONDS', 'REPLICA_ID', 'POLICY_INTERVAL_SECONDS']);
 
 export class EnvError extends Error {}
 

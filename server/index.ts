@@ -61,6 +61,7 @@ async function main(): Promise<void> {
     stuckAfterSeconds: Math.round(env.STUCK_AFTER_MINUTES * 60),
     bulkConcurrency: env.BULK_CONCURRENCY,
     bulkLeaseSeconds: env.BULK_LEASE_SECONDS,
+    policyIntervalSeconds: env.POLICY_INTERVAL_SECONDS,
     replicaId: env.REPLICA_ID,
     log,
     staticDir: serveDashboard ? staticDir : null,

@@ -9,4 +9,6 @@ export const e2eEnv = {
   viewerToken: 'e2e-viewer-token-0123456789abcdef',
   /** Pending uploads count as stuck after this many seconds without a part (STUCK_AFTER_MINUTES). */
   stuckAfterSeconds: 3,
+  /** Seconds between rounds of cleanup policies (POLICY_INTERVAL_SECONDS). */
+  policyIntervalSeconds: 2,
 };

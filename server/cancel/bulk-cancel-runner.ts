@@ -40,7 +40,12 @@ export interface BulkRunnerOptions {
   stopGraceMs?: number;
   /** Wall-clock milliseconds for leases and the shared pause (default Date.now), not the console's adjustable clock. */
   now?: () => number;
+  /** The audit source of a job's cancels (default `bulk`): `policy` for the jobs a cleanup policy's run started. Asked once per job. */
+  auditSource?: (jobId: string) => Promise<'bulk' | 'policy'>;
 }
+
+/** A new bulk job's id (callers that must write the id down before the job exists make it here). */
+export const newBulkJobId = (): string => `bulk_${randomBytes(12).toString('hex')}`;
 
 /** A name for this replica's leases: 'local' for a store of its own, else host, process and a random part (unique, but new at each start). */
 export function defaultReplicaId(sharedStore: boolean): string {
@@ -63,6 +68,8 @@ export class BulkCancelRunner {
   /** Items this replica holds, by `job#seq`. */
   private readonly active = new Map<string, { item: ClaimedJobItem; done: Promise<void> }>();
   private readonly jobs = new Map<string, JobHere>();
+  /** Each job's audit source, asked once (options.auditSource). */
+  private readonly sources = new Map<string, Promise<'bulk' | 'policy'>>();
   private readonly gate: SharedUpstreamGate;
   private readonly owner: string;
   private readonly leaseMs: number;
@@ -86,14 +93,14 @@ export class BulkCancelRunner {
   }
 
   /** Writes the job down and sets to work on it; answers at once with the job as created. */
-  async start(request: BulkStartRequest, actor: string): Promise<BulkCancelJob> {
+  async start(request: BulkStartRequest, actor: string, jobId: string = newBulkJobId()): Promise<BulkCancelJob> {
     const now = unixSeconds(this.deps.clock);
     const ids =
       'ids' in request
         ? [...new Set(request.ids)]
         : await this.deps.store.pendingIdsMatching(request.filter, now, this.options.maxItems ?? 100_000);
     const job = await this.deps.store.createJob(
-      { id: `bulk_${randomBytes(12).toString('hex')}`, created_by: actor, created_at: now, reason: request.reason ?? null },
+      { id: jobId, created_by: actor, created_at: now, reason: request.reason ?? null },
       ids,
     );
     this.deps.feed.emit('job', job);
@@ -266,6 +273,7 @@ export class BulkCancelRunner {
       await store.finishJobItem(item.job_id, item.seq, { outcome: 'skipped', message: `Already ${known.status}`, upstream_status: null });
       return true;
     }
+    const source = await this.auditSourceOf(item.job_id);
     const job = this.jobHere(item.job_id);
     job.inFlight += 1;
     job.peak = Math.max(job.peak, job.inFlight);
@@ -274,6 +282,7 @@ export class BulkCancelRunner {
         id: item.upload_id,
         actor: item.created_by,
         via: 'bulk',
+        source,
         reason: item.reason,
         jobItem: { jobId: item.job_id, seq: item.seq },
         // Sent before by a replica that died or stopped mid-call (this one's earlier run included).
@@ -325,6 +334,7 @@ export class BulkCancelRunner {
     const finished = await this.deps.store.finishJob(jobId, unixSeconds(this.deps.clock), this.jobs.get(jobId)?.peak ?? 0);
     if (!finished) return false;
     this.jobs.delete(jobId);
+    this.sources.delete(jobId);
     this.deps.feed.emit('job', finished);
     return true;
   }
@@ -346,6 +356,19 @@ export class BulkCancelRunner {
     } catch (error) {
       this.deps.log.warn('could not look for finished bulk cancel jobs', { error: String(error) });
     }
+  }
+
+  private auditSourceOf(jobId: string): Promise<'bulk' | 'policy'> {
+    const ask = this.options.auditSource;
+    if (!ask) return Promise.resolve('bulk');
+    let source = this.sources.get(jobId);
+    if (!source) {
+      source = ask(jobId);
+      this.sources.set(jobId, source);
+      // Asked again next time rather than remembered as a failure.
+      source.catch(() => this.sources.delete(jobId));
+    }
+    return source;
   }
 
   private jobHere(jobId: string): JobHere {

@@ -61,8 +61,8 @@ export class CancelWithdrawn extends Error {}
 export type CancelAsker =
   /** An operator: from the dashboard (session cookie) or a script (Bearer token). */
   | { via: 'cookie' | 'bearer' }
-  /** A bulk job's item: its outcome is written with the audit entry, once. */
-  | { via: 'bulk'; jobItem: { jobId: string; seq: number } }
+  /** A bulk job's item: its outcome is written with the audit entry, once. A cleanup policy's job is audited as `policy`. */
+  | { via: 'bulk'; jobItem: { jobId: string; seq: number }; source?: 'bulk' | 'policy' }
   /** The console itself, finding out what became of a cancel whose outcome was unknown. */
   | { via: 'reconcile' };
 
@@ -191,7 +191,7 @@ export class CancelService {
       entry: {
         at: unixSeconds(deps.clock),
         actor: request.actor,
-        source: SOURCE[request.via],
+        source: request.via === 'bulk' ? (request.source ?? SOURCE.bulk) : SOURCE[request.via],
         upload_id: request.id,
         reason: request.reason ?? null,
         outcome: decision.outcome,

@@ -23,6 +23,7 @@ import { CSRF_HEADER, CSRF_VALUE } from '#contract/constants.ts';
 import { uploadIdSchema, uploadSchema } from '#contract/uploads.ts';
 import { SESSION_COOKIE } from '#server/routes/session-routes.ts';
 import { componentSchemas, jsonSchema, pathParameter, queryParameters, ref } from './json-schema.ts';
+import { policyComponents, policyPaths, policyTag } from './policies-description.ts';
 import {
   DESCRIPTION_VERSION,
   describeDescription,
@@ -255,6 +256,7 @@ export function describeApi(): OpenApiDocument {
         },
       },
     },
+    ...policyPaths(),
   };
 
   return {
@@ -273,6 +275,7 @@ export function describeApi(): OpenApiDocument {
       { name: 'Audit', description: 'Every cancel, whoever asked for it.' },
       { name: 'Session', description: 'Signing in and out of the dashboard.' },
       { name: 'Live', description: 'Server-sent events.' },
+      policyTag,
       { name: 'Description', description: 'This document.' },
     ],
     paths: operations,
@@ -291,12 +294,14 @@ export function describeApi(): OpenApiDocument {
         { name: 'BulkCancelJob', schema: bulkCancelJobSchema, side: 'output' },
         { name: 'BulkCancelJobList', schema: bulkCancelJobListSchema, side: 'output' },
         { name: 'AuditList', schema: auditListSchema, side: 'output' },
+        ...policyComponents,
       ]),
       responses: {
         BadRequest: errorResponse('A parameter or the body is invalid (`param` names it), or OpenAI refused the request.'),
         Unauthorized: errorResponse('Not signed in: no token or session cookie, or one that is not valid (or has expired).'),
         Forbidden: errorResponse(`A read-only operator asked for a change (\`code: read_only_operator\`), or a cookie-authenticated change came without \`${CSRF_HEADER}: ${CSRF_VALUE}\` or from another origin (\`code: csrf_rejected\`).`),
-        NotFound: errorResponse('No such upload or job.'),
+        NotFound: errorResponse('No such upload, job or policy.'),
+        Conflict: errorResponse('Another policy already has this name (`code: policy_name_taken`).'),
         PayloadTooLarge: errorResponse('The body is larger than 64 KB (1.5 MB for bulk cancels). The connection is closed.'),
         UnsupportedMediaType: errorResponse('A body was sent that is not `application/json`.'),
         RateLimited: errorResponse('Too many failed sign-in attempts from this address (whatever the token), or OpenAI\'s rate limit on a cancel.', retryAfterHeader),

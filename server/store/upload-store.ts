@@ -17,6 +17,7 @@ import type {
   UploadRecord,
 } from '#contract/dashboard-api.ts';
 import type { Upload, UploadPart, UploadStatus } from '#contract/uploads.ts';
+import type { PolicyStore } from './policy-store.ts';
 
 export type { StatusCounts };
 export type SeenVia = UploadRecord['seen_via'];
@@ -35,8 +36,15 @@ export const JOB_LIST_LIMIT = 50;
 /** How many cancelled items getJob(id, true) returns at most (the other outcomes are all returned). */
 export const JOB_CANCELLED_ITEMS_SHOWN = 1000;
 
+/**
+ * What the store filters by: the API's filter, and for cleanup policies their own idle threshold
+ * (with `stuck`: seconds without a part that count as stuck instead of the console's; the rule is
+ * otherwise the same, server/domain/stuck-rule.ts).
+ */
+export type StoreUploadFilter = ParsedUploadFilter & { stuck_after_seconds?: number | undefined };
+
 /** A list query; sort defaults to created_at, newest first. */
-export type StoreListQuery = Omit<ListQuery, 'sort' | 'order'> & Partial<Pick<ListQuery, 'sort' | 'order'>>;
+export type StoreListQuery = Omit<ListQuery, 'sort' | 'order'> & Partial<Pick<ListQuery, 'sort' | 'order'>> & Pick<StoreUploadFilter, 'stuck_after_seconds'>;
 
 export interface ListPage {
   data: UploadRecord[];
@@ -50,6 +58,7 @@ export interface AuditQuery {
   outcome?: CancelOutcome | undefined;
   source?: AuditEntry['source'] | undefined;
   upload_id?: string | undefined;
+  job_id?: string | undefined;
   cursor?: string | undefined;
   limit: number;
 }
@@ -144,9 +153,9 @@ export interface UploadStore {
    */
   listUploads(query: StoreListQuery, now: number): Promise<ListPage>;
   /** Ids of the pending uploads matching a filter (for "cancel all matching"), newest first. */
-  pendingIdsMatching(filter: ParsedUploadFilter, now: number, limit: number): Promise<string[]>;
+  pendingIdsMatching(filter: StoreUploadFilter, now: number, limit: number): Promise<string[]>;
   /** How many uploads match a filter, split into pending (cancellable) and the rest. */
-  countMatching(filter: ParsedUploadFilter, now: number): Promise<{ cancellable: number; skipped: number }>;
+  countMatching(filter: StoreUploadFilter, now: number): Promise<{ cancellable: number; skipped: number }>;
   /** By effective status (a lapsed pending upload counts as expired before it is swept), and how many are stuck. */
   countByStatus(now: number): Promise<StatusCounts>;
   /**
@@ -233,6 +242,9 @@ export interface UploadStore {
   setUpstreamPause(until: number): Promise<void>;
   /** Until when (ms) bulk work holds off; 0 if never paused. */
   upstreamPausedUntil(): Promise<number>;
+
+  /** Cleanup policies, kept in the same database (policy-store.ts). */
+  readonly policies: PolicyStore;
 
   /** Resolves when the database answers a trivial query (readiness checks); rejects when it cannot be reached. */
   ping(): Promise<void>;

@@ -35,6 +35,8 @@ export interface HarnessOptions {
   intervals?: ConsoleConfig['intervals'];
   /** Turn GET /metrics on with this bearer token. */
   metricsToken?: string;
+  /** Seconds between rounds of cleanup policies (default 60); their loop runs only when intervals.policyTickMs is set. */
+  policyIntervalSeconds?: number;
 }
 
 export async function startHarness(options: HarnessOptions = {}) {
@@ -64,7 +66,8 @@ export async function startHarness(options: HarnessOptions = {}) {
     log,
     publicOrigin: options.publicOrigin ?? null,
     ...(options.maxPartBytes ? { maxPartBytes: options.maxPartBytes } : {}),
-    intervals: { expirySweepMs: null, reconcileMs: null, countsMs: 50, ...options.intervals },
+    intervals: { expirySweepMs: null, reconcileMs: null, countsMs: 50, policyTickMs: null, ...options.intervals },
+    ...(options.policyIntervalSeconds ? { policyIntervalSeconds: options.policyIntervalSeconds } : {}),
     drainTimeoutMs: 0,
     metricsToken: options.metricsToken ?? null,
   });
@@ -100,6 +103,8 @@ export async function startHarness(options: HarnessOptions = {}) {
     feed: built.feed,
     cancels: built.cancels,
     runner: built.runner,
+    /** Runs the cleanup policies (tick() is one round, if due). */
+    policyRunner: built.policyRunner,
     /** Bulk jobs the console resumed when it started. */
     resumed: started.resumed,
     /** One reconciler round (or the one already running). */

@@ -19,6 +19,7 @@ const lazyPages = {
   login: () => import('./routes/login.tsx'),
   upload: () => import('./routes/upload.tsx'),
   audit: () => import('./routes/audit.tsx'),
+  policies: () => import('./routes/policies.tsx'),
 };
 
 export function createAppRouter(queryClient: QueryClient) {
@@ -46,6 +47,7 @@ export function createAppRouter(queryClient: QueryClient) {
           },
         },
         { path: paths.audit.path, loader: auditLoader(queryClient), lazy: { Component: async () => (await lazyPages.audit()).AuditRoute } },
+        { path: paths.policies.path, lazy: { Component: async () => (await lazyPages.policies()).PoliciesRoute } },
         { path: '*', Component: NotFoundRoute },
       ],
     },
@@ -58,6 +60,7 @@ const preloadable: [path: string, load: () => Promise<unknown>][] = [
   [paths.login.path, lazyPages.login],
   [paths.upload.path, lazyPages.upload],
   [paths.audit.path, lazyPages.audit],
+  [paths.policies.path, lazyPages.policies],
 ];
 
 /**

@@ -20,6 +20,10 @@ export const paths = {
       return search ? `/audit?${search}` : '/audit';
     },
   },
+  policies: {
+    path: '/policies',
+    getHref: () => '/policies',
+  },
   login: {
     path: '/login',
     /** `next` is where to return after signing in. */

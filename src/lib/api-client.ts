@@ -97,7 +97,7 @@ interface RequestOptions {
   keepalive?: boolean;
 }
 
-async function request(method: 'GET' | 'POST' | 'DELETE', path: string, options: RequestOptions = {}): Promise<{ status: number; text: string }> {
+async function request(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, options: RequestOptions = {}): Promise<{ status: number; text: string }> {
   const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
@@ -173,6 +173,14 @@ export const apiClient = {
   },
   async post<T>(path: string, expected: Expected<T>, options: RequestOptions = {}): Promise<T> {
     const { status, text } = await request('POST', path, options);
+    return parseBody(expected, status, text);
+  },
+  async put<T>(path: string, expected: Expected<T>, options: RequestOptions = {}): Promise<T> {
+    const { status, text } = await request('PUT', path, options);
+    return parseBody(expected, status, text);
+  },
+  async patch<T>(path: string, expected: Expected<T>, options: RequestOptions = {}): Promise<T> {
+    const { status, text } = await request('PATCH', path, options);
     return parseBody(expected, status, text);
   },
   async delete(path: string, options: Omit<RequestOptions, 'body'> = {}): Promise<void> {

@@ -208,4 +208,64 @@ export const postgresMigrations: readonly PostgresMigration[] = [
     INSERT INTO upstream_pause (id, paused_until) VALUES (true, 0);
     `,
   },
+  {
+    version: 3,
+    name: 'cleanup policies, their runs and changes, the policy schedule',
+    sql: `
+    -- policies: cleanup policies (server/store/policy-store.ts). Times in unix seconds.
+    CREATE TABLE policies (
+      id                  text COLLATE "C" PRIMARY KEY,
+      name                text NOT NULL UNIQUE,
+      enabled             boolean NOT NULL,
+      stuck               boolean NOT NULL,
+      stuck_after_minutes integer,
+      older_than_minutes  integer,
+      client              text,
+      purpose             text,
+      created_by          text NOT NULL,
+      created_at          bigint NOT NULL,
+      updated_by          text NOT NULL,
+      updated_at          bigint NOT NULL
+    );
+
+    -- One row per evaluation that matched something: the bulk job it started (no foreign keys, so
+    -- a deleted policy's runs stay, as its cancels' audit entries do).
+    CREATE TABLE policy_runs (
+      id          text COLLATE "C" PRIMARY KEY,
+      policy_id   text COLLATE "C" NOT NULL,
+      policy_name text NOT NULL,
+      started_at  bigint NOT NULL,
+      finished_at bigint,
+      matched     integer NOT NULL,
+      job_id      text COLLATE "C" NOT NULL UNIQUE
+    );
+    CREATE INDEX policy_runs_by_policy ON policy_runs (policy_id, started_at);
+    CREATE INDEX policy_runs_unfinished ON policy_runs (started_at) WHERE finished_at IS NULL;
+
+    -- Who changed which policy, how, and when (and the global pause).
+    CREATE TABLE policy_changes (
+      id          bigserial PRIMARY KEY,
+      at          bigint NOT NULL,
+      actor       text NOT NULL,
+      action      text NOT NULL,
+      policy_id   text,
+      policy_name text,
+      detail      text
+    );
+
+    -- One row: the global pause, and when the next round of evaluation is due (claimed by one
+    -- replica at a time with a conditional UPDATE).
+    CREATE TABLE policy_schedule (
+      id            boolean PRIMARY KEY DEFAULT true CHECK (id),
+      next_round_at bigint NOT NULL,
+      paused        boolean NOT NULL,
+      changed_by    text,
+      changed_at    bigint
+    );
+    INSERT INTO policy_schedule (id, next_round_at, paused) VALUES (true, 0, false);
+
+    -- The audit log filtered to one bulk job (a policy run's cancels), newest first.
+    CREATE INDEX audit_log_by_job ON audit_log (job_id, id) WHERE job_id IS NOT NULL;
+    `,
+  },
 ];

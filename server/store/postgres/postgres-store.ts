@@ -7,11 +7,12 @@
 // an advisory lock of their own so leases and the concurrency cap hold across replicas, and
 // migrations run under an advisory lock.
 import type pg from 'pg';
-import { SORT_FIELDS, type AuditEntry, type BulkCancelJob, type CancelOutcome, type ParsedUploadFilter, type StatusCounts, type TimelineEvent, type UploadRecord } from '#contract/dashboard-api.ts';
+import { SORT_FIELDS, type AuditEntry, type BulkCancelJob, type CancelOutcome, type StatusCounts, type TimelineEvent, type UploadRecord } from '#contract/dashboard-api.ts';
 import type { Upload, UploadPart, UploadStatus } from '#contract/uploads.ts';
 import { createStuckRule, stuckSql, type StuckRule } from '#server/domain/stuck-rule.ts';
 import { decodeAuditCursor, decodeListCursor, encodeAuditCursor, nextListCursor } from '#server/store/cursor.ts';
 import { toJob, type StoredJob } from '#server/store/job-progress.ts';
+import { PostgresPolicyStore } from '#server/store/postgres/postgres-policy-store.ts';
 import { migratePostgres } from '#server/store/postgres/migrate.ts';
 import { createPostgresPool, type PostgresPoolOptions } from '#server/store/postgres/pool.ts';
 import { parseSearch, likeContaining } from '#server/store/search-query.ts';
@@ -33,6 +34,7 @@ import {
   type NewAuditEntry,
   type RecordContext,
   type StoreListQuery,
+  type StoreUploadFilter,
   type UnknownCancelClaim,
   type UploadStore,
 } from '#server/store/upload-store.ts';
@@ -85,10 +87,14 @@ const JOB_COLUMNS = 'id, state, created_by, created_at, finished_at, reason, tot
 const LEARNED_FROM_REFUSAL: EventDetail = { learned: 'from an upstream refusal' };
 
 class PostgresUploadStore implements UploadStore {
+  readonly policies: PostgresPolicyStore;
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly stuckRule: StuckRule,
-  ) {}
+  ) {
+    this.policies = new PostgresPolicyStore(pool);
+  }
 
   // ---- uploads -------------------------------------------------------------------------------
 
@@ -213,7 +219,7 @@ class PostgresUploadStore implements UploadStore {
     return { data: page, nextCursor: nextListCursor(page, rows.length > query.limit, sort, order) };
   }
 
-  async pendingIdsMatching(filter: ParsedUploadFilter, now: number, limit: number): Promise<string[]> {
+  async pendingIdsMatching(filter: StoreUploadFilter, now: number, limit: number): Promise<string[]> {
     // Only pending uploads can be cancelled: a filter on any other status matches none of them.
     if (filter.status !== undefined && filter.status !== 'pending') return [];
     const params = new SqlParams();
@@ -226,7 +232,7 @@ class PostgresUploadStore implements UploadStore {
     return rows.map((row) => row.id);
   }
 
-  async countMatching(filter: ParsedUploadFilter, now: number): Promise<{ cancellable: number; skipped: number }> {
+  async countMatching(filter: StoreUploadFilter, now: number): Promise<{ cancellable: number; skipped: number }> {
     const params = new SqlParams();
     const where = this.filterSql(filter, now, params);
     const { rows } = await this.pool.query<{ total: number; cancellable: number }>(
@@ -409,7 +415,7 @@ class PostgresUploadStore implements UploadStore {
   async listAudit(query: AuditQuery): Promise<{ data: AuditEntry[]; nextCursor: string | null }> {
     const params = new SqlParams();
     const where: string[] = [];
-    for (const key of ['actor', 'outcome', 'source', 'upload_id'] as const) {
+    for (const key of ['actor', 'outcome', 'source', 'upload_id', 'job_id'] as const) {
       const value = query[key];
       if (value !== undefined) where.push(`a.${key} = ${params.add(value, 'text')}`);
     }
@@ -671,7 +677,7 @@ class PostgresUploadStore implements UploadStore {
 
   // ---- plumbing ------------------------------------------------------------------------------
 
-  private filterSql(filter: ParsedUploadFilter, now: number, params: SqlParams): string[] {
+  private filterSql(filter: StoreUploadFilter, now: number, params: SqlParams): string[] {
     const where: string[] = [];
     // Bound only if some clause uses it: PostgreSQL cannot type a parameter the text never mentions.
     let bound: string | undefined;
@@ -679,7 +685,7 @@ class PostgresUploadStore implements UploadStore {
     const withNow = (sql: string) => sql.replaceAll(NOW_TOKEN, nowParam);
     if (filter.status) where.push(withNow(effectiveStatusSql(filter.status, NOW_TOKEN)));
     if (filter.stuck !== undefined) {
-      const stuck = stuckSql({ now: nowParam(), stuckAfter: params.add(this.stuckRule.afterSeconds, 'bigint') });
+      const stuck = stuckSql({ now: nowParam(), stuckAfter: params.add(filter.stuck_after_seconds ?? this.stuckRule.afterSeconds, 'bigint') });
       where.push(filter.stuck ? stuck : `NOT ${stuck}`);
     }
     if (filter.purpose) where.push(`purpose = ${params.add(filter.purpose, 'text')}`);

@@ -1,11 +1,11 @@
 // The SQL of the list, its filters and its sorts, for SQLite: named parameters, and an FTS5
 // trigram index (uploads_search, see migrations.ts) for filename substrings.
-import type { ParsedUploadFilter, SortField } from '#contract/dashboard-api.ts';
+import type { SortField } from '#contract/dashboard-api.ts';
 import type { StuckRule } from '#server/domain/stuck-rule.ts';
 import { decodeListCursor } from '#server/store/cursor.ts';
 import { likeContaining, parseSearch } from '#server/store/search-query.ts';
 import { effectiveStatusSql } from '#server/store/upload-record.ts';
-import type { StoreListQuery } from '#server/store/upload-store.ts';
+import type { StoreListQuery, StoreUploadFilter } from '#server/store/upload-store.ts';
 import { STUCK_SQL } from './statements.ts';
 
 /** The column each sort orders by; each has an index with id after it (migrations.ts). */
@@ -25,9 +25,9 @@ export interface FilterSql {
 
 export const PENDING_SQL = effectiveStatusSql('pending', '@now');
 
-export function filterSql(filter: ParsedUploadFilter, now: number, stuckRule: StuckRule): FilterSql {
+export function filterSql(filter: StoreUploadFilter, now: number, stuckRule: StuckRule): FilterSql {
   const where: string[] = [];
-  const params: SqlParams = { now, stuck_after: stuckRule.afterSeconds };
+  const params: SqlParams = { now, stuck_after: filter.stuck_after_seconds ?? stuckRule.afterSeconds };
   if (filter.status) where.push(effectiveStatusSql(filter.status, '@now'));
   if (filter.stuck === true) where.push(STUCK_SQL);
   if (filter.stuck === false) where.push(`NOT ${STUCK_SQL}`);
@@ -83,14 +83,14 @@ export function listUploadsSql(query: StoreListQuery, now: number, stuckRule: St
   return { sql, params };
 }
 
-export function pendingIdsSql(filter: ParsedUploadFilter, now: number, stuckRule: StuckRule, limit: number): { sql: string; params: SqlParams } {
+export function pendingIdsSql(filter: StoreUploadFilter, now: number, stuckRule: StuckRule, limit: number): { sql: string; params: SqlParams } {
   const { where, params } = filterSql(filter, now, stuckRule);
   if (filter.status === undefined) where.push(PENDING_SQL);
   params.limit = limit;
   return { sql: `SELECT id FROM uploads ${whereClause(where)} ORDER BY created_at DESC, id DESC LIMIT @limit`, params };
 }
 
-export function countMatchingSql(filter: ParsedUploadFilter, now: number, stuckRule: StuckRule): { sql: string; params: SqlParams } {
+export function countMatchingSql(filter: StoreUploadFilter, now: number, stuckRule: StuckRule): { sql: string; params: SqlParams } {
   const { where, params } = filterSql(filter, now, stuckRule);
   return { sql: `SELECT COUNT(*) AS total, COALESCE(SUM(${PENDING_SQL}), 0) AS cancellable FROM uploads ${whereClause(where)}`, params };
 }

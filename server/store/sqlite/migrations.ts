@@ -162,4 +162,60 @@ export const migrations: readonly string[] = [
   ) STRICT;
   INSERT INTO upstream_pause (id, paused_until) VALUES (1, 0);
   `,
+  `
+  -- policies: cleanup policies (server/store/policy-store.ts). Times in unix seconds.
+  CREATE TABLE policies (
+    id                  TEXT PRIMARY KEY,
+    name                TEXT NOT NULL UNIQUE,
+    enabled             INTEGER NOT NULL,
+    stuck               INTEGER NOT NULL,
+    stuck_after_minutes INTEGER,
+    older_than_minutes  INTEGER,
+    client              TEXT,
+    purpose             TEXT,
+    created_by          TEXT NOT NULL,
+    created_at          INTEGER NOT NULL,
+    updated_by          TEXT NOT NULL,
+    updated_at          INTEGER NOT NULL
+  ) STRICT;
+
+  -- One row per evaluation that matched something: the bulk job it started (no foreign keys, so
+  -- a deleted policy's runs stay, as its cancels' audit entries do).
+  CREATE TABLE policy_runs (
+    id          TEXT PRIMARY KEY,
+    policy_id   TEXT NOT NULL,
+    policy_name TEXT NOT NULL,
+    started_at  INTEGER NOT NULL,
+    finished_at INTEGER,
+    matched     INTEGER NOT NULL,
+    job_id      TEXT NOT NULL UNIQUE
+  ) STRICT;
+  CREATE INDEX policy_runs_by_policy ON policy_runs (policy_id, started_at);
+  CREATE INDEX policy_runs_unfinished ON policy_runs (started_at) WHERE finished_at IS NULL;
+
+  -- Who changed which policy, how, and when (and the global pause).
+  CREATE TABLE policy_changes (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    at          INTEGER NOT NULL,
+    actor       TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    policy_id   TEXT,
+    policy_name TEXT,
+    detail      TEXT
+  ) STRICT;
+
+  -- One row: the global pause, and when the next round of evaluation is due (claimed by one
+  -- process at a time with a conditional UPDATE).
+  CREATE TABLE policy_schedule (
+    id            INTEGER PRIMARY KEY CHECK (id = 1),
+    next_round_at INTEGER NOT NULL,
+    paused        INTEGER NOT NULL,
+    changed_by    TEXT,
+    changed_at    INTEGER
+  ) STRICT;
+  INSERT INTO policy_schedule (id, next_round_at, paused) VALUES (1, 0, 0);
+
+  -- The audit log filtered to one bulk job (a policy run's cancels), newest first.
+  CREATE INDEX audit_log_by_job ON audit_log (job_id, id) WHERE job_id IS NOT NULL;
+  `,
 ];

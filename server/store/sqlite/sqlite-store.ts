@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { AuditEntry, BulkCancelItem, BulkCancelJob, ParsedUploadFilter, StatusCounts, TimelineEvent, UploadRecord } from '#contract/dashboard-api.ts';
+import type { AuditEntry, BulkCancelItem, BulkCancelJob, StatusCounts, TimelineEvent, UploadRecord } from '#contract/dashboard-api.ts';
 import type { Upload, UploadPart, UploadStatus } from '#contract/uploads.ts';
 import type { StuckRule } from '#server/domain/stuck-rule.ts';
 import { decodeAuditCursor, encodeAuditCursor, nextListCursor } from '#server/store/cursor.ts';
@@ -27,11 +27,13 @@ import {
   type NewAuditEntry,
   type RecordContext,
   type StoreListQuery,
+  type StoreUploadFilter,
   type UnknownCancelClaim,
   type UploadStore,
 } from '#server/store/upload-store.ts';
 import { countMatchingSql, listUploadsSql, pendingIdsSql, type SqlParams } from './filter-sql.ts';
 import { migrations } from './migrations.ts';
+import { SqlitePolicyStore } from './sqlite-policy-store.ts';
 import { AUDIT_SELECT, prepareStatements, storedUpload, type Statements, type UploadRow } from './statements.ts';
 
 /** Opens (creating if needed) the SQLite store: WAL, migrations applied, statements prepared once. */
@@ -60,12 +62,14 @@ export function migrate(db: Database.Database): void {
 export class SqliteUploadStore implements UploadStore {
   private readonly stmt: Statements;
   private readonly statements = new Map<string, Database.Statement>();
+  readonly policies: SqlitePolicyStore;
 
   constructor(
     private readonly db: Database.Database,
     private readonly stuckRule: StuckRule,
   ) {
     this.stmt = prepareStatements(db);
+    this.policies = new SqlitePolicyStore(db);
   }
 
   /** The query plan SQLite picks for a list query: for tests that the indexes serve what listUploads really runs. */
@@ -154,14 +158,14 @@ export class SqliteUploadStore implements UploadStore {
     return { data: page, nextCursor: nextListCursor(page, rows.length > query.limit, query.sort ?? 'created_at', query.order ?? 'desc') };
   }
 
-  async pendingIdsMatching(filter: ParsedUploadFilter, now: number, limit: number): Promise<string[]> {
+  async pendingIdsMatching(filter: StoreUploadFilter, now: number, limit: number): Promise<string[]> {
     // Only pending uploads can be cancelled: a filter on any other status matches none of them.
     if (filter.status !== undefined && filter.status !== 'pending') return [];
     const { sql, params } = pendingIdsSql(filter, now, this.stuckRule, limit);
     return this.prepared(sql).pluck().all(params) as string[];
   }
 
-  async countMatching(filter: ParsedUploadFilter, now: number): Promise<{ cancellable: number; skipped: number }> {
+  async countMatching(filter: StoreUploadFilter, now: number): Promise<{ cancellable: number; skipped: number }> {
     const { sql, params } = countMatchingSql(filter, now, this.stuckRule);
     const { total, cancellable } = this.prepared(sql).get(params) as { total: number; cancellable: number };
     return { cancellable, skipped: total - cancellable };
@@ -255,7 +259,7 @@ export class SqliteUploadStore implements UploadStore {
   async listAudit(query: AuditQuery): Promise<{ data: AuditEntry[]; nextCursor: string | null }> {
     const where: string[] = [];
     const params: SqlParams = { limit: query.limit + 1 };
-    for (const key of ['actor', 'outcome', 'source', 'upload_id'] as const) {
+    for (const key of ['actor', 'outcome', 'source', 'upload_id', 'job_id'] as const) {
       const value = query[key];
       if (value !== undefined) {
         where.push(`a.${key} = @${key}`);

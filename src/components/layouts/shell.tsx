@@ -160,6 +160,9 @@ export function Shell({ session, onLogout, loggingOut, busy, children }: ShellPr
               <NavItem to={paths.audit.getHref()} section={isAuditSection}>
                 Audit
               </NavItem>
+              <NavItem to={paths.policies.getHref()} section={(pathname) => pathname === paths.policies.path}>
+                Policies
+              </NavItem>
             </nav>
             <div className="flex flex-wrap items-center gap-3 border-t border-slate-100 pt-4 md:ml-auto md:flex-nowrap md:border-0 md:pt-0">
               <span className="inline-flex items-center gap-1.5 text-[13px] text-slate-600">

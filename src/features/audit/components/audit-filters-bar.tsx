@@ -121,6 +121,11 @@ export function AuditFiltersBar({ filters, onChange, knownActors }: AuditFilters
           className={cn(fieldClass, 'font-mono text-xs')}
         />
       </div>
+      {filters.job_id && (
+        <p className="flex h-8 items-center gap-1.5 rounded-md bg-slate-100 px-2 text-xs text-slate-700">
+          Job <span className="font-mono">{filters.job_id}</span>
+        </p>
+      )}
       <div className="flex items-center gap-2">
         <Button type="submit" size="sm" className="h-8">
           Apply

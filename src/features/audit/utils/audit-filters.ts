@@ -11,9 +11,11 @@ export interface AuditFilters {
   outcome?: CancelOutcome;
   source?: AuditSource;
   upload_id?: string;
+  /** One bulk job's cancels (a cleanup policy's run links here). */
+  job_id?: string;
 }
 
-export const AUDIT_FILTER_NAMES = ['actor', 'outcome', 'source', 'upload_id'] as const;
+export const AUDIT_FILTER_NAMES = ['actor', 'outcome', 'source', 'upload_id', 'job_id'] as const;
 
 function oneOf<T extends string>(values: readonly T[], value: string | null): T | undefined {
   return values.find((candidate) => candidate === value);
@@ -31,6 +33,7 @@ export function parseAuditFilters(params: URLSearchParams): AuditFilters {
     outcome: oneOf(CANCEL_OUTCOMES, params.get('outcome')),
     source: oneOf(AUDIT_SOURCES, params.get('source')),
     upload_id: text(params.get('upload_id')),
+    job_id: text(params.get('job_id')),
   });
 }
 

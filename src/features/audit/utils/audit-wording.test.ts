@@ -16,7 +16,7 @@ describe('audit wording', () => {
   });
 
   it('says where each cancel came from in words', () => {
-    expect(AUDIT_SOURCES.map((source) => SOURCE_LABELS[source])).toEqual(['Row cancel', 'Bulk cancel', 'Cancel by id', 'API', 'SDK client', 'Server check']);
+    expect(AUDIT_SOURCES.map((source) => SOURCE_LABELS[source])).toEqual(['Row cancel', 'Bulk cancel', 'Cancel by id', 'API', 'SDK client', 'Server check', 'Cleanup policy']);
     for (const source of AUDIT_SOURCES) expect(SOURCE_HINTS[source]).not.toBe('');
   });
 

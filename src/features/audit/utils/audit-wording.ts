@@ -28,6 +28,7 @@ export const SOURCE_LABELS: Record<AuditSource, string> = {
   api: 'API',
   pass_through: 'SDK client',
   reconcile: 'Server check',
+  policy: 'Cleanup policy',
 };
 
 export const SOURCE_HINTS: Record<AuditSource, string> = {
@@ -37,6 +38,7 @@ export const SOURCE_HINTS: Record<AuditSource, string> = {
   api: 'A script calling the console’s /api with an operator token',
   pass_through: 'An OpenAI SDK client calling cancel through the proxy’s /v1',
   reconcile: 'The console itself, finding out what became of a cancel whose outcome was unknown',
+  policy: 'A cleanup policy’s scheduled run (the actor is the policy’s name)',
 };
 
 const CLIENT_PREFIX = 'client:';
