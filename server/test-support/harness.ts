@@ -33,6 +33,8 @@ export interface HarnessOptions {
   upstream?: (emulatorUrl: string) => UpstreamClient;
   /** Turn the background loops on, with these periods. */
   intervals?: ConsoleConfig['intervals'];
+  /** More pass-through clients, besides `sdk` (CLIENT_TOKEN). */
+  moreClients?: ConsoleConfig['clients'];
 }
 
 export async function startHarness(options: HarnessOptions = {}) {
@@ -54,7 +56,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       { name: 'bob', token: SECOND_OPERATOR_TOKEN },
       { name: 'victor', token: READ_ONLY_TOKEN, role: 'read_only' },
     ],
-    clients: [{ name: 'sdk', token: CLIENT_TOKEN }],
+    clients: [{ name: 'sdk', token: CLIENT_TOKEN }, ...(options.moreClients ?? [])],
     stuckAfterSeconds: options.stuckAfterSeconds ?? 600,
     bulkConcurrency: options.bulkConcurrency ?? 4,
     clock,

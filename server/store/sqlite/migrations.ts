@@ -162,4 +162,14 @@ export const migrations: readonly string[] = [
   ) STRICT;
   INSERT INTO upstream_pause (id, paused_until) VALUES (1, 0);
   `,
+  `
+  -- owners: which client made each upload (issue 12): its token's name and the software it named
+  -- (both null for an upload seen only through a cancel by id), filterable by name with keyset
+  -- paging; each audit entry keeps the upload's client as it was when the cancel was written.
+  ALTER TABLE uploads ADD COLUMN client_name TEXT;
+  ALTER TABLE uploads ADD COLUMN client_sdk TEXT;
+  CREATE INDEX uploads_by_client_created ON uploads (client_name, created_at, id);
+  ALTER TABLE audit_log ADD COLUMN client_name TEXT;
+  ALTER TABLE audit_log ADD COLUMN client_sdk TEXT;
+  `,
 ];
