@@ -179,7 +179,8 @@ function ClientCell({ record }: { record: UploadRecord }) {
   const sdk = sdkLabel(client);
   return (
     <div className="flex min-w-0 leading-tight max-md:items-baseline max-md:gap-1.5 md:flex-col">
-      <span className="min-w-0 truncate text-[13px] font-medium text-slate-800" title={`Client ${client.name}`}>
+      {/* On a card the name keeps its room and the software gives way. */}
+      <span className="min-w-0 truncate text-[13px] font-medium text-slate-800 max-md:max-w-full max-md:shrink-0" title={`Client ${client.name}`}>
         {client.name}
       </span>
       <span className={cn('min-w-0 truncate text-[11px] text-slate-500', client.sdk === null && 'italic')} title={sdk}>
