@@ -1,6 +1,6 @@
 // Owners (issue 12): which client made each upload, as a column, a filter with per-client counts
 // (kept in the URL), on the upload's page, and in the audit log.
-import { expect, test } from './support/fixtures.ts';
+import { expect, screenshot, test } from './support/fixtures.ts';
 import { curlCreate, curlUserAgent } from './support/owners.ts';
 import { checkScreen } from './support/screen-check.ts';
 import { openUploads, uniqueTag, uploadRow } from './support/uploads-page.ts';
@@ -58,6 +58,7 @@ test("an upload's page names its client, with a link to that client's uploads; t
   await expect(page.getByRole('region', { name: 'Upload', exact: true }).getByText('cancelled', { exact: true })).toBeVisible();
   await page.goto(`/audit?upload_id=${upload.id}`);
   await expect(page.getByRole('row').filter({ hasText: upload.filename })).toContainText('Client e2e-bot');
+  await screenshot(page, 'desktop-owners-audit');
 
   await page.goto(`/uploads/${upload.id}`);
   await seen.getByRole('link', { name: /e2e-bot/ }).click();
