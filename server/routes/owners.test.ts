@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { promisify } from 'node:util';
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditListSchema, clientListSchema, uploadListSchema, uploadRecordSchema } from '#contract/dashboard-api.ts';
+import { auditListSchema, clientListSchema, timelineSchema, uploadListSchema, uploadRecordSchema } from '#contract/dashboard-api.ts';
 import { errorEnvelopeSchema, uploadSchema, type Upload } from '#contract/uploads.ts';
 import { CLIENT_TOKEN, startHarness, type Harness } from '#server/test-support/harness.ts';
 
@@ -66,6 +66,9 @@ describe('owners: the client each upload came through', () => {
     const other = new OpenAI({ apiKey: TEAM_B_TOKEN, baseURL: `${h.origin}/v1`, maxRetries: 0 });
     await other.uploads.complete(upload.id, { part_ids: [part.id] });
     expect(await record(upload.id)).toMatchObject({ status: 'completed', client: { name: 'sdk', sdk: `node ${OPENAI_NODE_VERSION}` } });
+    // The timeline says which client created it.
+    const timeline = timelineSchema.parse(await (await h.api(`/api/uploads/${upload.id}/timeline`)).json()).data;
+    expect(timeline.map((e) => e.message)).toEqual(['Created by client:sdk', expect.stringMatching(/^Part .* received/), 'Completed']);
   });
 
   it("records curl by its User-Agent", async () => {

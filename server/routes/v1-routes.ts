@@ -137,7 +137,7 @@ export function v1Routes(deps: V1Deps) {
       const record =
         operation === 'parts'
           ? await deps.store.recordPart(uploadPartSchema.parse(json), partBytes, at)
-          : await deps.store.recordUpload(uploadSchema.parse(json), { at, via: operation, client });
+          : await deps.store.recordUpload(uploadSchema.parse(json), { at, via: operation, client, actor: `client:${client.name}` });
       if (record) deps.feed.emit('upload', record);
     } catch (error) {
       // The client's call succeeded upstream: failing to record it must not fail it.
