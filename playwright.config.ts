@@ -77,7 +77,7 @@ export default defineConfig({
       ADMIN_TOKEN: e2eEnv.adminToken,
       OPERATORS: `viewer:${e2eEnv.viewerToken}:read-only`,
       STUCK_AFTER_MINUTES: String(e2eEnv.stuckAfterSeconds / 60),
-      CLIENT_TOKENS: `e2e:${e2eEnv.clientToken}`,
+      CLIENT_TOKENS: `e2e:${e2eEnv.clientToken},e2e-bot:${e2eEnv.botClientToken}`,
       EMULATOR_PORT: String(e2eEnv.emulatorPort),
       EMULATOR_API_KEY: e2eEnv.emulatorKey,
       DEMO_DATA: 'false',

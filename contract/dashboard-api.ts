@@ -22,6 +22,17 @@ export const stuckSchema = z.object({
 });
 export type Stuck = z.infer<typeof stuckSchema>;
 
+/**
+ * The client an upload came through: the name of its client token (CLIENT_TOKENS), and the software
+ * as the request identified itself (e.g. `node 6.49.0`, `python 3.22.1`, `curl/7.88.1`; null when
+ * the request said nothing). See server/lib/client-identity.ts.
+ */
+export const uploadClientSchema = z.object({
+  name: z.string(),
+  sdk: z.string().nullable(),
+});
+export type UploadClient = z.infer<typeof uploadClientSchema>;
+
 /** What the proxy knows about an upload beyond the Upload object itself. */
 export const uploadRecordSchema = z.object({
   upload: uploadSchema,
@@ -40,6 +51,8 @@ export const uploadRecordSchema = z.object({
   stuck: stuckSchema.nullable().default(null),
   /** A cancel was sent but its answer never came: it may or may not have landed. The server is finding out. */
   cancel_outcome_unknown: z.boolean().default(false),
+  /** The client that made it (the first one the proxy saw it through); null for uploads seen only through a cancel by id. */
+  client: uploadClientSchema.nullable().default(null),
 });
 export type UploadRecord = z.infer<typeof uploadRecordSchema>;
 
@@ -111,6 +124,23 @@ export const uploadListSchema = z.object({
   counts: statusCountsSchema,
 });
 export type UploadList = z.infer<typeof uploadListSchema>;
+
+/** One client's uploads, as GET /api/clients counts them. */
+export const clientCountsSchema = z.object({
+  /** The client token's name (CLIENT_TOKENS). */
+  name: z.string(),
+  /** Pending uploads (not yet expired) made through it. */
+  pending: z.number().int(),
+  /** Its pending uploads that are stuck (a subset of pending). */
+  stuck: z.number().int(),
+  /** Every recorded upload made through it. */
+  total: z.number().int(),
+});
+export type ClientCounts = z.infer<typeof clientCountsSchema>;
+
+/** Answer of GET /api/clients: every client that made a recorded upload, by name. */
+export const clientListSchema = z.object({ object: z.literal('list'), data: z.array(clientCountsSchema) });
+export type ClientList = z.infer<typeof clientListSchema>;
 
 export const sessionSchema = z.object({
   operator: z.string(),
@@ -230,6 +260,8 @@ export const auditEntrySchema = z.object({
   request_id: z.string().nullable(),
   job_id: z.string().nullable(),
   message: z.string().nullable(),
+  /** The upload's client (its owner) when the cancel was written; null if it had none or was never seen. */
+  client: uploadClientSchema.nullable().default(null),
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 

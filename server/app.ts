@@ -27,6 +27,7 @@ import { methodNotAllowed } from './openapi/method-not-allowed.ts';
 import { serveApiDescription } from './openapi/serve-description.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
 import { bulkRoutes } from './routes/bulk-routes.ts';
+import { clientRoutes } from './routes/client-routes.ts';
 import { eventRoutes } from './routes/events-routes.ts';
 import { policyRoutes } from './routes/policy-routes.ts';
 import { loginByUrl, requireOperator, sessionRoutes, type SessionDeps } from './routes/session-routes.ts';
@@ -137,6 +138,7 @@ export function createApp(deps: AppDeps) {
   api.route('/bulk-cancels', bulkRoutes({ clock, store, runner: deps.runner }));
   api.route('/audit', auditRoutes({ store }));
   api.route('/policies', policyRoutes({ policies: deps.policies }));
+  api.route('/clients', clientRoutes({ clock, store }));
   api.route('/events', eventRoutes({ feed, live, ...(metrics ? { countStream: metrics.streamOpened } : {}) }));
   api.all('*', (c) => {
     throw new ApiError(404, `Invalid URL (${c.req.method} ${c.req.path})`);

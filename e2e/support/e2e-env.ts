@@ -3,6 +3,8 @@ export const e2eEnv = {
   port: Number(process.env.E2E_PORT ?? 8797),
   adminToken: 'e2e-operator-token-0123456789abcdef',
   clientToken: 'e2e-client-token-0123456789abcdef',
+  /** A second pass-through client, `e2e-bot` (CLIENT_TOKENS), for the owners specs. */
+  botClientToken: 'e2e-bot-client-token-0123456789abcdef',
   emulatorKey: 'sk-emulator-e2e-0123456789abcdef',
   emulatorPort: Number(process.env.E2E_EMULATOR_PORT ?? 8798),
   /** A read-only operator (OPERATORS=viewer:<token>:read-only). */

@@ -1,5 +1,6 @@
 // A client's cancel through the pass-through (/v1) is an operator-visible act too: the answer it
 // got is recorded and audited like any other cancel, through the same one write.
+import type { UploadClient } from '#contract/dashboard-api.ts';
 import { finishedStatusOf, uploadSchema } from '#contract/uploads.ts';
 import { unixSeconds } from '#server/lib/clock.ts';
 import type { CancelChange } from '#server/store/upload-store.ts';
@@ -8,8 +9,8 @@ import { classifyAnswer, recordOutcome, type CancelDeps } from './cancel-service
 
 export interface PassThroughCancel {
   uploadId: string;
-  /** The client token's name. */
-  client: string;
+  /** The client: its token's name (the audit's actor is `client:<name>`) and its software. */
+  client: UploadClient;
   /** What the upstream answered, exactly as the client gets it. */
   response: ForwardResponse;
 }
@@ -30,7 +31,7 @@ export async function recordPassThroughCancel(deps: Pick<CancelDeps, 'store' | '
     await recordOutcome(deps, {
       entry: {
         at: unixSeconds(deps.clock),
-        actor: `client:${client}`,
+        actor: `client:${client.name}`,
         source: 'pass_through',
         upload_id: uploadId,
         reason: null,
@@ -41,6 +42,8 @@ export async function recordPassThroughCancel(deps: Pick<CancelDeps, 'store' | '
         message,
       },
       change,
+      // An upload first seen through this cancel (or known without a client) is this client's.
+      client,
     });
   } catch (error) {
     deps.log.error('could not record a client cancel', { upload_id: uploadId, error: String(error) });

@@ -12,6 +12,7 @@ import {
   bulkCancelPreviewSchema,
   bulkCancelBodySchema,
   cancelBodySchema,
+  clientListSchema,
   listQuerySchema,
   loginRequestSchema,
   sessionSchema,
@@ -243,6 +244,16 @@ export function describeApi(): OpenApiDocument {
         },
       },
     },
+    '/clients': {
+      get: {
+        operationId: 'listClients',
+        tags: ['Uploads'],
+        summary: "Every client (client token name) that made a recorded upload, by name, with its pending, stuck and total uploads.",
+        description: 'Uploads without a client (seen only through a cancel by id) are not counted here. Filter the list with `GET /uploads?client=<name>`.',
+        security: READ,
+        responses: { '200': ok('The clients.', ref('ClientList')), ...guarded },
+      },
+    },
     '/events': {
       get: {
         operationId: 'streamEvents',
@@ -295,6 +306,7 @@ export function describeApi(): OpenApiDocument {
         { name: 'BulkCancelJobList', schema: bulkCancelJobListSchema, side: 'output' },
         { name: 'AuditList', schema: auditListSchema, side: 'output' },
         ...policyComponents,
+        { name: 'ClientList', schema: clientListSchema, side: 'output' },
       ]),
       responses: {
         BadRequest: errorResponse('A parameter or the body is invalid (`param` names it), or OpenAI refused the request.'),

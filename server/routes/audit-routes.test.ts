@@ -43,7 +43,11 @@ describe('audit', () => {
     const csv = await h.api('/api/audit/export.csv?actor=alice');
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     const text = await csv.text();
-    expect(text.split('\r\n')[0]).toBe('id,at,actor,action,source,upload_id,filename,reason,previous_status,outcome,upstream_status,request_id,job_id,message');
+    expect(text.split('\r\n')[0]).toBe('id,at,actor,action,source,upload_id,filename,reason,previous_status,outcome,upstream_status,request_id,job_id,message,client,client_sdk');
+    // The upload's client rides on each entry: in-process requests send no software of their own.
+    expect(of(mine!.id)[1]!.client).toEqual({ name: 'sdk', sdk: null });
+    expect(of(direct.object.id)[0]!.client).toBeNull();
+    expect(text.split('\r\n')[1]).toMatch(/,sdk,$/);
     expect(text).toContain('"stuck for an hour, ""ops"" ticket #12"');
     expect(text).not.toContain('client:sdk');
   });

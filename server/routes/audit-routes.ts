@@ -4,7 +4,32 @@ import type { AppEnv } from '#server/app-env.ts';
 import { parseQuery } from '#server/lib/validation.ts';
 import type { UploadStore } from '#server/store/upload-store.ts';
 
-const CSV_COLUMNS = ['id', 'at', 'actor', 'action', 'source', 'upload_id', 'filename', 'reason', 'previous_status', 'outcome', 'upstream_status', 'request_id', 'job_id', 'message'] as const;
+const CSV_COLUMNS = [
+  'id',
+  'at',
+  'actor',
+  'action',
+  'source',
+  'upload_id',
+  'filename',
+  'reason',
+  'previous_status',
+  'outcome',
+  'upstream_status',
+  'request_id',
+  'job_id',
+  'message',
+  'client',
+  'client_sdk',
+] as const;
+
+/** Each column's cell: the entry's own field, except the time (ISO 8601) and the client (its name, and its software apart). */
+function csvValue(entry: AuditEntry, column: (typeof CSV_COLUMNS)[number]): unknown {
+  if (column === 'at') return new Date(entry.at * 1000).toISOString();
+  if (column === 'client') return entry.client?.name;
+  if (column === 'client_sdk') return entry.client?.sdk;
+  return entry[column];
+}
 
 /** RFC 4180 quoting; a leading = + - @ is defused so a spreadsheet never runs a cell as a formula. */
 function csvCell(value: unknown): string {
@@ -15,7 +40,7 @@ function csvCell(value: unknown): string {
 }
 
 function csvRow(entry: AuditEntry): string {
-  return CSV_COLUMNS.map((column) => (column === 'at' ? new Date(entry.at * 1000).toISOString() : csvCell(entry[column]))).join(',');
+  return CSV_COLUMNS.map((column) => csvCell(csvValue(entry, column))).join(',');
 }
 
 export function auditRoutes({ store }: { store: UploadStore }) {

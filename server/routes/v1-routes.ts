@@ -5,9 +5,11 @@ import { Readable } from 'node:stream';
 import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { UploadClient } from '#contract/dashboard-api.ts';
 import { MAX_UPLOAD_PART_BYTES, uploadPartSchema, uploadSchema, UPLOAD_ID_PATTERN } from '#contract/uploads.ts';
 import { recordPassThroughCancel } from '#server/cancel/record-pass-through-cancel.ts';
 import { ApiError, quote } from '#server/lib/api-error.ts';
+import { clientIdentity } from '#server/lib/client-identity.ts';
 import type { ChangeFeed } from '#server/lib/change-feed.ts';
 import { unixSeconds, type Clock } from '#server/lib/clock.ts';
 import type { Logger } from '#server/lib/logger.ts';
@@ -118,8 +120,9 @@ export function v1Routes(deps: V1Deps) {
       if (!(error instanceof UpstreamError) && abort?.signal.aborted) throw new ApiError(400, 'The request body ended early: the client closed the connection mid-part.', { param: 'data', headers: { connection: 'close' } });
       throw error;
     }
-    if (operation === 'cancel') await recordPassThroughCancel(deps, { uploadId: path.split('/')[2]!, client: c.get('client'), response });
-    else if (response.status >= 200 && response.status < 300) await record(operation, response, counter?.dataBytes ?? 0);
+    const client = clientIdentity(c.get('client'), c.req.raw.headers);
+    if (operation === 'cancel') await recordPassThroughCancel(deps, { uploadId: path.split('/')[2]!, client, response });
+    else if (response.status >= 200 && response.status < 300) await record(operation, response, counter?.dataBytes ?? 0, client);
     if (response.status === 401 || response.status === 403) {
       // The upstream rejected the proxy's own key; the client's token was fine, so do not say 401.
       throw UpstreamError.answered(response.status, response.body.toString('utf8'), response.headers['x-request-id'] ?? null, {});
@@ -127,14 +130,14 @@ export function v1Routes(deps: V1Deps) {
     return new Response(new Uint8Array(response.body), { status: response.status, headers: response.headers });
   }
 
-  async function record(operation: Exclude<Operation, 'cancel'>, response: ForwardResponse, partBytes: number) {
+  async function record(operation: Exclude<Operation, 'cancel'>, response: ForwardResponse, partBytes: number, client: UploadClient) {
     const at = unixSeconds(deps.clock);
     try {
       const json: unknown = JSON.parse(response.body.toString('utf8'));
       const record =
         operation === 'parts'
           ? await deps.store.recordPart(uploadPartSchema.parse(json), partBytes, at)
-          : await deps.store.recordUpload(uploadSchema.parse(json), { at, via: operation });
+          : await deps.store.recordUpload(uploadSchema.parse(json), { at, via: operation, client, actor: `client:${client.name}` });
       if (record) deps.feed.emit('upload', record);
     } catch (error) {
       // The client's call succeeded upstream: failing to record it must not fail it.

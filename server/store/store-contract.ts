@@ -282,6 +282,95 @@ export function describeUploadStore(name: string, open: (options: OpenOptions) =
       });
     });
 
+    describe('clients (owners)', () => {
+      fresh();
+      const teamA = { name: 'team-a', sdk: 'node 6.49.0' };
+      const teamB = { name: 'team-b', sdk: 'python 1.109.1' };
+
+      it('records the creating client, keeps it against later clients, and fills it when first seen without one', async () => {
+        await store.recordUpload(makeUpload('upload_a'), { at: NOW, via: 'create', client: teamA });
+        await store.recordPart({ id: 'part_1', object: 'upload.part', created_at: NOW, upload_id: 'upload_a' }, 10, NOW + 1);
+        await store.recordUpload(makeUpload('upload_a', { status: 'completed' }), { at: NOW + 2, via: 'complete', client: teamB });
+        expect((await store.getUpload('upload_a', NOW))?.client).toEqual(teamA);
+        // First seen through an operator's cancel by id (no client): a client's answer seen later fills it in.
+        await store.recordCancelOutcome({ entry: cancelEntry('upload_b', { source: 'by_id' }), change: { kind: 'object', upload: makeUpload('upload_b', { status: 'cancelled' }) } });
+        expect((await store.getUpload('upload_b', NOW))?.client).toBeNull();
+        await store.recordUpload(makeUpload('upload_b'), { at: NOW + 3, via: 'create', client: teamB });
+        expect(await store.getUpload('upload_b', NOW)).toMatchObject({ status: 'cancelled', client: teamB });
+        // First seen through a complete that named its client; software unknown stays null.
+        await store.recordUpload(makeUpload('upload_c', { status: 'completed' }), { at: NOW, via: 'complete', client: { name: 'ingest-bot', sdk: null } });
+        expect((await store.getUpload('upload_c', NOW))?.client).toEqual({ name: 'ingest-bot', sdk: null });
+        expect((await store.listUploads({ limit: 10 }, NOW)).data.map((r) => [r.upload.id, r.client?.name ?? null])).toEqual([
+          ['upload_c', 'ingest-bot'],
+          ['upload_b', 'team-b'],
+          ['upload_a', 'team-a'],
+        ]);
+      });
+
+      it("copies the upload's client onto each audit entry, and a client's cancel of an unseen upload makes it that client's", async () => {
+        await store.recordUpload(makeUpload('upload_a'), { at: NOW, via: 'create', client: teamA });
+        const failed = await store.recordCancelOutcome({ entry: cancelEntry('upload_a', { outcome: 'failed', upstream_status: 500 }), change: { kind: 'none' } });
+        expect(failed?.audit.client).toEqual(teamA);
+        // Another client cancels it: the owner stays, and the entry names the owner.
+        const byB = await store.recordCancelOutcome({ entry: cancelEntry('upload_a', { actor: 'client:team-b', source: 'pass_through' }), change: { kind: 'object', upload: makeUpload('upload_a', { status: 'cancelled' }) }, client: teamB });
+        expect(byB).toMatchObject({ record: { client: teamA }, audit: { client: teamA } });
+        const unseen = await store.recordCancelOutcome({ entry: cancelEntry('upload_new', { actor: 'client:team-b', source: 'pass_through' }), change: { kind: 'object', upload: makeUpload('upload_new', { status: 'cancelled' }) }, client: teamB });
+        expect(unseen).toMatchObject({ record: { client: teamB, seen_via: 'cancel' }, audit: { client: teamB } });
+        const unknown = await store.recordCancelOutcome({ entry: cancelEntry('upload_zzz', { outcome: 'not_found', upstream_status: 404 }), change: { kind: 'none' } });
+        expect(unknown?.audit.client).toBeNull();
+        const listed = (await store.listAudit({ limit: 10 })).data.map((a) => [a.upload_id, a.client]);
+        expect(listed).toEqual([
+          ['upload_zzz', null],
+          ['upload_new', teamB],
+          ['upload_a', teamA],
+          ['upload_a', teamA],
+        ]);
+      });
+
+      it('filters by client with keyset paging in every sort, and in the bulk-cancel counts', async () => {
+        const clients = [teamA, teamB, { name: 'ingest-bot', sdk: 'curl/7.88.1' }, null];
+        for (let i = 0; i < 48; i++) {
+          const created_at = NOW - 3000 + Math.floor(i / 3); // ties on created_at, so the id decides
+          await store.recordUpload(makeUpload(idOf(i), { created_at, bytes: 1000 + (i % 5) * 10, status: i % 8 === 0 ? 'cancelled' : 'pending' }), {
+            at: created_at,
+            via: 'create',
+            client: clients[i % 4],
+          });
+        }
+        const teamAIds = Array.from({ length: 12 }, (_, k) => idOf(k * 4));
+        for (const sort of SORT_FIELDS) {
+          for (const order of ['asc', 'desc'] as const) {
+            const pages = await pagesOf(store, { client: 'team-a', sort, order }, 5);
+            expect(pages.length, `${sort} ${order}`).toBe(3);
+            expectDisjointAndComplete(pages, teamAIds);
+          }
+        }
+        expect((await pagesOf(store, { client: 'team-a' }, 5)).flat()).toEqual([...teamAIds].reverse());
+        expect(await allIds(store, { client: 'team-a', status: 'cancelled' })).toEqual([40, 32, 24, 16, 8, 0].map(idOf));
+        expect(await allIds(store, { client: 'nobody' })).toEqual([]);
+        expect(await store.countMatching({ client: 'team-a' }, NOW)).toEqual({ cancellable: 6, skipped: 6 });
+        expect(await store.pendingIdsMatching({ client: 'team-b' }, NOW, 3)).toEqual([idOf(45), idOf(41), idOf(37)]);
+      });
+
+      it('counts each client: pending (not lapsed), stuck and total, by name', async () => {
+        // team-a: one stuck (idle since created), one fresh, one cancelled, one lapsed.
+        await store.recordUpload(makeUpload(idOf(1), { created_at: NOW - STUCK_AFTER - 5 }), { at: NOW - STUCK_AFTER - 5, via: 'create', client: teamA });
+        await store.recordUpload(makeUpload(idOf(2), { created_at: NOW - 5 }), { at: NOW - 5, via: 'create', client: teamA });
+        await store.recordUpload(makeUpload(idOf(3), { status: 'cancelled' }), { at: NOW, via: 'cancel', client: teamA });
+        await store.recordUpload(makeUpload(idOf(4), { created_at: NOW - 4000 }), { at: NOW - 4000, via: 'create', client: teamA });
+        await store.recordUpload(makeUpload(idOf(5), { status: 'completed' }), { at: NOW, via: 'complete', client: { name: 'ingest-bot', sdk: null } });
+        await store.recordUpload(makeUpload(idOf(6)), { at: NOW, via: 'create' }); // no client: not counted
+        expect(await store.countByClient(NOW)).toEqual([
+          { name: 'ingest-bot', pending: 0, stuck: 0, total: 1 },
+          { name: 'team-a', pending: 2, stuck: 1, total: 4 },
+        ]);
+        expect(await store.countByClient(NOW - 10_000)).toEqual([
+          { name: 'ingest-bot', pending: 0, stuck: 0, total: 1 },
+          { name: 'team-a', pending: 3, stuck: 0, total: 4 },
+        ]);
+      });
+    });
+
     describe('sorting with keyset pagination', () => {
       fresh();
       const ids = Array.from({ length: 40 }, (_, i) => idOf(i));

@@ -1,6 +1,6 @@
 // What a stored upload means at a given moment: its effective status (in JS for one row, in SQL for
 // a filter; the two sit together so they change together) and the record the dashboard reads.
-import type { UploadRecord } from '#contract/dashboard-api.ts';
+import type { UploadClient, UploadRecord } from '#contract/dashboard-api.ts';
 import type { Upload, UploadStatus } from '#contract/uploads.ts';
 import type { StuckRule } from '#server/domain/stuck-rule.ts';
 import type { SeenVia } from './upload-store.ts';
@@ -20,6 +20,9 @@ export interface StoredUploadColumns {
   cancelled_by: string | null;
   cancelled_at: number | null;
   cancel_unknown_since: number | null;
+  /** The upload's client (UploadRecord.client) as two columns, so the list can filter by name; both null without one. */
+  client_name: string | null;
+  client_sdk: string | null;
 }
 
 /** What every store keeps about an upload, whatever its columns are called. */
@@ -47,6 +50,11 @@ export function effectiveStatusSql(status: UploadStatus, now: string): string {
   }
 }
 
+/** The client kept as client_name / client_sdk columns (on uploads and audit_log alike). */
+export function clientOf(name: string | null, sdk: string | null): UploadClient | null {
+  return name === null ? null : { name, sdk };
+}
+
 export function toUploadRecord(row: StoredUpload, now: number, stuckRule: StuckRule): UploadRecord {
   const { upload } = row;
   const status = effectiveStatus(row.status, upload.expires_at, now);
@@ -65,5 +73,6 @@ export function toUploadRecord(row: StoredUpload, now: number, stuckRule: StuckR
       ? stuckRule.reason({ created_at: upload.created_at, expires_at: upload.expires_at, bytes: upload.bytes, bytes_received: row.bytes_received, last_activity_at: row.last_activity_at }, now)
       : null,
     cancel_outcome_unknown: pending && row.cancel_unknown_since !== null,
+    client: clientOf(row.client_name, row.client_sdk),
   };
 }

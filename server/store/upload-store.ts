@@ -10,10 +10,12 @@ import type {
   BulkCancelItem,
   BulkCancelJob,
   CancelOutcome,
+  ClientCounts,
   ListQuery,
   ParsedUploadFilter,
   StatusCounts,
   TimelineEvent,
+  UploadClient,
   UploadRecord,
 } from '#contract/dashboard-api.ts';
 import type { Upload, UploadPart, UploadStatus } from '#contract/uploads.ts';
@@ -29,6 +31,12 @@ export interface RecordContext {
   via: SeenVia;
   /** Who caused it, for cancels: an operator name, or `client:<name>` for pass-through traffic. */
   actor?: string | null;
+  /**
+   * The pass-through client the object came through. It becomes the upload's client when the upload
+   * has none yet (first sight, or first seen without one, e.g. through a dashboard cancel by id);
+   * a client already recorded is never replaced, so the creator stays the owner.
+   */
+  client?: UploadClient | null;
 }
 
 /** How many jobs listJobs returns at most. */
@@ -51,7 +59,8 @@ export interface ListPage {
   nextCursor: string | null;
 }
 
-export type NewAuditEntry = Omit<AuditEntry, 'id' | 'filename' | 'action'>;
+/** The store fills filename and client (the upload's, read inside the write). */
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'filename' | 'action' | 'client'>;
 
 export interface AuditQuery {
   actor?: string | undefined;
@@ -125,6 +134,8 @@ export interface CancelWrite {
   jobItem?: { seq: number } | undefined;
   /** The source to audit instead of entry.source when the store has never seen the upload (a cancel by id). */
   sourceIfUnseen?: AuditEntry['source'] | undefined;
+  /** The pass-through client that sent the cancel: the upload's client if it has none yet (see RecordContext.client). */
+  client?: UploadClient | undefined;
 }
 
 export interface CancelWritten {
@@ -158,6 +169,8 @@ export interface UploadStore {
   countMatching(filter: StoreUploadFilter, now: number): Promise<{ cancellable: number; skipped: number }>;
   /** By effective status (a lapsed pending upload counts as expired before it is swept), and how many are stuck. */
   countByStatus(now: number): Promise<StatusCounts>;
+  /** Per client name: its uploads, how many are pending (not lapsed) and stuck; by name. Uploads without a client are left out. */
+  countByClient(now: number): Promise<ClientCounts[]>;
   /**
    * Marks up to `limit` pending uploads past their expiry as expired, soonest expiry first, and
    * returns them (for live updates). One whose cancel outcome is unknown is left for the reconciler.
@@ -172,7 +185,7 @@ export interface UploadStore {
   /**
    * THE one write of a cancel's result, in one transaction: reads the upload's status just before
    * (that is the audit entry's previous_status), applies `change` to the upload, writes the audit
-   * entry (and, for anything but a success, a cancel_attempt timeline event), and for a bulk item
+   * entry (with the upload's client as it is after the change) (and, for anything but a success, a cancel_attempt timeline event), and for a bulk item
    * settles its outcome. If that bulk item was already settled, nothing at all is written and null
    * comes back. If any part fails, nothing is kept.
    */

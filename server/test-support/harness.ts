@@ -37,6 +37,8 @@ export interface HarnessOptions {
   metricsToken?: string;
   /** Seconds between rounds of cleanup policies (default 60); their loop runs only when intervals.policyTickMs is set. */
   policyIntervalSeconds?: number;
+  /** More pass-through clients, besides `sdk` (CLIENT_TOKEN). */
+  moreClients?: ConsoleConfig['clients'];
 }
 
 export async function startHarness(options: HarnessOptions = {}) {
@@ -58,7 +60,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       { name: 'bob', token: SECOND_OPERATOR_TOKEN },
       { name: 'victor', token: READ_ONLY_TOKEN, role: 'read_only' },
     ],
-    clients: [{ name: 'sdk', token: CLIENT_TOKEN }],
+    clients: [{ name: 'sdk', token: CLIENT_TOKEN }, ...(options.moreClients ?? [])],
     stuckAfterSeconds: options.stuckAfterSeconds ?? 600,
     bulkConcurrency: options.bulkConcurrency ?? 4,
     clock,

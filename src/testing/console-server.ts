@@ -23,9 +23,22 @@ export function serveConsole(records: UploadRecord[], options: ConsoleServerOpti
         (record) =>
           (!status || record.status === status) &&
           (url.searchParams.get('stuck') !== 'true' || record.stuck !== null) &&
+          (!url.searchParams.get('client') || record.client?.name === url.searchParams.get('client')) &&
           (!q || record.upload.filename.toLowerCase().includes(q) || record.upload.id.startsWith(q)),
       );
       return jsonResponse(makeList(data));
+    }
+    if (method === 'GET' && url.pathname === '/api/clients') {
+      const byName = new Map<string, { name: string; pending: number; stuck: number; total: number }>();
+      for (const { client, status, stuck } of server.records) {
+        if (!client) continue;
+        const counts = byName.get(client.name) ?? { name: client.name, pending: 0, stuck: 0, total: 0 };
+        counts.total += 1;
+        if (status === 'pending') counts.pending += 1;
+        if (status === 'pending' && stuck) counts.stuck += 1;
+        byName.set(client.name, counts);
+      }
+      return jsonResponse({ object: 'list', data: [...byName.values()] });
     }
     const cancel = /^\/api\/uploads\/([^/]+)\/cancel$/.exec(url.pathname);
     if (method === 'POST' && cancel) {

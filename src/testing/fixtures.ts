@@ -32,6 +32,7 @@ export function makeRecord(upload: Partial<Upload> = {}, overrides: Partial<Uplo
     cancelled_at: null,
     stuck: null,
     cancel_outcome_unknown: false,
+    client: { name: 'team-a', sdk: 'node 6.49.0' },
     ...overrides,
   };
 }

@@ -268,4 +268,17 @@ export const postgresMigrations: readonly PostgresMigration[] = [
     CREATE INDEX audit_log_by_job ON audit_log (job_id, id) WHERE job_id IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    name: 'owners: the client of each upload and audit entry',
+    sql: `
+    -- owners: which client made each upload (issue 12): its token's name and the software it named
+    -- (both null for an upload seen only through a cancel by id), filterable by name with keyset
+    -- paging (one index serves both orders); each audit entry keeps the upload's client as it was
+    -- when the cancel was written.
+    ALTER TABLE uploads ADD COLUMN client_name text, ADD COLUMN client_sdk text;
+    CREATE INDEX uploads_by_client_created ON uploads (client_name, created_at, id);
+    ALTER TABLE audit_log ADD COLUMN client_name text, ADD COLUMN client_sdk text;
+    `,
+  },
 ];

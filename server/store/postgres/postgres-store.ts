@@ -7,7 +7,16 @@
 // an advisory lock of their own so leases and the concurrency cap hold across replicas, and
 // migrations run under an advisory lock.
 import type pg from 'pg';
-import { SORT_FIELDS, type AuditEntry, type BulkCancelJob, type CancelOutcome, type StatusCounts, type TimelineEvent, type UploadRecord } from '#contract/dashboard-api.ts';
+import {
+  SORT_FIELDS,
+  type AuditEntry,
+  type BulkCancelJob,
+  type CancelOutcome,
+  type ClientCounts,
+  type StatusCounts,
+  type TimelineEvent,
+  type UploadRecord,
+} from '#contract/dashboard-api.ts';
 import type { Upload, UploadPart, UploadStatus } from '#contract/uploads.ts';
 import { createStuckRule, stuckSql, type StuckRule } from '#server/domain/stuck-rule.ts';
 import { decodeAuditCursor, decodeListCursor, encodeAuditCursor, nextListCursor } from '#server/store/cursor.ts';
@@ -18,7 +27,7 @@ import { createPostgresPool, type PostgresPoolOptions } from '#server/store/post
 import { parseSearch, likeContaining } from '#server/store/search-query.ts';
 import { toTimelineEvent, type EventDetail } from '#server/store/timeline-wording.ts';
 import { planMerge } from '#server/store/upload-merge.ts';
-import { effectiveStatusSql, toUploadRecord, type StoredUpload, type StoredUploadColumns } from '#server/store/upload-record.ts';
+import { clientOf, effectiveStatusSql, toUploadRecord, type StoredUpload, type StoredUploadColumns } from '#server/store/upload-record.ts';
 import {
   JOB_CANCELLED_ITEMS_SHOWN,
   JOB_LIST_LIMIT,
@@ -64,7 +73,8 @@ interface UploadRow extends StoredUploadColumns {
   object: Upload;
 }
 
-const UPLOAD_COLUMNS = 'id, status, object, parts_count, bytes_received, first_seen_at, last_activity_at, seen_via, cancelled_by, cancelled_at, cancel_unknown_since';
+const UPLOAD_COLUMNS =
+  'id, status, object, parts_count, bytes_received, first_seen_at, last_activity_at, seen_via, cancelled_by, cancelled_at, cancel_unknown_since, client_name, client_sdk';
 
 const asStored = (row: UploadRow): StoredUpload => ({ ...row, upload: row.object });
 
@@ -77,7 +87,10 @@ const CLAIM_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtextextended('uploads-c
 const RECONCILE_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtextextended('uploads-console:reconcile-claim', 0))";
 
 const AUDIT_COLUMNS = `a.id, a.at, a.actor, a.action, a.source, a.upload_id, u.filename, a.reason, a.previous_status,
-  a.outcome, a.upstream_status, a.request_id, a.job_id, a.message`;
+  a.outcome, a.upstream_status, a.request_id, a.job_id, a.message, a.client_name, a.client_sdk`;
+
+/** A row of AUDIT_COLUMNS: the entry, with its client as two columns. */
+type AuditRow = Omit<AuditEntry, 'client'> & { client_name: string | null; client_sdk: string | null };
 
 /** Stands for the bound `now` in shared SQL fragments until we know the fragment uses it. */
 const NOW_TOKEN = '{{now}}';
@@ -114,12 +127,27 @@ class PostgresUploadStore implements UploadStore {
         // Parts may have been seen before the upload itself (it was created elsewhere).
         ({ rows: [row] } = await c.query<UploadRow>(
           `INSERT INTO uploads (id, status, created_at, expires_at, bytes, filename, purpose, object,
-             parts_count, bytes_received, first_seen_at, last_activity_at, seen_via, cancelled_by, cancelled_at)
+             parts_count, bytes_received, first_seen_at, last_activity_at, seen_via, cancelled_by, cancelled_at, client_name, client_sdk)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
              (SELECT COUNT(*) FROM upload_parts WHERE upload_id = $1), (SELECT COALESCE(SUM(bytes), 0) FROM upload_parts WHERE upload_id = $1),
-             $9, $9, $10, $11, $12)
+             $9, $9, $10, $11, $12, $13, $14)
            RETURNING ${UPLOAD_COLUMNS}`,
-          [upload.id, upload.status, upload.created_at, upload.expires_at, upload.bytes, upload.filename, upload.purpose, upload, ctx.at, ctx.via, plan.cancelled_by, plan.cancelled_at],
+          [
+            upload.id,
+            upload.status,
+            upload.created_at,
+            upload.expires_at,
+            upload.bytes,
+            upload.filename,
+            upload.purpose,
+            upload,
+            ctx.at,
+            ctx.via,
+            plan.cancelled_by,
+            plan.cancelled_at,
+            ctx.client?.name ?? null,
+            ctx.client?.sdk ?? null,
+          ],
         ));
         await this.event(c, upload.id, ctx.at, plan.event, ctx.actor, { via: ctx.via, status: upload.status });
         break;
@@ -141,6 +169,13 @@ class PostgresUploadStore implements UploadStore {
         ));
         if (plan.statusEvent) await this.event(c, upload.id, ctx.at, plan.statusEvent, ctx.actor, null);
         break;
+    }
+    // The first client seen is the owner: only an upload without one takes one.
+    if (ctx.client && existing && existing.client_name === null) {
+      ({ rows: [row] } = await c.query<UploadRow>(
+        `UPDATE uploads SET client_name = $2, client_sdk = $3 WHERE id = $1 AND client_name IS NULL RETURNING ${UPLOAD_COLUMNS}`,
+        [upload.id, ctx.client.name, ctx.client.sdk],
+      ));
     }
     return row!;
   }
@@ -264,6 +299,23 @@ class PostgresUploadStore implements UploadStore {
     return counts;
   }
 
+  async countByClient(now: number): Promise<ClientCounts[]> {
+    // Totals from the client index; pending and stuck only over pending rows (the status index).
+    const { rows } = await this.pool.query<ClientCounts>(
+      `WITH totals AS (SELECT client_name, COUNT(*) AS total FROM uploads WHERE client_name IS NOT NULL GROUP BY client_name),
+       open AS (
+         SELECT client_name, COUNT(*) FILTER (WHERE expires_at > $1::bigint) AS pending,
+           COUNT(*) FILTER (WHERE ${stuckSql({ now: '$1::bigint', stuckAfter: '$2::bigint' })}) AS stuck
+         FROM uploads WHERE status = 'pending' AND client_name IS NOT NULL GROUP BY client_name
+       )
+       SELECT t.client_name AS name, COALESCE(o.pending, 0) AS pending, COALESCE(o.stuck, 0) AS stuck, t.total
+       FROM totals t LEFT JOIN open o ON o.client_name = t.client_name
+       ORDER BY t.client_name COLLATE "C"`,
+      [now, this.stuckRule.afterSeconds],
+    );
+    return rows;
+  }
+
   async expireLapsed(now: number, limit: number): Promise<UploadRecord[]> {
     // One statement: replicas sweeping at once skip each other's rows (SKIP LOCKED), so each upload
     // is expired, and its timeline event written, once.
@@ -334,17 +386,18 @@ class PostgresUploadStore implements UploadStore {
   // ---- cancels -------------------------------------------------------------------------------
 
   async recordCancelOutcome(write: CancelWrite): Promise<CancelWritten | null> {
-    const { entry, change, jobItem, sourceIfUnseen } = write;
+    const { entry, change, jobItem, sourceIfUnseen, client } = write;
     if (jobItem && !entry.job_id) throw new TypeError('A bulk job item needs entry.job_id to name its job');
     if (change.kind === 'object' && change.upload.id !== entry.upload_id) throw new TypeError('The Upload object is not the one the entry names');
     const written = await this.transaction(async (c) => {
       if (jobItem && !(await this.settleItem(c, entry.job_id!, jobItem.seq, entry))) return null; // already settled: say nothing twice
       await c.query(LOCK_UPLOAD_SQL, [entry.upload_id]);
       const before = await this.lockedRow(c, entry.upload_id);
-      const after = (await this.applyCancelChange(c, change, entry)) ?? (await this.lockedRow(c, entry.upload_id));
+      const after = (await this.applyCancelChange(c, change, entry, client)) ?? (await this.lockedRow(c, entry.upload_id));
       // Decided with what this transaction saw: a cancel by id is one of an upload never seen before.
       const source = !before && sourceIfUnseen ? sourceIfUnseen : entry.source;
-      const audit = await this.insertAudit(c, { ...entry, source, previous_status: before?.status ?? null });
+      const owner = after ? clientOf(after.client_name, after.client_sdk) : null;
+      const audit = await this.insertAudit(c, { ...entry, source, previous_status: before?.status ?? null }, owner);
       const changed = after !== undefined && (before?.status !== after.status || (before.cancel_unknown_since === null) !== (after.cancel_unknown_since === null));
       return { after, audit, changed };
     });
@@ -358,10 +411,10 @@ class PostgresUploadStore implements UploadStore {
   }
 
   /** Inside recordCancelOutcome's transaction; the row after the change, when the change wrote one. */
-  private async applyCancelChange(c: Queryable, change: CancelChange, entry: CancelWrite['entry']): Promise<UploadRow | undefined> {
+  private async applyCancelChange(c: Queryable, change: CancelChange, entry: CancelWrite['entry'], client: CancelWrite['client']): Promise<UploadRow | undefined> {
     switch (change.kind) {
       case 'object':
-        return this.merge(c, change.upload, { at: entry.at, via: 'cancel', actor: entry.actor });
+        return this.merge(c, change.upload, { at: entry.at, via: 'cancel', actor: entry.actor, client: client ?? null });
       case 'status':
         return this.learnStatus(c, entry.upload_id, change.status, entry.at);
       case 'mark_unknown':
@@ -378,7 +431,8 @@ class PostgresUploadStore implements UploadStore {
       await c.query(LOCK_UPLOAD_SQL, [entry.upload_id]);
       const before = await this.lockedRow(c, entry.upload_id);
       const recorded = upload ? await this.merge(c, upload, { at: entry.at, via: 'cancel', actor: entry.actor }) : before;
-      return { row: recorded, audit: await this.insertAudit(c, { ...entry, previous_status: before?.status ?? null }) };
+      const owner = recorded ? clientOf(recorded.client_name, recorded.client_sdk) : null;
+      return { row: recorded, audit: await this.insertAudit(c, { ...entry, previous_status: before?.status ?? null }, owner) };
     });
     return {
       record: upload && row ? this.toRecord(row, entry.at) : null,
@@ -391,7 +445,8 @@ class PostgresUploadStore implements UploadStore {
   async recordAudit(entry: NewAuditEntry, jobItem?: { seq: number }): Promise<AuditEntry | null> {
     const audit = await this.transaction(async (c) => {
       if (jobItem && entry.job_id && !(await this.settleItem(c, entry.job_id, jobItem.seq, entry))) return null;
-      return this.insertAudit(c, entry);
+      const owner = await this.lockedRow(c, entry.upload_id);
+      return this.insertAudit(c, entry, owner ? clientOf(owner.client_name, owner.client_sdk) : null);
     });
     if (!audit) return null;
     const { rows } = await this.pool.query<{ filename: string }>('SELECT filename FROM uploads WHERE id = $1', [entry.upload_id]);
@@ -399,17 +454,31 @@ class PostgresUploadStore implements UploadStore {
   }
 
   /** The audit row, and for anything but a success a cancel_attempt timeline event. Filename left to the caller. */
-  private async insertAudit(c: Queryable, entry: NewAuditEntry): Promise<AuditEntry> {
+  private async insertAudit(c: Queryable, entry: NewAuditEntry, client: AuditEntry['client']): Promise<AuditEntry> {
     const { rows } = await c.query<{ id: number }>(
-      `INSERT INTO audit_log (at, actor, action, source, upload_id, reason, previous_status, outcome, upstream_status, request_id, job_id, message)
-       VALUES ($1, $2, 'cancel', $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-      [entry.at, entry.actor, entry.source, entry.upload_id, entry.reason, entry.previous_status, entry.outcome, entry.upstream_status, entry.request_id, entry.job_id, entry.message],
+      `INSERT INTO audit_log (at, actor, action, source, upload_id, reason, previous_status, outcome, upstream_status, request_id, job_id, message, client_name, client_sdk)
+       VALUES ($1, $2, 'cancel', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+      [
+        entry.at,
+        entry.actor,
+        entry.source,
+        entry.upload_id,
+        entry.reason,
+        entry.previous_status,
+        entry.outcome,
+        entry.upstream_status,
+        entry.request_id,
+        entry.job_id,
+        entry.message,
+        client?.name ?? null,
+        client?.sdk ?? null,
+      ],
     );
     // A successful cancel shows in the timeline as 'cancelled'; an attempt that did not is news too.
     if (entry.outcome !== 'cancelled') {
       await this.event(c, entry.upload_id, entry.at, 'cancel_attempt', entry.actor, { outcome: entry.outcome, message: entry.message });
     }
-    return { ...entry, id: rows[0]!.id, action: 'cancel', filename: null };
+    return { ...entry, id: rows[0]!.id, action: 'cancel', filename: null, client };
   }
 
   async listAudit(query: AuditQuery): Promise<{ data: AuditEntry[]; nextCursor: string | null }> {
@@ -420,12 +489,12 @@ class PostgresUploadStore implements UploadStore {
       if (value !== undefined) where.push(`a.${key} = ${params.add(value, 'text')}`);
     }
     if (query.cursor !== undefined) where.push(`a.id < ${params.add(decodeAuditCursor(query.cursor), 'bigint')}`);
-    const { rows } = await this.pool.query<AuditEntry>(
+    const { rows } = await this.pool.query<AuditRow>(
       `SELECT ${AUDIT_COLUMNS} FROM audit_log a LEFT JOIN uploads u ON u.id = a.upload_id
        ${whereSql(where)} ORDER BY a.id DESC LIMIT ${params.add(query.limit + 1, 'integer')}`,
       params.values,
     );
-    const page = rows.slice(0, query.limit);
+    const page = rows.slice(0, query.limit).map(({ client_name, client_sdk, ...entry }): AuditEntry => ({ ...entry, client: clientOf(client_name, client_sdk) }));
     return { data: page, nextCursor: rows.length > query.limit ? encodeAuditCursor(page.at(-1)!.id) : null };
   }
 
@@ -689,6 +758,7 @@ class PostgresUploadStore implements UploadStore {
       where.push(filter.stuck ? stuck : `NOT ${stuck}`);
     }
     if (filter.purpose) where.push(`purpose = ${params.add(filter.purpose, 'text')}`);
+    if (filter.client) where.push(`client_name = ${params.add(filter.client, 'text')}`);
     if (filter.older_than !== undefined) where.push(`created_at <= ${params.add(now - filter.older_than, 'bigint')}`);
     if (filter.newer_than !== undefined) where.push(`created_at >= ${params.add(now - filter.newer_than, 'bigint')}`);
     if (filter.q) {

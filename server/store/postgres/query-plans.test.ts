@@ -49,6 +49,8 @@ describe.skipIf(!testPostgres())('PostgreSQL query plans', () => {
          FROM generate_series(1, $2::integer) AS i) AS generated`,
       [NOW, ROWS],
     );
+    // owners: one client common, one rare, the rest without a client (seen through a cancel by id).
+    await explainer.query("UPDATE uploads SET client_name = CASE WHEN i % 40 = 9 THEN 'rare-bot' WHEN i % 2 = 0 THEN 'team-a' END FROM (SELECT id AS uid, substr(id, 8)::integer AS i FROM uploads) AS n WHERE n.uid = uploads.id");
     await explainer.query('ANALYZE uploads');
   }, 60_000);
   afterAll(async () => {
@@ -136,6 +138,18 @@ describe.skipIf(!testPostgres())('PostgreSQL query plans', () => {
     const rare = await listPlan({ purpose: 'vision' });
     expect(indexesUsed(rare), describePlan(rare)).toEqual(['uploads_by_purpose_created']);
     const common = await listPlan({ purpose: 'batch' });
+    expect(scansTable(common) || sorts(common), describePlan(common)).toBe(false);
+  });
+
+  it('a rare client walks uploads_by_client_created, first page and with a cursor, never sorting', async () => {
+    const first = await listPlan({ client: 'rare-bot' });
+    expect(indexesUsed(first), describePlan(first)).toEqual(['uploads_by_client_created']);
+    expect(sorts(first)).toBe(false);
+    const { nextCursor } = await store.listUploads({ client: 'rare-bot', limit: 100 }, NOW);
+    const next = await listPlan({ client: 'rare-bot', cursor: nextCursor! });
+    expect(indexesUsed(next), describePlan(next)).toEqual(['uploads_by_client_created']);
+    expect(sorts(next)).toBe(false);
+    const common = await listPlan({ client: 'team-a' });
     expect(scansTable(common) || sorts(common), describePlan(common)).toBe(false);
   });
 

@@ -35,6 +35,10 @@ export function filterSql(filter: StoreUploadFilter, now: number, stuckRule: Stu
     where.push('purpose = @purpose');
     params.purpose = filter.purpose;
   }
+  if (filter.client) {
+    where.push('client_name = @client');
+    params.client = filter.client;
+  }
   if (filter.older_than !== undefined) {
     where.push('created_at <= @older_cutoff');
     params.older_cutoff = now - filter.older_than;

@@ -218,4 +218,14 @@ export const migrations: readonly string[] = [
   -- The audit log filtered to one bulk job (a policy run's cancels), newest first.
   CREATE INDEX audit_log_by_job ON audit_log (job_id, id) WHERE job_id IS NOT NULL;
   `,
+  `
+  -- owners: which client made each upload (issue 12): its token's name and the software it named
+  -- (both null for an upload seen only through a cancel by id), filterable by name with keyset
+  -- paging; each audit entry keeps the upload's client as it was when the cancel was written.
+  ALTER TABLE uploads ADD COLUMN client_name TEXT;
+  ALTER TABLE uploads ADD COLUMN client_sdk TEXT;
+  CREATE INDEX uploads_by_client_created ON uploads (client_name, created_at, id);
+  ALTER TABLE audit_log ADD COLUMN client_name TEXT;
+  ALTER TABLE audit_log ADD COLUMN client_sdk TEXT;
+  `,
 ];

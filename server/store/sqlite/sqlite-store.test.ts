@@ -133,6 +133,14 @@ describe('the list queries the store builds', () => {
     expect(plan).not.toContain('TEMP B-TREE');
   });
 
+  it("one client's newest-first pages read the client index in order", () => {
+    for (const cursor of [undefined, cursorFor('created_at', 'desc')]) {
+      const plan = store.explainList({ client: 'team-a', limit: 50, cursor }, NOW).join(' ');
+      expect(plan).toContain('uploads_by_client_created');
+      expect(plan).not.toContain('TEMP B-TREE');
+    }
+  });
+
   for (const sort of SORT_FIELDS) {
     for (const order of ['asc', 'desc'] as const) {
       it(`${sort} ${order}: every page, with or without a status, is an index range in order`, () => {

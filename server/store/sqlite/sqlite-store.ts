@@ -4,14 +4,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { AuditEntry, BulkCancelItem, BulkCancelJob, StatusCounts, TimelineEvent, UploadRecord } from '#contract/dashboard-api.ts';
+import type { AuditEntry, BulkCancelItem, BulkCancelJob, ClientCounts, StatusCounts, TimelineEvent, UploadRecord } from '#contract/dashboard-api.ts';
 import type { Upload, UploadPart, UploadStatus } from '#contract/uploads.ts';
 import type { StuckRule } from '#server/domain/stuck-rule.ts';
 import { decodeAuditCursor, encodeAuditCursor, nextListCursor } from '#server/store/cursor.ts';
 import { toJob, type StoredJob } from '#server/store/job-progress.ts';
 import { type EventDetail, toTimelineEvent } from '#server/store/timeline-wording.ts';
 import { planMerge } from '#server/store/upload-merge.ts';
-import { toUploadRecord } from '#server/store/upload-record.ts';
+import { clientOf, toUploadRecord } from '#server/store/upload-record.ts';
 import {
   JOB_CANCELLED_ITEMS_SHOWN,
   JOB_LIST_LIMIT,
@@ -34,7 +34,7 @@ import {
 import { countMatchingSql, listUploadsSql, pendingIdsSql, type SqlParams } from './filter-sql.ts';
 import { migrations } from './migrations.ts';
 import { SqlitePolicyStore } from './sqlite-policy-store.ts';
-import { AUDIT_SELECT, prepareStatements, storedUpload, type Statements, type UploadRow } from './statements.ts';
+import { AUDIT_SELECT, prepareStatements, storedUpload, type AuditRow, type Statements, type UploadRow } from './statements.ts';
 
 /** Opens (creating if needed) the SQLite store: WAL, migrations applied, statements prepared once. */
 export function openSqliteStore(path: string, stuckRule: StuckRule): SqliteUploadStore {
@@ -90,7 +90,18 @@ export class SqliteUploadStore implements UploadStore {
       case 'insert': {
         // Parts may have been seen before the upload itself (it was created elsewhere).
         const parts = this.stmt.partTotals.get(upload.id)!;
-        this.stmt.insert.run({ ...columns, object_json, parts_count: parts.n, bytes_received: parts.total ?? 0, at: ctx.at, via: ctx.via, cancelled_by: plan.cancelled_by, cancelled_at: plan.cancelled_at });
+        this.stmt.insert.run({
+          ...columns,
+          object_json,
+          parts_count: parts.n,
+          bytes_received: parts.total ?? 0,
+          at: ctx.at,
+          via: ctx.via,
+          cancelled_by: plan.cancelled_by,
+          cancelled_at: plan.cancelled_at,
+          client_name: ctx.client?.name ?? null,
+          client_sdk: ctx.client?.sdk ?? null,
+        });
         this.event(upload.id, ctx.at, plan.event, ctx.actor, { via: ctx.via, status: upload.status });
         break;
       }
@@ -102,6 +113,7 @@ export class SqliteUploadStore implements UploadStore {
         if (plan.statusEvent) this.event(upload.id, ctx.at, plan.statusEvent, ctx.actor, null);
         break;
     }
+    if (ctx.client && existing && existing.client_name === null) this.stmt.fillClient.run({ id: upload.id, client_name: ctx.client.name, client_sdk: ctx.client.sdk });
     return this.stmt.get.get(upload.id)!;
   }
 
@@ -183,6 +195,14 @@ export class SqliteUploadStore implements UploadStore {
     return counts;
   }
 
+  async countByClient(now: number): Promise<ClientCounts[]> {
+    const pending = new Map(this.stmt.clientPending.all({ now, stuck_after: this.stuckRule.afterSeconds }).map((row) => [row.name, row]));
+    return this.stmt.clientTotals
+      .all()
+      .map(({ name, total }) => ({ name, pending: pending.get(name)?.pending ?? 0, stuck: pending.get(name)?.stuck ?? 0, total }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
   async expireLapsed(now: number, limit: number): Promise<UploadRecord[]> {
     const rows = this.db.transaction(() => {
       const expired = this.stmt.expire.all({ now, limit });
@@ -203,16 +223,16 @@ export class SqliteUploadStore implements UploadStore {
   // ---- cancels -------------------------------------------------------------------------------
 
   async recordCancelOutcome(write: CancelWrite): Promise<CancelWritten | null> {
-    const { entry, change, jobItem, sourceIfUnseen } = write;
+    const { entry, change, jobItem, sourceIfUnseen, client } = write;
     if (jobItem && !entry.job_id) throw new TypeError('A bulk job item needs entry.job_id to name its job');
     if (change.kind === 'object' && change.upload.id !== entry.upload_id) throw new TypeError('The Upload object is not the one the entry names');
     const written = this.db.transaction(() => {
       if (jobItem && !this.settleJobItemTx(entry, jobItem.seq)) return null;
       const before = this.stmt.get.get(entry.upload_id);
-      this.applyCancelChangeTx(change, entry);
+      this.applyCancelChangeTx(change, entry, client);
       const after = this.stmt.get.get(entry.upload_id);
       const source = !before && sourceIfUnseen ? sourceIfUnseen : entry.source;
-      const audit = this.auditTx({ ...entry, source, previous_status: before?.status ?? null });
+      const audit = this.auditTx({ ...entry, source, previous_status: before?.status ?? null }, after ? clientOf(after.client_name, after.client_sdk) : null);
       const changed = after !== undefined && (before?.status !== after.status || (before.cancel_unknown_since === null) !== (after.cancel_unknown_since === null));
       return { after, audit, changed };
     }).immediate(); // reads the status before it writes: see recordUpload
@@ -221,10 +241,10 @@ export class SqliteUploadStore implements UploadStore {
     return { record: after ? this.toRecord(after, entry.at) : null, audit: { ...audit, filename: after ? filenameOf(after) : null }, changed };
   }
 
-  private applyCancelChangeTx(change: CancelChange, entry: CancelWrite['entry']): void {
+  private applyCancelChangeTx(change: CancelChange, entry: CancelWrite['entry'], client: CancelWrite['client']): void {
     switch (change.kind) {
       case 'object':
-        this.recordTx(change.upload, { at: entry.at, via: 'cancel', actor: entry.actor });
+        this.recordTx(change.upload, { at: entry.at, via: 'cancel', actor: entry.actor, client: client ?? null });
         return;
       case 'status':
         this.setStatusTx(entry.upload_id, change.status, entry.at);
@@ -247,11 +267,11 @@ export class SqliteUploadStore implements UploadStore {
   }
 
   /** Writes the audit row, and for anything but a success a cancel_attempt timeline event. */
-  private auditTx(entry: NewAuditEntry): Omit<AuditEntry, 'filename'> {
-    const { id } = this.stmt.auditInsert.get(entry)!;
+  private auditTx(entry: NewAuditEntry, client: AuditEntry['client']): Omit<AuditEntry, 'filename'> {
+    const { id } = this.stmt.auditInsert.get({ ...entry, client_name: client?.name ?? null, client_sdk: client?.sdk ?? null })!;
     // A successful cancel shows in the timeline as 'cancelled'; an attempt that did not is news too.
     if (entry.outcome !== 'cancelled') this.event(entry.upload_id, entry.at, 'cancel_attempt', entry.actor, { outcome: entry.outcome, message: entry.message });
-    return { ...entry, id, action: 'cancel' };
+    return { ...entry, id, action: 'cancel', client };
   }
 
   // ---- audit ---------------------------------------------------------------------------------
@@ -271,7 +291,7 @@ export class SqliteUploadStore implements UploadStore {
       params.before = decodeAuditCursor(query.cursor);
     }
     const sql = `${AUDIT_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.id DESC LIMIT @limit`;
-    const rows = this.prepared(sql).all(params) as AuditEntry[];
+    const rows = (this.prepared(sql).all(params) as AuditRow[]).map(({ client_name, client_sdk, ...entry }): AuditEntry => ({ ...entry, client: clientOf(client_name, client_sdk) }));
     const page = rows.slice(0, query.limit);
     return { data: page, nextCursor: rows.length > query.limit ? encodeAuditCursor(page.at(-1)!.id) : null };
   }

@@ -1,6 +1,6 @@
 // Every fixed statement the SQLite store runs, prepared once per connection, and the rows they return.
 import type Database from 'better-sqlite3';
-import type { AuditEntry, CancelOutcome } from '#contract/dashboard-api.ts';
+import type { AuditEntry, CancelOutcome, ClientCounts } from '#contract/dashboard-api.ts';
 import type { Upload, UploadStatus } from '#contract/uploads.ts';
 import { stuckSql } from '#server/domain/stuck-rule.ts';
 import type { StoredJob } from '#server/store/job-progress.ts';
@@ -41,17 +41,28 @@ export const STUCK_SQL = stuckSql({ now: '@now', stuckAfter: '@stuck_after' });
 
 export const AUDIT_SELECT = `SELECT a.id, a.at, a.actor, a.action, a.source, a.upload_id,
   json_extract(u.object_json, '$.filename') AS filename, a.reason, a.previous_status, a.outcome,
-  a.upstream_status, a.request_id, a.job_id, a.message
+  a.upstream_status, a.request_id, a.job_id, a.message, a.client_name, a.client_sdk
   FROM audit_log a LEFT JOIN uploads u ON u.id = a.upload_id`;
+
+/** A row of AUDIT_SELECT: the entry, with its client as two columns. */
+export type AuditRow = Omit<AuditEntry, 'client'> & { client_name: string | null; client_sdk: string | null };
 
 export function prepareStatements(db: Database.Database) {
   return {
     get: db.prepare<[string], UploadRow>('SELECT rowid, * FROM uploads WHERE id = ?'),
     insert: db.prepare(`
       INSERT INTO uploads (id, status, created_at, expires_at, bytes, filename, purpose, object_json,
-        parts_count, bytes_received, first_seen_at, last_activity_at, seen_via, cancelled_by, cancelled_at)
+        parts_count, bytes_received, first_seen_at, last_activity_at, seen_via, cancelled_by, cancelled_at, client_name, client_sdk)
       VALUES (@id, @status, @created_at, @expires_at, @bytes, @filename, @purpose, @object_json,
-        @parts_count, @bytes_received, @at, @at, @via, @cancelled_by, @cancelled_at)`),
+        @parts_count, @bytes_received, @at, @at, @via, @cancelled_by, @cancelled_at, @client_name, @client_sdk)`),
+    // The first client seen is the owner: only an upload without one takes one.
+    fillClient: db.prepare<{ id: string; client_name: string; client_sdk: string | null }>(
+      'UPDATE uploads SET client_name = @client_name, client_sdk = @client_sdk WHERE id = @id AND client_name IS NULL',
+    ),
+    clientTotals: db.prepare<[], { name: string; total: number }>('SELECT client_name AS name, COUNT(*) AS total FROM uploads WHERE client_name IS NOT NULL GROUP BY client_name'),
+    clientPending: db.prepare<{ now: number; stuck_after: number }, Omit<ClientCounts, 'total'>>(`
+      SELECT client_name AS name, COALESCE(SUM(expires_at > @now), 0) AS pending, COALESCE(SUM(${STUCK_SQL}), 0) AS stuck
+      FROM uploads WHERE status = 'pending' AND client_name IS NOT NULL GROUP BY client_name`),
     update: db.prepare(`
       UPDATE uploads SET status = @status, expires_at = @expires_at, bytes = @bytes, filename = @filename,
         purpose = @purpose, object_json = @object_json, last_activity_at = MAX(last_activity_at, @at),
@@ -84,9 +95,9 @@ export function prepareStatements(db: Database.Database) {
       UPDATE uploads SET status = 'expired', object_json = json_set(object_json, '$.status', 'expired')
       WHERE rowid IN (SELECT rowid FROM uploads WHERE status = 'pending' AND expires_at <= @now AND cancel_unknown_since IS NULL ORDER BY expires_at LIMIT @limit)
       RETURNING rowid, *`),
-    auditInsert: db.prepare<Omit<AuditEntry, 'id' | 'filename' | 'action'>, { id: number }>(`
-      INSERT INTO audit_log (at, actor, action, source, upload_id, reason, previous_status, outcome, upstream_status, request_id, job_id, message)
-      VALUES (@at, @actor, 'cancel', @source, @upload_id, @reason, @previous_status, @outcome, @upstream_status, @request_id, @job_id, @message)
+    auditInsert: db.prepare<Omit<AuditEntry, 'id' | 'filename' | 'action' | 'client'> & { client_name: string | null; client_sdk: string | null }, { id: number }>(`
+      INSERT INTO audit_log (at, actor, action, source, upload_id, reason, previous_status, outcome, upstream_status, request_id, job_id, message, client_name, client_sdk)
+      VALUES (@at, @actor, 'cancel', @source, @upload_id, @reason, @previous_status, @outcome, @upstream_status, @request_id, @job_id, @message, @client_name, @client_sdk)
       RETURNING id`),
     jobInsert: db.prepare("INSERT INTO bulk_jobs (id, state, created_by, created_at, reason, total) VALUES (@id, 'running', @created_by, @created_at, @reason, @total)"),
     jobItemInsert: db.prepare('INSERT INTO bulk_job_items (job_id, seq, upload_id) VALUES (?, ?, ?)'),

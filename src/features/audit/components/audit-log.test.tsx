@@ -25,6 +25,7 @@ function makeEntry(overrides: Partial<AuditEntry> = {}): AuditEntry {
     request_id: 'req_0001',
     job_id: null,
     message: null,
+    client: null,
     ...overrides,
   };
 }

@@ -98,6 +98,13 @@ function UploadCell({ entry }: { entry: AuditEntry }) {
           <CopyButton value={id} label={`Copy ${id}`} copiedMessage={`Copied ${id}`} />
         </div>
       )}
+      {entry.client && (
+        // The upload's owner when the cancel was written (the actor may be someone else).
+        <p className="mt-0.5 truncate text-[11px] text-slate-500" title={`Made by client ${entry.client.name}${entry.client.sdk ? ` (${entry.client.sdk})` : ''}`}>
+          Client <span className="font-medium text-slate-700">{entry.client.name}</span>
+          {entry.client.sdk && <> · {entry.client.sdk}</>}
+        </p>
+      )}
     </div>
   );
 }

@@ -19,6 +19,7 @@ export function getUploads(view: UploadListView & { cursor?: string | null }, si
   if (view.stuck) params.set('stuck', 'true');
   else if (view.status) params.set('status', view.status);
   if (view.purpose) params.set('purpose', view.purpose);
+  if (view.client) params.set('client', view.client);
   if (view.q) params.set('q', view.q);
   if (view.older_than !== undefined) params.set('older_than', String(view.older_than));
   if (view.sort) params.set('sort', view.sort);

@@ -13,6 +13,8 @@ export interface UploadListFilters {
   q?: string;
   /** Created at least this many seconds ago. */
   older_than?: number;
+  /** Only uploads made through this client (its token's name). */
+  client?: string;
 }
 
 /** Filters plus the order the rows come in. */
@@ -29,6 +31,7 @@ function normalFilters(filters: UploadListFilters) {
     purpose: filters.purpose ?? null,
     q: filters.q ?? '',
     older_than: filters.older_than ?? null,
+    client: filters.client ?? null,
   };
 }
 
@@ -45,6 +48,8 @@ export const uploadKeys = {
   // A branch of its own: code that reads detail entries by prefix expects upload records there.
   timelines: () => [...uploadKeys.all, 'timeline'] as const,
   timeline: (id: string) => [...uploadKeys.timelines(), id] as const,
+  /** Per-client counts (GET /api/clients): not under lists(), its data is no list of uploads. */
+  clients: () => [...uploadKeys.all, 'clients'] as const,
   /** Mutations, not queries: the key useMutationState looks for. */
   cancel: () => [...uploadKeys.all, 'cancel'] as const,
 };

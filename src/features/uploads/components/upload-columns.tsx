@@ -15,6 +15,7 @@ import { paths } from '#src/config/paths.ts';
 import { cn } from '#src/lib/cn.ts';
 import { formatBytes, formatExactBytes } from '#src/lib/format-bytes.ts';
 import { failureNote } from '#src/features/uploads/utils/bulk-wording.ts';
+import { NO_CLIENT_TEXT, sdkLabel } from '#src/features/uploads/utils/client-wording.ts';
 import { selectUnavailableReason } from '#src/features/uploads/utils/selection.ts';
 import { CancelUploadButton } from './cancel-upload-button.tsx';
 import { CopyIdButton } from './copy-id-button.tsx';
@@ -164,6 +165,31 @@ function UploadCell({ record }: { record: UploadRecord }) {
   );
 }
 
+/** Whose upload it is: the client token's name, and below it (beside it, on a card) the software it named. */
+function ClientCell({ record }: { record: UploadRecord }) {
+  const { client } = record;
+  if (!client) {
+    return (
+      <span title={NO_CLIENT_TEXT} className="text-slate-400 max-md:sr-only">
+        <span aria-hidden="true">—</span>
+        <span className="sr-only">{NO_CLIENT_TEXT}</span>
+      </span>
+    );
+  }
+  const sdk = sdkLabel(client);
+  return (
+    <div className="flex min-w-0 leading-tight max-md:items-baseline max-md:gap-1.5 md:flex-col">
+      {/* On a card the name keeps its room and the software gives way. */}
+      <span className="min-w-0 truncate text-[13px] font-medium text-slate-800 max-md:max-w-full max-md:shrink-0" title={`Client ${client.name}`}>
+        {client.name}
+      </span>
+      <span className={cn('min-w-0 truncate text-[11px] text-slate-500', client.sdk === null && 'italic')} title={sdk}>
+        {sdk}
+      </span>
+    </div>
+  );
+}
+
 function ProgressCell({ record }: { record: UploadRecord }) {
   return (
     <div className="min-w-0">
@@ -213,6 +239,14 @@ const dataColumns: UploadColumn[] = [
     width: 'minmax(15rem, 1fr)',
     skeletonWidth: 'w-48',
   card: { cell: 'max-md:[grid-area:upload]', header: 'max-md:sr-only' },
+  },
+  {
+    id: 'client',
+    header: 'Client',
+    cell: (record) => <ClientCell record={record} />,
+    width: '8.5rem',
+    skeletonWidth: 'w-20',
+    card: { cell: 'max-md:[grid-area:client] max-md:self-center max-md:min-w-0', header: 'max-md:sr-only' },
   },
   {
     id: 'purpose',

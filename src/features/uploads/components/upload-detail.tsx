@@ -14,6 +14,8 @@ import { formatExact } from '#src/lib/format-time.ts';
 import { useCancelUpload } from '#src/features/uploads/api/cancel-upload.ts';
 import { useCancellingIds, withPendingCancel } from '#src/features/uploads/stores/pending-cancels.ts';
 import { cancelToasts } from '#src/features/uploads/utils/cancel-toasts.ts';
+import { NO_CLIENT_TEXT, sdkLabel } from '#src/features/uploads/utils/client-wording.ts';
+import { listHrefFor } from '#src/features/uploads/utils/list-search-params.ts';
 import { CancelUploadButton } from './cancel-upload-button.tsx';
 import { CopyIdButton } from './copy-id-button.tsx';
 import { SeenViaTag } from './seen-via-tag.tsx';
@@ -169,6 +171,20 @@ export function UploadDetail({ record: cached }: { record: UploadRecord }) {
               <Timestamp at={record.first_seen_at} />
             </DescriptionItem>
             <DescriptionItem label="Seen via">{SEEN_VIA[record.seen_via]}</DescriptionItem>
+            <DescriptionItem label="Client">
+              {record.client ? (
+                <Link
+                  to={listHrefFor({ client: record.client.name })}
+                  className="font-medium text-sky-700 underline-offset-2 hover:underline focus-visible:rounded-sm focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+                >
+                  {record.client.name}
+                  <span className="sr-only">: list its uploads</span>
+                </Link>
+              ) : (
+                <NoValue text={NO_CLIENT_TEXT} />
+              )}
+            </DescriptionItem>
+            <DescriptionItem label="Software">{record.client ? sdkLabel(record.client) : <NoValue />}</DescriptionItem>
             <DescriptionItem label="Cancelled by">{record.cancelled_by ?? <NoValue />}</DescriptionItem>
             <DescriptionItem label="Cancelled at">{record.cancelled_at === null ? <NoValue /> : <Timestamp at={record.cancelled_at} />}</DescriptionItem>
           </DescriptionList>

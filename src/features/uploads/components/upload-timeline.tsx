@@ -30,7 +30,7 @@ function Actor({ actor }: { actor: string }) {
     <span className="inline-flex items-center gap-1" title={actor}>
       <UserIcon className="size-3 text-slate-400" />
       {client ?? actor}
-      {client !== null && <span className="text-slate-400">(SDK client)</span>}
+      {client !== null && <span className="text-slate-500">(SDK client)</span>}
     </span>
   );
 }

@@ -304,6 +304,29 @@ describe('the view in the URL', () => {
     expect((screen.getByRole('searchbox', { name: 'Search uploads' }) as HTMLInputElement).value).toBe('');
   });
 
+  it("shows each upload's client, offers every client with its pending and stuck counts, and filters by the one picked", async () => {
+    const teamB = makeRecord({ id: 'upload_teamb1', filename: 'team-b.jsonl' }, { client: { name: 'team-b', sdk: null }, stuck: { reason: 'idle', message: 'No part received 23 min ago' } });
+    const orphan = makeRecord({ id: 'upload_orphan1', filename: 'orphan.jsonl' }, { client: null, seen_via: 'cancel' });
+    const { requestsTo } = serveConsole([pending, teamB, orphan]);
+    const { router } = renderWithProviders(<UploadsList />);
+    await screen.findByRole('link', { name: 'training.jsonl' });
+    expect(within(rowOf('training.jsonl')).getByText('team-a')).toBeTruthy();
+    expect(within(rowOf('training.jsonl')).getByText('node 6.49.0')).toBeTruthy();
+    expect(within(rowOf('team-b.jsonl')).getByText('software not named')).toBeTruthy();
+    expect(within(rowOf('orphan.jsonl')).getByText('No client: seen only through a cancel by id')).toBeTruthy();
+
+    const filter = screen.getByRole('combobox', { name: 'Client' });
+    // The client with stuck uploads comes first.
+    await waitFor(() => expect(within(filter).getAllByRole('option').map((o) => o.textContent)).toEqual(['Any client', 'team-b — 1 pending, 1 stuck', 'team-a — 1 pending, 0 stuck']));
+    fireEvent.change(filter, { target: { value: 'team-b' } });
+    await waitFor(() => expect(router.state.location.search).toBe('?client=team-b'));
+    await waitFor(() => expect(screen.queryByRole('link', { name: 'training.jsonl' })).toBeNull());
+    expect(requestsTo('GET', /^\/api\/uploads$/).at(-1)!.url.searchParams.get('client')).toBe('team-b');
+    expect(screen.getByRole('link', { name: 'team-b.jsonl' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Clear filters' }));
+    await waitFor(() => expect(router.state.location.search).toBe(''));
+  }, 15_000);
+
   it('puts the search into the URL once typing settles, replacing the history entry', async () => {
     serveConsole([pending]);
     const { router } = renderWithProviders(<UploadsList />);

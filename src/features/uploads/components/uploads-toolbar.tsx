@@ -1,8 +1,10 @@
 import { useEffect, useId, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { SearchIcon, XIcon } from '#src/components/ui/icons.tsx';
 import { cn } from '#src/lib/cn.ts';
+import { useClients } from '#src/features/uploads/api/get-clients.ts';
 import type { UploadListView } from '#src/features/uploads/api/upload-keys.ts';
 import type { ViewChangeOptions } from '#src/features/uploads/hooks/use-list-view.ts';
+import { clientOptionLabel, clientsByUrgency } from '#src/features/uploads/utils/client-wording.ts';
 import { AGE_OPTIONS, UPLOAD_PURPOSES, ageLabel, hasNarrowingFilters } from '#src/features/uploads/utils/list-search-params.ts';
 
 /** Typing settles for this long before the search goes into the URL (and to the server). */
@@ -115,6 +117,23 @@ function Select({ label, value, onChange, children }: { label: string; value: st
   );
 }
 
+/** Each client with its pending and stuck counts in the option itself: whose uploads are stuck, one click away. */
+function ClientFilter({ value, onChange }: { value: string | undefined; onChange: (client: string | undefined) => void }) {
+  const clients = clientsByUrgency(useClients().data ?? []);
+  return (
+    <Select label="Client" value={value ?? ''} onChange={(client) => onChange(client || undefined)}>
+      <option value="">Any client</option>
+      {clients.map((counts) => (
+        <option key={counts.name} value={counts.name}>
+          {clientOptionLabel(counts)}
+        </option>
+      ))}
+      {/* A client from a link that has no uploads (yet) still filters. */}
+      {value && !clients.some((counts) => counts.name === value) && <option value={value}>{value}</option>}
+    </Select>
+  );
+}
+
 export function UploadsToolbar({ view, onChange, onClearFilters, searchRef, results, trailing }: UploadsToolbarProps) {
   const purposes: string[] = [...UPLOAD_PURPOSES];
   if (view.purpose && !purposes.includes(view.purpose)) purposes.push(view.purpose);
@@ -134,6 +153,7 @@ export function UploadsToolbar({ view, onChange, onClearFilters, searchRef, resu
           </option>
         ))}
       </Select>
+      <ClientFilter value={view.client} onChange={(client) => onChange({ client })} />
       <Select label="Age" value={view.older_than === undefined ? '' : String(view.older_than)} onChange={(age) => onChange({ older_than: age ? Number(age) : undefined })}>
         <option value="">Any age</option>
         {ages.map((age) => (

@@ -24,6 +24,13 @@ describe('the list view in the URL', () => {
     for (const view of views) expect(parseListSearch(listSearchFor(view))).toEqual(view);
   });
 
+  it('keeps the client filter: read, written back, sent to the server, and too long a name ignored', () => {
+    expect(parse('client=team-a&stuck=true')).toEqual({ stuck: true, client: 'team-a', sort: 'created_at', order: 'desc' });
+    expect(listHrefFor({ stuck: true, client: 'team-a' })).toBe('/?stuck=true&client=team-a');
+    expect(filterForRequest({ stuck: true, client: 'team-a' })).toEqual({ stuck: 'true', client: 'team-a' });
+    expect(parse(`client=${'x'.repeat(65)}`)).toEqual({ sort: 'created_at', order: 'desc' });
+  });
+
   it('leaves defaults out, so the plain list is just /', () => {
     expect(listHrefFor({ sort: 'created_at', order: 'desc' })).toBe('/');
     expect(listHrefFor({ status: 'pending', sort: 'created_at', order: 'desc' })).toBe('/?status=pending');

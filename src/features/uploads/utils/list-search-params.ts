@@ -45,6 +45,8 @@ export function parseListSearch(params: URLSearchParams): ParsedListView {
   }
   const purpose = params.get('purpose')?.trim();
   if (purpose && purpose.length <= 64) view.purpose = purpose;
+  const client = params.get('client')?.trim();
+  if (client && client.length <= 64) view.client = client;
   const q = params.get('q')?.trim();
   if (q) view.q = q.slice(0, 200);
   const olderThan = params.get('older_than');
@@ -65,6 +67,7 @@ export function listSearchFor(view: UploadListView): URLSearchParams {
   if (view.stuck) params.set('stuck', 'true');
   else if (view.status) params.set('status', view.status);
   if (view.purpose) params.set('purpose', view.purpose);
+  if (view.client) params.set('client', view.client);
   if (view.older_than !== undefined) params.set('older_than', String(view.older_than));
   if (view.q) params.set('q', view.q);
   const sort = view.sort ?? DEFAULT_SORT;
@@ -83,13 +86,13 @@ export function listHrefFor(view: UploadListView): string {
 
 /** Just what narrows the rows (no sort). */
 export function filtersOf(view: UploadListView): UploadListFilters {
-  const { status, stuck, purpose, q, older_than } = view;
-  return { status, stuck, purpose, q, older_than };
+  const { status, stuck, purpose, q, older_than, client } = view;
+  return { status, stuck, purpose, q, older_than, client };
 }
 
-/** Search, purpose or age: the narrowing an operator types or picks, as opposed to a tab. */
+/** Search, purpose, client or age: the narrowing an operator types or picks, as opposed to a tab. */
 export function hasNarrowingFilters(view: UploadListFilters): boolean {
-  return view.purpose !== undefined || view.q !== undefined || view.older_than !== undefined;
+  return view.purpose !== undefined || view.q !== undefined || view.older_than !== undefined || view.client !== undefined;
 }
 
 /** The filter as the bulk-cancel endpoints take it (the wire spells booleans as strings). */
@@ -98,6 +101,7 @@ export function filterForRequest(filters: UploadListFilters): UploadFilter {
   if (filters.stuck) filter.stuck = 'true';
   else if (filters.status) filter.status = filters.status;
   if (filters.purpose) filter.purpose = filters.purpose;
+  if (filters.client) filter.client = filters.client;
   if (filters.q) filter.q = filters.q;
   if (filters.older_than !== undefined) filter.older_than = filters.older_than;
   return filter;
