@@ -234,6 +234,20 @@ export interface UploadStore {
   /** Until when (ms) bulk work holds off; 0 if never paused. */
   upstreamPausedUntil(): Promise<number>;
 
+  // ---- retention (server/retention/)
+  /**
+   * One retention batch, in one short transaction: deletes up to `limit` finished uploads whose last
+   * activity and expiry both lie at or before `cutoff` (unix s, in the past), with their parts and
+   * timeline events, and returns how many. Finished: completed, cancelled,
+   * expired, or pending past its expiry (lapsed, as expireLapsed sees it) — but not one whose cancel
+   * outcome is unknown (the reconciler's). The status counts stay exact. Several replicas may purge
+   * at once: each upload is deleted by one of them. 0 means nothing is left to delete (or what is
+   * left is being deleted by another replica right now).
+   */
+  purgeFinishedUploads(cutoff: number, limit: number): Promise<number>;
+  /** One batch: deletes up to `limit` audit entries written at or before `cutoff` (unix s), oldest first; returns how many. */
+  purgeAuditEntries(cutoff: number, limit: number): Promise<number>;
+
   /** Resolves when the database answers a trivial query (readiness checks); rejects when it cannot be reached. */
   ping(): Promise<void>;
 

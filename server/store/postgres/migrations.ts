@@ -208,4 +208,13 @@ export const postgresMigrations: readonly PostgresMigration[] = [
     INSERT INTO upstream_pause (id, paused_until) VALUES (true, 0);
     `,
   },
+  {
+    version: 3,
+    name: 'retention: audit entries by time',
+    sql: `
+    -- retention: audit entries leave the store after AUDIT_RETENTION_DAYS, oldest first, by this range
+    -- (finished uploads leave by uploads_by_status_activity; the counts trigger handles deletes).
+    CREATE INDEX audit_by_at ON audit_log (at, id);
+    `,
+  },
 ];

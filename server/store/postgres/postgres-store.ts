@@ -14,6 +14,7 @@ import { decodeAuditCursor, decodeListCursor, encodeAuditCursor, nextListCursor 
 import { toJob, type StoredJob } from '#server/store/job-progress.ts';
 import { migratePostgres } from '#server/store/postgres/migrate.ts';
 import { createPostgresPool, type PostgresPoolOptions } from '#server/store/postgres/pool.ts';
+import { purgeAuditEntries, purgeFinishedUploads } from '#server/store/postgres/retention-sql.ts';
 import { parseSearch, likeContaining } from '#server/store/search-query.ts';
 import { toTimelineEvent, type EventDetail } from '#server/store/timeline-wording.ts';
 import { planMerge } from '#server/store/upload-merge.ts';
@@ -667,6 +668,16 @@ class PostgresUploadStore implements UploadStore {
     const byJob = new Map<string, typeof counts>();
     for (const count of counts) byJob.set(count.job_id, [...(byJob.get(count.job_id) ?? []), count]);
     return rows.map((row) => toJob(row, byJob.get(row.id) ?? []));
+  }
+
+  // ---- retention (retention-sql.ts) ----------------------------------------------------------
+
+  purgeFinishedUploads(cutoff: number, limit: number): Promise<number> {
+    return purgeFinishedUploads(this.pool, cutoff, limit);
+  }
+
+  purgeAuditEntries(cutoff: number, limit: number): Promise<number> {
+    return purgeAuditEntries(this.pool, cutoff, limit);
   }
 
   // ---- plumbing ------------------------------------------------------------------------------

@@ -162,4 +162,9 @@ export const migrations: readonly string[] = [
   ) STRICT;
   INSERT INTO upstream_pause (id, paused_until) VALUES (1, 0);
   `,
+  `
+  -- retention: audit entries leave the store after AUDIT_RETENTION_DAYS, oldest first, by this range
+  -- (finished uploads leave by uploads_by_activity; the counts and search triggers handle deletes).
+  CREATE INDEX audit_by_at ON audit_log (at, id);
+  `,
 ];

@@ -32,6 +32,7 @@ import {
 } from '#server/store/upload-store.ts';
 import { countMatchingSql, listUploadsSql, pendingIdsSql, type SqlParams } from './filter-sql.ts';
 import { migrations } from './migrations.ts';
+import { prepareRetentionStatements, type RetentionStatements } from './retention-statements.ts';
 import { AUDIT_SELECT, prepareStatements, storedUpload, type Statements, type UploadRow } from './statements.ts';
 
 /** Opens (creating if needed) the SQLite store: WAL, migrations applied, statements prepared once. */
@@ -392,6 +393,35 @@ export class SqliteUploadStore implements UploadStore {
 
   private toJob(row: StoredJob): BulkCancelJob {
     return toJob(row, this.stmt.jobProgress.all(row.id));
+  }
+
+  // ---- retention -----------------------------------------------------------------------------
+
+  private retentionStatements: RetentionStatements | undefined;
+  private get retention(): RetentionStatements {
+    return (this.retentionStatements ??= prepareRetentionStatements(this.db));
+  }
+
+  async purgeFinishedUploads(cutoff: number, limit: number): Promise<number> {
+    // One short write transaction per batch: SQLite has one writer, and the dashboard's writes wait for it.
+    return this.db.transaction(() => {
+      const old = this.retention.oldFinished.all({ cutoff, limit });
+      for (const { rowid, id } of old) {
+        this.retention.deleteParts.run(id);
+        this.retention.deleteEvents.run(id);
+        this.retention.deleteUpload.run(rowid);
+      }
+      return old.length;
+    }).immediate();
+  }
+
+  async purgeAuditEntries(cutoff: number, limit: number): Promise<number> {
+    return this.retention.deleteAudit.run({ cutoff, limit }).changes;
+  }
+
+  /** The connection itself, for tests that fill tables directly (100,000 rows in one transaction). */
+  withDatabase<T>(work: (db: Database.Database) => T): T {
+    return work(this.db);
   }
 
   // ---- plumbing ------------------------------------------------------------------------------
