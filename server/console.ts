@@ -1,7 +1,7 @@
 // The one composition root: builds everything the console is made of (store, upstream, the
 // embedded emulator when there is no OpenAI key, live feed, cancel service, bulk runner, the
 // HTTP app) and owns what has a lifecycle: start() sets the background work going (the live
-// listener, resumed bulk jobs, live counts, the expiry sweep, the reconciler), stop() ends it all
+// listener, resumed bulk jobs, live counts, the expiry sweep, the reconciler, retention), stop() ends it all
 // in an order that loses nothing. server/index.ts, the test harness and the benchmarks all build it here.
 //
 // With a databaseUrl the store is PostgreSQL and this console is one replica among several: live
@@ -30,6 +30,7 @@ import { broadcastCounts } from './lib/counts-broadcaster.ts';
 import { answersWithin, type Readiness } from './lib/health-routes.ts';
 import { consoleLogger, type Logger } from './lib/logger.ts';
 import { ALWAYS_LIVE, createChangeRelay, type ChangeRelay, type ChangeRelayOptions } from './live/change-relay.ts';
+import { DEFAULT_RETENTION, RetentionSweeper, type RetentionSettings } from './retention/retention-sweeper.ts';
 import { openStore } from './store/open-store.ts';
 import { createUpstreamClient, type UpstreamClient } from './upstream/openai-client.ts';
 
@@ -89,14 +90,16 @@ export interface ConsoleConfig {
   publicOrigin?: string | null;
   maxPartBytes?: number;
   /** Background work, in ms; null turns a loop off (its first round at start() still runs). */
-  intervals?: { expirySweepMs?: number | null; reconcileMs?: number | null; countsMs?: number };
+  intervals?: { expirySweepMs?: number | null; reconcileMs?: number | null; countsMs?: number; retentionMs?: number | null };
+  /** RETENTION_DAYS and AUDIT_RETENTION_DAYS (default 30 and 365; 0 keeps forever). */
+  retention?: RetentionSettings;
   /** After stop() asks the listening server to close, how long open requests get before they are cut. */
   drainTimeoutMs?: number;
   /** Emulator mode only: demo uploads seeded into an empty store at start(); SDK traffic once listening. */
   demo?: { seed: boolean; size: number; traffic: boolean };
 }
 
-const DEFAULT_INTERVALS = { expirySweepMs: 5_000, reconcileMs: 30_000, countsMs: 1_000 };
+const DEFAULT_INTERVALS = { expirySweepMs: 5_000, reconcileMs: 30_000, countsMs: 1_000, retentionMs: 10 * 60_000 };
 /** How long /readyz waits for the store before calling it unreachable. */
 const READINESS_PING_MS = 2_000;
 // Parts may take up to 10 minutes on a slow link (PART_TIMEOUT_MS); Node's default would cut them at 5.
@@ -192,6 +195,7 @@ export async function createConsole(config: ConsoleConfig) {
     trustProxy,
     live: () => live.connected(),
     readiness,
+    retention: config.retention ?? DEFAULT_RETENTION,
   });
 
   // OpenAI tells nobody when an upload expires; the console marks it, so lists, counts and live views agree.
@@ -202,6 +206,10 @@ export async function createConsole(config: ConsoleConfig) {
   let reconciling: Promise<number> | null = null;
   const reconcile = (): Promise<number> =>
     (reconciling ??= reconcileUnknownCancels({ store, cancels, lease: { owner: replicaId, ...(leaseMs ? { leaseMs } : {}) } }).finally(() => (reconciling = null)));
+
+  // Finished uploads and old audit entries leave in small batches (server/retention/).
+  const retention = new RetentionSweeper({ store, clock, log, onCounts: (counts) => feed.emit('counts', counts) }, config.retention ?? DEFAULT_RETENTION);
+  const retentionRound = () => void retention.sweep().catch((error: unknown) => log.error('retention sweep failed', { error: String(error) }));
 
   const timers: NodeJS.Timeout[] = [];
   let stopCounts = () => {};
@@ -227,6 +235,9 @@ export async function createConsole(config: ConsoleConfig) {
       );
     reconcileRound();
     if (intervals.reconcileMs !== null) timers.push(setInterval(reconcileRound, intervals.reconcileMs));
+    // Not awaited: a first round over a large backlog runs beside the traffic, in batches.
+    retentionRound();
+    if (intervals.retentionMs !== null) timers.push(setInterval(retentionRound, intervals.retentionMs));
     return { resumed };
   }
 
@@ -273,6 +284,8 @@ export async function createConsole(config: ConsoleConfig) {
       await runnerStopped;
       // A round that fails has already been logged by whoever started it.
       await reconciling?.catch(() => {});
+      // Stops after the batch in progress (each batch is its own transaction).
+      await retention.stop();
       await serverClosed;
       await relay?.stop();
       await upstream.close();
@@ -284,7 +297,7 @@ export async function createConsole(config: ConsoleConfig) {
     return stopping;
   }
 
-  return { app, store, upstream, emulator, feed, cancels, runner, clock, stuckRule, live, readiness, start, listen, stop, reconcile };
+  return { app, store, upstream, emulator, feed, cancels, runner, clock, stuckRule, live, readiness, start, listen, stop, reconcile, retention };
 }
 
 export type Console = Awaited<ReturnType<typeof createConsole>>;

@@ -94,6 +94,10 @@ const envSchema = z.object({
    * and a random part (new at each start).
    */
   REPLICA_ID: optionalText.pipe(z.string().max(100).regex(/^[\w.:@-]+$/, 'may hold letters, digits and . : @ _ - only').optional()),
+  /** Days a finished upload is kept after it finished (its last activity), with its parts and events; 0 keeps them forever. */
+  RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
+  /** Days an audit entry is kept; 0 keeps them forever. */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
   /** `false` skips the demo data that emulator mode seeds into an empty store. */
   DEMO_DATA: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 }).superRefine((env, ctx) => {
@@ -104,7 +108,7 @@ const envSchema = z.object({
 export type Env = z.infer<typeof envSchema>;
 
 // Never DATABASE_URL or DATABASE_LISTEN_URL: they hold the database password.
-const SHOWN_VALUES = new Set(['PUBLIC_ORIGIN', 'PORT', 'HOST', 'DATABASE_PATH', 'OPENAI_BASE_URL', 'UPSTREAM_TIMEOUT_MS', 'EMULATOR_PORT', 'EMULATOR_DATA_DIR', 'TRUST_PROXY', 'DEMO_DATA', 'STUCK_AFTER_MINUTES', 'BULK_CONCURRENCY', 'BULK_LEASE_SECONDS', 'REPLICA_ID']);
+const SHOWN_VALUES = new Set(['PUBLIC_ORIGIN', 'PORT', 'HOST', 'DATABASE_PATH', 'OPENAI_BASE_URL', 'UPSTREAM_TIMEOUT_MS', 'EMULATOR_PORT', 'EMULATOR_DATA_DIR', 'TRUST_PROXY', 'DEMO_DATA', 'STUCK_AFTER_MINUTES', 'BULK_CONCURRENCY', 'BULK_LEASE_SECONDS', 'REPLICA_ID', 'RETENTION_DAYS', 'AUDIT_RETENTION_DAYS']);
 
 export class EnvError extends Error {}
 

@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     bulkConcurrency: env.BULK_CONCURRENCY,
     bulkLeaseSeconds: env.BULK_LEASE_SECONDS,
     replicaId: env.REPLICA_ID,
+    retention: { uploadDays: env.RETENTION_DAYS, auditDays: env.AUDIT_RETENTION_DAYS },
     log,
     staticDir: serveDashboard ? staticDir : null,
     publicOrigin: env.PUBLIC_ORIGIN ?? null,

@@ -64,6 +64,7 @@ export function describeRetention(fresh: () => void, current: () => UploadStore)
       const store = current();
       // Finished long enough ago: these go.
       await record('upload_old_completed', 'completed', CUTOFF - 3600, CUTOFF); // last active exactly RETENTION_DAYS ago
+      await record('upload_completed_before_expiry', 'completed', CUTOFF - 600, CUTOFF - 300); // finished before the cutoff; its expiry (after it) no longer matters
       await record('upload_old_cancelled', 'cancelled', old);
       await record('upload_old_swept', 'pending', old - 10);
       expect((await store.expireLapsed(old + 3600, 10)).map((r) => r.upload.id)).toEqual(['upload_old_swept']);
@@ -79,7 +80,7 @@ export function describeRetention(fresh: () => void, current: () => UploadStore)
       await store.recordCancelOutcome({ entry: auditEntry('upload_old_cancelled', old + 1), change: { kind: 'none' } });
     });
 
-    const gone = ['upload_old_cancelled', 'upload_old_completed', 'upload_old_swept', 'upload_old_unswept'];
+    const gone = ['upload_completed_before_expiry', 'upload_old_cancelled', 'upload_old_completed', 'upload_old_swept', 'upload_old_unswept'];
     const kept = ['upload_doubtful', 'upload_expiring_after_cutoff', 'upload_old_but_touched', 'upload_pending_now', 'upload_young_completed'];
 
     it('deletes finished uploads last active at or before the cutoff, with their parts and events, and nothing else', async () => {
@@ -116,7 +117,7 @@ export function describeRetention(fresh: () => void, current: () => UploadStore)
     it('reaches only uploads finished by an earlier cutoff', async () => {
       const store = current();
       expect(sum(await purgeAll(store, old + 3600, 100))).toBe(2); // cancelled at `old`, swept by old + 3600
-      expect([...(await store.getUploads(gone, NOW)).keys()].sort()).toEqual(['upload_old_completed', 'upload_old_unswept']);
+      expect([...(await store.getUploads(gone, NOW)).keys()].sort()).toEqual(['upload_completed_before_expiry', 'upload_old_completed', 'upload_old_unswept']);
     });
 
     it('replicas purging at once delete each upload once, and the counts stay exact', async () => {
@@ -181,7 +182,8 @@ export function describeRetentionAtScale(open: () => Promise<AtScaleRetentionSto
       await opened.fill(all);
       for (const row of all) {
         const lapsed = row.upload.status === 'pending' && row.upload.expires_at <= NOW;
-        const stays = row.upload.expires_at > CUTOFF || row.at > CUTOFF || row.unknownSince !== undefined;
+        const finishedAt = row.upload.status === 'completed' || row.upload.status === 'cancelled' ? row.at : Math.max(row.at, row.upload.expires_at);
+        const stays = finishedAt > CUTOFF || row.unknownSince !== undefined;
         if (!stays) continue;
         kept.add(row.upload.id);
         expected[lapsed ? 'expired' : row.upload.status] += 1;

@@ -236,11 +236,11 @@ export interface UploadStore {
 
   // ---- retention (server/retention/)
   /**
-   * One retention batch, in one short transaction: deletes up to `limit` finished uploads whose last
-   * activity and expiry both lie at or before `cutoff` (unix s, in the past), with their parts and
-   * timeline events, and returns how many. Finished: completed, cancelled,
-   * expired, or pending past its expiry (lapsed, as expireLapsed sees it) — but not one whose cancel
-   * outcome is unknown (the reconciler's). The status counts stay exact. Several replicas may purge
+   * One retention batch, in one short transaction: deletes up to `limit` uploads that finished at or
+   * before `cutoff` (unix s, in the past), with their parts and timeline events, and returns how
+   * many. Finished: completed or cancelled, last active by then; or expired, or pending past its
+   * expiry (lapsed, as expireLapsed sees it), expired and last active by then — but never one whose
+   * cancel outcome is unknown (the reconciler's). The status counts stay exact. Several replicas may purge
    * at once: each upload is deleted by one of them. 0 means nothing is left to delete (or what is
    * left is being deleted by another replica right now).
    */

@@ -12,12 +12,14 @@ import type { UploadStatus } from '#contract/uploads.ts';
  */
 const STATUSES_IN_ORDER: readonly UploadStatus[] = ['completed', 'cancelled', 'expired', 'pending'];
 
-// The due rows are chosen once (MATERIALIZED), in the range of uploads_by_status_activity; an upload
-// whose cancel outcome is unknown is the reconciler's, however old.
+// The due rows are chosen once (MATERIALIZED), in the range of uploads_by_status_activity. Completed
+// and cancelled ones finished at their last activity; expired ones (and pending ones past expiry:
+// lapsed) at their expiry; one whose cancel outcome is unknown is the reconciler's, however old.
 const PURGE_UPLOADS_SQL = `
   WITH picked AS MATERIALIZED (
     SELECT id FROM uploads
-    WHERE status = $1 AND last_activity_at <= $2::bigint AND expires_at <= $2::bigint AND cancel_unknown_since IS NULL
+    WHERE status = $1 AND last_activity_at <= $2::bigint AND (status IN ('completed', 'cancelled') OR expires_at <= $2::bigint)
+      AND cancel_unknown_since IS NULL
     ORDER BY last_activity_at, id LIMIT $3::integer FOR UPDATE SKIP LOCKED
   ), parts AS (
     DELETE FROM upload_parts p USING picked WHERE p.upload_id = picked.id

@@ -5,11 +5,12 @@ import type Database from 'better-sqlite3';
 
 export function prepareRetentionStatements(db: Database.Database) {
   return {
-    // A range of uploads_by_activity (last_activity_at, id); a pending row past the cutoff's expiry is lapsed, so it is
-    // finished, unless its cancel outcome is unknown (the reconciler settles it first).
+    // A range of uploads_by_activity (last_activity_at, id). Completed and cancelled ones finished at
+    // their last activity; expired ones (and pending ones past expiry: lapsed) at their expiry,
+    // unless a cancel's outcome is unknown (the reconciler settles it first).
     oldFinished: db.prepare<{ cutoff: number; limit: number }, { rowid: number; id: string }>(`
       SELECT rowid, id FROM uploads
-      WHERE last_activity_at <= @cutoff AND expires_at <= @cutoff AND cancel_unknown_since IS NULL
+      WHERE last_activity_at <= @cutoff AND (status IN ('completed', 'cancelled') OR expires_at <= @cutoff) AND cancel_unknown_since IS NULL
       ORDER BY last_activity_at, id LIMIT @limit`),
     deleteParts: db.prepare<[string]>('DELETE FROM upload_parts WHERE upload_id = ?'),
     deleteEvents: db.prepare<[string]>('DELETE FROM upload_events WHERE upload_id = ?'),
