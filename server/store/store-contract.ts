@@ -16,6 +16,7 @@ import {
   type UnknownCancelClaim,
   type UploadStore,
 } from './upload-store.ts';
+import { describeAlertOutbox } from './alerts-contract.ts';
 import { describeRetention, describeRetentionAtScale, type FillUploads } from './retention-contract.ts';
 
 export interface OpenOptions {
@@ -702,6 +703,7 @@ export function describeUploadStore(name: string, open: (options: OpenOptions) =
     describeAtScale(open, options.rowsAtScale ?? 100_000);
 
     describeRetention(fresh, () => store);
+    describeAlertOutbox(fresh, () => store);
     describeRetentionAtScale(async () => {
       const { store: filled, fill, cleanup } = await open({ stuckRule: RULE, willReopen: false });
       if (!fill) throw new Error('The retention test at scale needs OpenedStore.fill');

@@ -14,6 +14,7 @@ import { decodeAuditCursor, decodeListCursor, encodeAuditCursor, nextListCursor 
 import { toJob, type StoredJob } from '#server/store/job-progress.ts';
 import { migratePostgres } from '#server/store/postgres/migrate.ts';
 import { createPostgresPool, type PostgresPoolOptions } from '#server/store/postgres/pool.ts';
+import { claimAlerts, enqueueAlert, settleAlert, transitionAlertState } from '#server/store/postgres/alert-sql.ts';
 import { purgeAuditEntries, purgeFinishedUploads } from '#server/store/postgres/retention-sql.ts';
 import { parseSearch, likeContaining } from '#server/store/search-query.ts';
 import { toTimelineEvent, type EventDetail } from '#server/store/timeline-wording.ts';
@@ -22,8 +23,10 @@ import { effectiveStatusSql, toUploadRecord, type StoredUpload, type StoredUploa
 import {
   JOB_CANCELLED_ITEMS_SHOWN,
   JOB_LIST_LIMIT,
+  type AlertAttempt,
   type AuditQuery,
   type CancelChange,
+  type ClaimedAlert,
   type CancelWrite,
   type CancelWritten,
   type ClaimedJobItem,
@@ -31,6 +34,7 @@ import {
   type JobItemToDo,
   type LeaseTerms,
   type ListPage,
+  type NewAlert,
   type NewAuditEntry,
   type RecordContext,
   type StoreListQuery,
@@ -678,6 +682,24 @@ class PostgresUploadStore implements UploadStore {
 
   purgeAuditEntries(cutoff: number, limit: number): Promise<number> {
     return purgeAuditEntries(this.pool, cutoff, limit);
+  }
+
+  // ---- alerts (alert-sql.ts) -----------------------------------------------------------------
+
+  transitionAlertState(change: { name: string; initial: string; to: string; message: NewAlert }): Promise<boolean> {
+    return transitionAlertState(this.pool, change);
+  }
+
+  enqueueAlert(message: NewAlert): Promise<boolean> {
+    return enqueueAlert(this.pool, message);
+  }
+
+  claimAlerts(terms: LeaseTerms & { limit: number }): Promise<ClaimedAlert[]> {
+    return claimAlerts(this.pool, terms);
+  }
+
+  settleAlert(owner: string, id: number, result: AlertAttempt): Promise<boolean> {
+    return settleAlert(this.pool, owner, id, result);
   }
 
   // ---- plumbing ------------------------------------------------------------------------------

@@ -15,8 +15,10 @@ import { toUploadRecord } from '#server/store/upload-record.ts';
 import {
   JOB_CANCELLED_ITEMS_SHOWN,
   JOB_LIST_LIMIT,
+  type AlertAttempt,
   type AuditQuery,
   type CancelChange,
+  type ClaimedAlert,
   type CancelWrite,
   type CancelWritten,
   type ClaimedJobItem,
@@ -24,6 +26,7 @@ import {
   type JobItemToDo,
   type LeaseTerms,
   type ListPage,
+  type NewAlert,
   type NewAuditEntry,
   type RecordContext,
   type StoreListQuery,
@@ -32,6 +35,7 @@ import {
 } from '#server/store/upload-store.ts';
 import { countMatchingSql, listUploadsSql, pendingIdsSql, type SqlParams } from './filter-sql.ts';
 import { migrations } from './migrations.ts';
+import { SqliteAlertOutbox } from './alert-statements.ts';
 import { prepareRetentionStatements, type RetentionStatements } from './retention-statements.ts';
 import { AUDIT_SELECT, prepareStatements, storedUpload, type Statements, type UploadRow } from './statements.ts';
 
@@ -417,6 +421,29 @@ export class SqliteUploadStore implements UploadStore {
 
   async purgeAuditEntries(cutoff: number, limit: number): Promise<number> {
     return this.retention.deleteAudit.run({ cutoff, limit }).changes;
+  }
+
+  // ---- alerts (alert-statements.ts) -------------------------------------------------------------
+
+  private alertOutbox: SqliteAlertOutbox | undefined;
+  private get alerts(): SqliteAlertOutbox {
+    return (this.alertOutbox ??= new SqliteAlertOutbox(this.db));
+  }
+
+  async transitionAlertState(change: { name: string; initial: string; to: string; message: NewAlert }): Promise<boolean> {
+    return this.alerts.transition(change);
+  }
+
+  async enqueueAlert(message: NewAlert): Promise<boolean> {
+    return this.alerts.enqueue(message);
+  }
+
+  async claimAlerts(terms: LeaseTerms & { limit: number }): Promise<ClaimedAlert[]> {
+    return this.alerts.claim(terms);
+  }
+
+  async settleAlert(owner: string, id: number, result: AlertAttempt): Promise<boolean> {
+    return this.alerts.settle(owner, id, result);
   }
 
   /** The connection itself, for tests that fill tables directly (100,000 rows in one transaction). */
