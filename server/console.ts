@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
+import { createAlerts, NO_ALERTS, type AlertSettings, type AlertTiming } from './alerts/alerts.ts';
 import { createApp } from './app.ts';
 import { BulkCancelRunner, defaultReplicaId } from './cancel/bulk-cancel-runner.ts';
 import { CancelService } from './cancel/cancel-service.ts';
@@ -90,7 +91,17 @@ export interface ConsoleConfig {
   publicOrigin?: string | null;
   maxPartBytes?: number;
   /** Background work, in ms; null turns a loop off (its first round at start() still runs). */
-  intervals?: { expirySweepMs?: number | null; reconcileMs?: number | null; countsMs?: number; retentionMs?: number | null };
+  intervals?: {
+    expirySweepMs?: number | null;
+    reconcileMs?: number | null;
+    countsMs?: number;
+    retentionMs?: number | null;
+    /** How often the stuck count is compared with ALERT_STUCK_THRESHOLD, and how often due alerts are sent (when ALERT_WEBHOOK_URL is set). */
+    alertCheckMs?: number | null;
+    alertDeliverMs?: number | null;
+  };
+  /** ALERT_WEBHOOK_URL (a secret) and ALERT_STUCK_THRESHOLD; null or absent: no alerts. Links in messages use publicOrigin, else the listening origin. */
+  alerts?: (AlertSettings & { timing?: AlertTiming }) | null;
   /** RETENTION_DAYS and AUDIT_RETENTION_DAYS (default 30 and 365; 0 keeps forever). */
   retention?: RetentionSettings;
   /** After stop() asks the listening server to close, how long open requests get before they are cut. */
@@ -99,7 +110,7 @@ export interface ConsoleConfig {
   demo?: { seed: boolean; size: number; traffic: boolean };
 }
 
-const DEFAULT_INTERVALS = { expirySweepMs: 5_000, reconcileMs: 30_000, countsMs: 1_000, retentionMs: 10 * 60_000 };
+const DEFAULT_INTERVALS = { expirySweepMs: 5_000, reconcileMs: 30_000, countsMs: 1_000, retentionMs: 10 * 60_000, alertCheckMs: 15_000, alertDeliverMs: 2_000 };
 /** How long /readyz waits for the store before calling it unreachable. */
 const READINESS_PING_MS = 2_000;
 // Parts may take up to 10 minutes on a slow link (PART_TIMEOUT_MS); Node's default would cut them at 5.
@@ -211,6 +222,10 @@ export async function createConsole(config: ConsoleConfig) {
   const retention = new RetentionSweeper({ store, clock, log, onCounts: (counts) => feed.emit('counts', counts) }, config.retention ?? DEFAULT_RETENTION);
   const retentionRound = () => void retention.sweep().catch((error: unknown) => log.error('retention sweep failed', { error: String(error) }));
 
+  // Webhook alerts (server/alerts/): changes are queued in the store, sent by a loop of their own.
+  const alerts = config.alerts ? createAlerts({ store, clock, log, owner: replicaId }, config.alerts, config.alerts.timing) : NO_ALERTS;
+  alerts.setConsoleUrl(config.publicOrigin ?? null);
+
   const timers: NodeJS.Timeout[] = [];
   let stopCounts = () => {};
   let server: ServerType | null = null;
@@ -238,6 +253,7 @@ export async function createConsole(config: ConsoleConfig) {
     // Not awaited: a first round over a large backlog runs beside the traffic, in batches.
     retentionRound();
     if (intervals.retentionMs !== null) timers.push(setInterval(retentionRound, intervals.retentionMs));
+    alerts.start({ checkMs: intervals.alertCheckMs, deliverMs: intervals.alertDeliverMs });
     return { resumed };
   }
 
@@ -253,6 +269,7 @@ export async function createConsole(config: ConsoleConfig) {
     server = listening;
     const bound = (listening.address() as AddressInfo).port;
     const origin = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+    if (!config.publicOrigin) alerts.setConsoleUrl(origin);
     const trafficToken = config.clients[0]?.token;
     if (emulator && config.demo?.traffic && trafficToken) {
       log.info('--demo-traffic: SDK clients will now create, fill, complete, stall and abandon uploads through /v1');
@@ -286,6 +303,8 @@ export async function createConsole(config: ConsoleConfig) {
       await reconciling?.catch(() => {});
       // Stops after the batch in progress (each batch is its own transaction).
       await retention.stop();
+      // A webhook call in flight is cut short; its message stays due in the store.
+      await alerts.stop();
       await serverClosed;
       await relay?.stop();
       await upstream.close();
@@ -297,7 +316,7 @@ export async function createConsole(config: ConsoleConfig) {
     return stopping;
   }
 
-  return { app, store, upstream, emulator, feed, cancels, runner, clock, stuckRule, live, readiness, start, listen, stop, reconcile, retention };
+  return { app, store, upstream, emulator, feed, cancels, runner, clock, stuckRule, live, readiness, start, listen, stop, reconcile, retention, alerts };
 }
 
 export type Console = Awaited<ReturnType<typeof createConsole>>;

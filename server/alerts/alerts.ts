@@ -139,16 +139,18 @@ export function createAlerts(deps: AlertDeps, settings: AlertSettings, timing: A
     const delay = giveUp ? 0 : Math.max(backoff, failure.retryAfterMs ?? 0);
     await store.settleAlert(owner, alert.id, { sent: false, at, error: failure.error, retryAt: giveUp ? null : at + delay });
     if (giveUp) log.error(`alert webhook: gave up on a message after ${alert.attempts} attempt(s): ${failure.error}`);
-    else log.warn(`alert webhook: attempt ${alert.attempts} failed (${failure.error}); trying again in ${Math.round(delay / 1000)} s`);
+    else log.warn(`alert webhook: attempt ${alert.attempts} failed (${failure.error}); trying again in ${delay < 1000 ? `${delay} ms` : `${Math.round(delay / 1000)} s`}`);
     return false;
   }
 
   async function deliverRound(): Promise<number> {
     let sent = 0;
+    // Until nothing is due: what was queued while a call was in flight goes out in the same round
+    // (a failed message is due again only later, so this ends).
     while (!stopping.signal.aborted) {
       const due = await store.claimAlerts({ owner, now: wallClock.now(), leaseMs, limit: 10 });
+      if (due.length === 0) break;
       for (const alert of due) if (await deliverOne(alert)) sent += 1;
-      if (due.length < 10) break;
     }
     return sent;
   }

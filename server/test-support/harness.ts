@@ -33,6 +33,8 @@ export interface HarnessOptions {
   upstream?: (emulatorUrl: string) => UpstreamClient;
   /** Turn the background loops on, with these periods. */
   intervals?: ConsoleConfig['intervals'];
+  /** Webhook alerts (off unless given). */
+  alerts?: ConsoleConfig['alerts'];
 }
 
 export async function startHarness(options: HarnessOptions = {}) {
@@ -63,6 +65,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     publicOrigin: options.publicOrigin ?? null,
     ...(options.maxPartBytes ? { maxPartBytes: options.maxPartBytes } : {}),
     intervals: { expirySweepMs: null, reconcileMs: null, countsMs: 50, ...options.intervals },
+    alerts: options.alerts ?? null,
     drainTimeoutMs: 0,
   });
   let started: { resumed: number };
