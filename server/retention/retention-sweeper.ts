@@ -1,5 +1,5 @@
 // Retention: finished uploads last active RETENTION_DAYS ago or more leave the store with their
-// parts and events, and audit entries AUDIT_RETENTION_DAYS old or more leave too. The console runs
+// parts and events, and audit entries (and sent alert messages) AUDIT_RETENTION_DAYS old or more leave too. The console runs
 // a round every so often (server/console.ts). A round is many small batches, each its own short
 // transaction, with a pause between them: on SQLite, the one writer is never held for long, so
 // recording SDK traffic and cancels never waits behind a purge; on PostgreSQL, replicas sweeping at
@@ -82,6 +82,8 @@ export class RetentionSweeper {
     const cutoff = uploadCutoff(this.settings, now);
     const uploads = cutoff === null ? 0 : await this.batches((limit) => store.purgeFinishedUploads(cutoff, limit));
     const audit = this.settings.auditDays > 0 ? await this.batches((limit) => store.purgeAuditEntries(now - this.settings.auditDays * DAY_SECONDS, limit)) : 0;
+    // Alert messages already sent (or given up) are kept as long as the audit log.
+    if (this.settings.auditDays > 0) await this.batches((limit) => store.purgeSettledAlerts((now - this.settings.auditDays * DAY_SECONDS) * 1000, limit));
     if (uploads > 0 || audit > 0) {
       log.info(`retention: removed ${uploads} finished upload(s) older than ${this.settings.uploadDays} days and ${audit} audit entr${audit === 1 ? 'y' : 'ies'} older than ${this.settings.auditDays} days`);
     }

@@ -69,5 +69,19 @@ export function describeAlertOutbox(fresh: () => void, current: () => UploadStor
       expect(await current().settleAlert('b', again[0]!.id, { sent: false, at: T + 2002, error: 'late', retryAt: T + 3000 })).toBe(false);
       expect(await current().claimAlerts({ ...terms('b', T + 100_000), limit: 10 })).toEqual([]);
     });
+
+    it('retention deletes settled messages queued by the cutoff, never one still to send', async () => {
+      for (const [key, at] of [['sent', T], ['given-up', T + 1], ['due', T], ['sent-later', T + 10]] as const) await current().enqueueAlert(message(key, at));
+      const claimed = await current().claimAlerts({ ...terms('a', T + 20), limit: 10 });
+      const byKey = new Map(claimed.map((m) => [m.key, m.id]));
+      await current().settleAlert('a', byKey.get('sent')!, { sent: true, at: T + 20 });
+      await current().settleAlert('a', byKey.get('sent-later')!, { sent: true, at: T + 20 });
+      await current().settleAlert('a', byKey.get('given-up')!, { sent: false, at: T + 20, error: 'HTTP 404', retryAt: null });
+      await current().settleAlert('a', byKey.get('due')!, { sent: false, at: T + 20, error: 'HTTP 500', retryAt: T + 30 });
+      expect(await current().purgeSettledAlerts(T + 5, 1)).toBe(1);
+      expect(await current().purgeSettledAlerts(T + 5, 10)).toBe(1);
+      expect(await current().purgeSettledAlerts(T + 5, 10)).toBe(0);
+      expect((await current().claimAlerts({ ...terms('a', T + 30), limit: 10 })).map((m) => m.key)).toEqual(['due']);
+    });
   });
 }

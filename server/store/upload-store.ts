@@ -267,6 +267,8 @@ export interface UploadStore {
    * (ms), or given up (null). False, and nothing written, if the lease is no longer `owner`'s.
    */
   settleAlert(owner: string, id: number, result: AlertAttempt): Promise<boolean>;
+  /** Retention: deletes up to `limit` messages sent or given up, queued at or before `cutoff` (ms); returns how many. */
+  purgeSettledAlerts(cutoff: number, limit: number): Promise<number>;
 
   /** Resolves when the database answers a trivial query (readiness checks); rejects when it cannot be reached. */
   ping(): Promise<void>;

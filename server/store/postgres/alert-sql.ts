@@ -45,6 +45,15 @@ export async function claimAlerts(pool: pg.Pool, { owner, now, leaseMs, limit }:
   return rows.sort((a, b) => a.id - b.id);
 }
 
+export async function purgeSettledAlerts(pool: pg.Pool, cutoff: number, limit: number): Promise<number> {
+  const { rowCount } = await pool.query(
+    `DELETE FROM alert_outbox WHERE id IN (
+       SELECT id FROM alert_outbox WHERE created_at <= $1::bigint AND (sent_at IS NOT NULL OR gave_up_at IS NOT NULL) ORDER BY id LIMIT $2::integer)`,
+    [cutoff, limit],
+  );
+  return rowCount ?? 0;
+}
+
 export async function settleAlert(pool: pg.Pool, owner: string, id: number, result: AlertAttempt): Promise<boolean> {
   const held = 'id = $1 AND lease_owner = $2 AND lease_until IS NOT NULL AND sent_at IS NULL AND gave_up_at IS NULL';
   const { rowCount } = result.sent

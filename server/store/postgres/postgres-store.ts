@@ -14,7 +14,7 @@ import { decodeAuditCursor, decodeListCursor, encodeAuditCursor, nextListCursor 
 import { toJob, type StoredJob } from '#server/store/job-progress.ts';
 import { migratePostgres } from '#server/store/postgres/migrate.ts';
 import { createPostgresPool, type PostgresPoolOptions } from '#server/store/postgres/pool.ts';
-import { claimAlerts, enqueueAlert, settleAlert, transitionAlertState } from '#server/store/postgres/alert-sql.ts';
+import { claimAlerts, enqueueAlert, purgeSettledAlerts, settleAlert, transitionAlertState } from '#server/store/postgres/alert-sql.ts';
 import { purgeAuditEntries, purgeFinishedUploads } from '#server/store/postgres/retention-sql.ts';
 import { parseSearch, likeContaining } from '#server/store/search-query.ts';
 import { toTimelineEvent, type EventDetail } from '#server/store/timeline-wording.ts';
@@ -700,6 +700,10 @@ class PostgresUploadStore implements UploadStore {
 
   settleAlert(owner: string, id: number, result: AlertAttempt): Promise<boolean> {
     return settleAlert(this.pool, owner, id, result);
+  }
+
+  purgeSettledAlerts(cutoff: number, limit: number): Promise<number> {
+    return purgeSettledAlerts(this.pool, cutoff, limit);
   }
 
   // ---- plumbing ------------------------------------------------------------------------------

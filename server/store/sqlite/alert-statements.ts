@@ -25,6 +25,9 @@ function prepareAlertStatements(db: Database.Database) {
       UPDATE alert_outbox SET last_error = @error, lease_until = NULL,
         next_attempt_at = COALESCE(@retry_at, next_attempt_at), gave_up_at = CASE WHEN @retry_at IS NULL THEN @at END
       WHERE id = @id AND lease_owner = @owner AND lease_until IS NOT NULL AND sent_at IS NULL AND gave_up_at IS NULL`),
+    purgeSettled: db.prepare<{ cutoff: number; limit: number }>(`
+      DELETE FROM alert_outbox WHERE id IN (
+        SELECT id FROM alert_outbox WHERE created_at <= @cutoff AND (sent_at IS NOT NULL OR gave_up_at IS NOT NULL) ORDER BY id LIMIT @limit)`),
   };
 }
 
@@ -54,6 +57,10 @@ export class SqliteAlertOutbox {
     return this.db
       .transaction(() => this.stmt.due.all({ now, limit }).map(({ id }) => this.stmt.claim.get({ id, owner, until: now + leaseMs })!))
       .immediate();
+  }
+
+  purgeSettled(cutoff: number, limit: number): number {
+    return this.stmt.purgeSettled.run({ cutoff, limit }).changes;
   }
 
   settle(owner: string, id: number, result: AlertAttempt): boolean {

@@ -446,6 +446,10 @@ export class SqliteUploadStore implements UploadStore {
     return this.alerts.settle(owner, id, result);
   }
 
+  async purgeSettledAlerts(cutoff: number, limit: number): Promise<number> {
+    return this.alerts.purgeSettled(cutoff, limit);
+  }
+
   /** The connection itself, for tests that fill tables directly (100,000 rows in one transaction). */
   withDatabase<T>(work: (db: Database.Database) => T): T {
     return work(this.db);
