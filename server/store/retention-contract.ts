@@ -163,7 +163,7 @@ export function describeRetentionAtScale(open: () => Promise<AtScaleRetentionSto
     let opened: AtScaleRetentionStore;
     const statuses = ['completed', 'cancelled', 'expired', 'pending'] as const;
     const id = (i: number) => `upload_r${String(i).padStart(7, '0')}`;
-    // Three in four are old (a quarter of them on the cutoff itself); of the young, pending ones are live.
+    // Three in four are old (one row in sixteen exactly on the cutoff); of the young, pending ones are live.
     const isOld = (i: number) => i % 4 !== 3;
     const rowOf = (i: number): FillRow => {
       const status = statuses[Math.floor(i / 4) % 4]!;
