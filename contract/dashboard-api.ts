@@ -148,6 +148,10 @@ export const sessionSchema = z.object({
   upstream: z.enum(['emulator', 'openai']),
   /** Minutes without a part after which a pending upload counts as stuck. */
   stuck_after_minutes: z.number().default(10),
+  /** How far back the list goes: finished uploads are kept this many days (RETENTION_DAYS); null keeps them all. */
+  history_days: z.number().nullable().default(null),
+  /** Audit entries are kept this many days (AUDIT_RETENTION_DAYS); null keeps them all. */
+  audit_history_days: z.number().nullable().default(null),
 });
 export type Session = z.infer<typeof sessionSchema>;
 

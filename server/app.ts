@@ -13,6 +13,7 @@ import { ApiError } from './lib/api-error.ts';
 import type { AttemptLimiters } from './lib/attempt-limiter.ts';
 import type { OperatorDirectory } from './lib/auth.ts';
 import type { ChangeFeed } from './lib/change-feed.ts';
+import type { RetentionSettings } from './retention/retention-sweeper.ts';
 import type { TrustProxy } from './lib/client-address.ts';
 import type { Clock } from './lib/clock.ts';
 import { INTERNAL_ERROR, STORE_UNAVAILABLE, toApiError } from './lib/errors.ts';
@@ -76,6 +77,8 @@ export interface AppDeps {
   readiness: () => Promise<Readiness>;
   /** GET /metrics and what feeds it; null or absent: off (METRICS_TOKEN unset), /metrics answers 404. */
   metrics?: { metrics: ConsoleMetrics; token: string } | null;
+  /** How long history is kept (RETENTION_DAYS, AUDIT_RETENTION_DAYS), for the session to tell the dashboard. */
+  retention?: RetentionSettings;
 }
 
 /** While the database is away every request says so; the log says it at most this often. */
@@ -90,6 +93,7 @@ export function createApp(deps: AppDeps) {
     publicOrigin: deps.publicOrigin,
     stuckRule: deps.stuckRule,
     limiter: limiters.operators,
+    retention: deps.retention,
   };
   const app = new Hono<AppEnv>();
   app.use(clientAddresses(deps.trustProxy));

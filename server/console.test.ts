@@ -72,3 +72,23 @@ describe('stop()', () => {
     h = null;
   });
 });
+
+describe('retention', () => {
+  it('removes a finished upload once RETENTION_DAYS (30 by default) have passed, and tells live dashboards the counts', async () => {
+    const harness = await start({ intervals: { retentionMs: 20 } });
+    const finished = await create(harness, 'done-long-ago.jsonl');
+    expect((await harness.api(`/api/uploads/${finished.id}/cancel`, { method: 'POST' })).status).toBe(200);
+    const counts: number[] = [];
+    harness.feed.on('counts', (c) => counts.push(c.cancelled));
+    await new Promise((resolve) => setTimeout(resolve, 100)); // several rounds: nothing is old yet
+    expect(await harness.store.getUpload(finished.id, finished.created_at)).not.toBeNull();
+
+    harness.clock.setOffsetSeconds(30 * 86_400 + 1);
+    const young = await create(harness, 'young.jsonl');
+    await eventually(async () => expect(await harness.store.getUpload(finished.id, young.created_at)).toBeNull());
+    expect(await harness.store.getUpload(young.id, young.created_at)).not.toBeNull();
+    await eventually(async () => expect(counts.at(-1)).toBe(0));
+    const session = await (await harness.api('/api/session')).json();
+    expect(session).toMatchObject({ history_days: 30, audit_history_days: 365 });
+  });
+});

@@ -1,7 +1,7 @@
 // The one composition root: builds everything the console is made of (store, upstream, the
 // embedded emulator when there is no OpenAI key, live feed, cancel service, bulk runner, the
 // HTTP app) and owns what has a lifecycle: start() sets the background work going (the live
-// listener, resumed bulk jobs, live counts, the expiry sweep, the reconciler), stop() ends it all
+// listener, resumed bulk jobs, live counts, the expiry sweep, the reconciler, retention), stop() ends it all
 // in an order that loses nothing. server/index.ts, the test harness and the benchmarks all build it here.
 //
 // With a databaseUrl the store is PostgreSQL and this console is one replica among several: live
@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
+import { createAlerts, NO_ALERTS, type AlertSettings, type AlertTiming } from './alerts/alerts.ts';
 import { createApp } from './app.ts';
 import { BulkCancelRunner, defaultReplicaId } from './cancel/bulk-cancel-runner.ts';
 import { CancelService } from './cancel/cancel-service.ts';
@@ -36,6 +37,7 @@ import { ALWAYS_LIVE, createChangeRelay, type ChangeRelay, type ChangeRelayOptio
 import { createConsoleMetrics } from './metrics/console-metrics.ts';
 import { instrumentStore } from './metrics/instrument-store.ts';
 import { instrumentUpstream } from './metrics/instrument-upstream.ts';
+import { DEFAULT_RETENTION, RetentionSweeper, type RetentionSettings } from './retention/retention-sweeper.ts';
 import { openStore } from './store/open-store.ts';
 import { createUpstreamClient, type UpstreamClient } from './upstream/openai-client.ts';
 
@@ -99,7 +101,20 @@ export interface ConsoleConfig {
   publicOrigin?: string | null;
   maxPartBytes?: number;
   /** Background work, in ms; null turns a loop off (its first round at start() still runs). */
-  intervals?: { expirySweepMs?: number | null; reconcileMs?: number | null; countsMs?: number; policyTickMs?: number | null };
+  intervals?: {
+    expirySweepMs?: number | null;
+    reconcileMs?: number | null;
+    countsMs?: number;
+    policyTickMs?: number | null;
+    retentionMs?: number | null;
+    /** How often the stuck count is compared with ALERT_STUCK_THRESHOLD, and how often due alerts are sent (when ALERT_WEBHOOK_URL is set). */
+    alertCheckMs?: number | null;
+    alertDeliverMs?: number | null;
+  };
+  /** ALERT_WEBHOOK_URL (a secret) and ALERT_STUCK_THRESHOLD; null or absent: no alerts. Links in messages use publicOrigin, else the listening origin. */
+  alerts?: (AlertSettings & { timing?: AlertTiming }) | null;
+  /** RETENTION_DAYS and AUDIT_RETENTION_DAYS (default 30 and 365; 0 keeps forever). */
+  retention?: RetentionSettings;
   /** After stop() asks the listening server to close, how long open requests get before they are cut. */
   drainTimeoutMs?: number;
   /** Emulator mode only: demo uploads seeded into an empty store at start(); SDK traffic once listening. */
@@ -108,7 +123,7 @@ export interface ConsoleConfig {
   metricsToken?: string | null | undefined;
 }
 
-const DEFAULT_INTERVALS = { expirySweepMs: 5_000, reconcileMs: 30_000, countsMs: 1_000 };
+const DEFAULT_INTERVALS = { expirySweepMs: 5_000, reconcileMs: 30_000, countsMs: 1_000, retentionMs: 10 * 60_000, alertCheckMs: 15_000, alertDeliverMs: 2_000 };
 /** How long /readyz waits for the store before calling it unreachable. */
 const READINESS_PING_MS = 2_000;
 // Parts may take up to 10 minutes on a slow link (PART_TIMEOUT_MS); Node's default would cut them at 5.
@@ -199,7 +214,6 @@ export async function createConsole(config: ConsoleConfig) {
     { intervalSeconds: policyIntervalSeconds, ...(intervals.policyTickMs !== undefined ? { tickMs: intervals.policyTickMs } : {}) },
   );
   // Once across replicas per run (alerts: one message per run); also settable later on policyRunner.
-  policyRunner.onRunFinished = config.onPolicyRunFinished ?? null;
   // The metrics gauge of policies running: their runs still cancelling, read from the (shared) store.
   metrics?.setPoliciesRunning(async () => (await policyGauges(store)).running);
   const app = createApp({
@@ -223,6 +237,7 @@ export async function createConsole(config: ConsoleConfig) {
     live: () => live.connected(),
     readiness,
     metrics: metrics && config.metricsToken ? { metrics, token: config.metricsToken } : null,
+    retention: config.retention ?? DEFAULT_RETENTION,
   });
 
   // OpenAI tells nobody when an upload expires; the console marks it, so lists, counts and live views agree.
@@ -233,6 +248,19 @@ export async function createConsole(config: ConsoleConfig) {
   let reconciling: Promise<number> | null = null;
   const reconcile = (): Promise<number> =>
     (reconciling ??= reconcileUnknownCancels({ store, cancels, lease: { owner: replicaId, ...(leaseMs ? { leaseMs } : {}) } }).finally(() => (reconciling = null)));
+
+  // Finished uploads and old audit entries leave in small batches (server/retention/).
+  const retention = new RetentionSweeper({ store, clock, log, onCounts: (counts) => feed.emit('counts', counts) }, config.retention ?? DEFAULT_RETENTION);
+  const retentionRound = () => void retention.sweep().catch((error: unknown) => log.error('retention sweep failed', { error: String(error) }));
+
+  // Webhook alerts (server/alerts/): changes are queued in the store, sent by a loop of their own.
+  const alerts = config.alerts ? createAlerts({ store, clock, log, owner: replicaId }, config.alerts, config.alerts.timing) : NO_ALERTS;
+  alerts.setConsoleUrl(config.publicOrigin ?? null);
+  // Told once across replicas of each finished run: one alert per run, then whoever else asked.
+  policyRunner.onRunFinished = (run) => {
+    void alerts.policyRun(run);
+    config.onPolicyRunFinished?.(run);
+  };
 
   const timers: NodeJS.Timeout[] = [];
   let stopCounts = () => {};
@@ -259,6 +287,10 @@ export async function createConsole(config: ConsoleConfig) {
     reconcileRound();
     if (intervals.reconcileMs !== null) timers.push(setInterval(reconcileRound, intervals.reconcileMs));
     policyRunner.start();
+    // Not awaited: a first round over a large backlog runs beside the traffic, in batches.
+    retentionRound();
+    if (intervals.retentionMs !== null) timers.push(setInterval(retentionRound, intervals.retentionMs));
+    alerts.start({ checkMs: intervals.alertCheckMs, deliverMs: intervals.alertDeliverMs });
     return { resumed };
   }
 
@@ -274,6 +306,7 @@ export async function createConsole(config: ConsoleConfig) {
     server = listening;
     const bound = (listening.address() as AddressInfo).port;
     const origin = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+    if (!config.publicOrigin) alerts.setConsoleUrl(origin);
     const trafficToken = config.clients[0]?.token;
     if (emulator && config.demo?.traffic && trafficToken) {
       log.info('--demo-traffic: SDK clients will now create, fill, complete, stall and abandon uploads through /v1');
@@ -307,6 +340,10 @@ export async function createConsole(config: ConsoleConfig) {
       await runnerStopped;
       // A round that fails has already been logged by whoever started it.
       await reconciling?.catch(() => {});
+      // Stops after the batch in progress (each batch is its own transaction).
+      await retention.stop();
+      // A webhook call in flight is cut short; its message stays due in the store.
+      await alerts.stop();
       await serverClosed;
       await relay?.stop();
       await upstream.close();
@@ -318,7 +355,7 @@ export async function createConsole(config: ConsoleConfig) {
     return stopping;
   }
 
-  return { app, store, upstream, emulator, feed, cancels, runner, policies, policyRunner, clock, stuckRule, live, readiness, start, listen, stop, reconcile, metrics };
+  return { app, store, upstream, emulator, feed, cancels, runner, policies, policyRunner, clock, stuckRule, live, readiness, start, listen, stop, reconcile, metrics, retention, alerts };
 }
 
 export type Console = Awaited<ReturnType<typeof createConsole>>;

@@ -20,6 +20,23 @@ describe('readEnv', () => {
     expect(message).not.toContain('tiny');
   });
 
+  it('keeps history 30 days and the audit 365 by default; 0 keeps forever; a bad number is named', () => {
+    expect(readEnv({})).toMatchObject({ RETENTION_DAYS: 30, AUDIT_RETENTION_DAYS: 365 });
+    expect(readEnv({ RETENTION_DAYS: '0', AUDIT_RETENTION_DAYS: '0' })).toMatchObject({ RETENTION_DAYS: 0, AUDIT_RETENTION_DAYS: 0 });
+    expect(errorOf({ RETENTION_DAYS: '-1' })).toMatch(/RETENTION_DAYS: .*\(got "-1"\)/);
+    expect(errorOf({ AUDIT_RETENTION_DAYS: '1.5' })).toMatch(/AUDIT_RETENTION_DAYS/);
+  });
+
+  it('takes an http(s) ALERT_WEBHOOK_URL and never shows it (its path is a token)', () => {
+    const url = 'https://hooks.slack.com/services/T000/B000/the-webhook-token';
+    expect(readEnv({ ALERT_WEBHOOK_URL: url })).toMatchObject({ ALERT_WEBHOOK_URL: url, ALERT_STUCK_THRESHOLD: 10 });
+    expect(readEnv({ ALERT_WEBHOOK_URL: '' }).ALERT_WEBHOOK_URL).toBeUndefined();
+    const message = errorOf({ ALERT_WEBHOOK_URL: 'ftp://hooks.example.com/the-webhook-token', ALERT_STUCK_THRESHOLD: 'many' });
+    expect(message).toMatch(/ALERT_WEBHOOK_URL: must be an http\(s\) URL/);
+    expect(message).toMatch(/ALERT_STUCK_THRESHOLD: .*\(got "many"\)/);
+    expect(message).not.toContain('the-webhook-token');
+  });
+
   it('selects PostgreSQL from DATABASE_URL, and never shows it (it holds the password)', () => {
     const url = 'postgres://console:hunter2-the-password@db.internal:5432/uploads';
     expect(readEnv({ DATABASE_URL: url, ADMIN_TOKEN: 'a-long-enough-admin-token' }).DATABASE_URL).toBe(url);

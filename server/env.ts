@@ -98,6 +98,18 @@ const envSchema = z.object({
   METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').max(512, 'must be at most 512 characters').regex(/^\S+$/, 'may not contain spaces').optional()),
   /** Seconds between rounds of cleanup policy evaluation (one replica evaluates each round). */
   POLICY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Days a finished upload is kept after it finished (its last activity), with its parts and events; 0 keeps them forever. */
+  RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
+  /** Days an audit entry is kept; 0 keeps them forever. */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
+  /**
+   * A Slack-compatible incoming webhook (JSON `{ text, blocks }`) for alerts: stuck uploads above
+   * ALERT_STUCK_THRESHOLD and back, and each policy run that cancels uploads. A secret (Slack's
+   * carries its token in the path): never shown. Links in the messages use PUBLIC_ORIGIN when set.
+   */
+  ALERT_WEBHOOK_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, such as https://hooks.slack.com/services/…' }).optional()),
+  /** An alert when more uploads than this are stuck, and one when they are back to this many or fewer. */
+  ALERT_STUCK_THRESHOLD: z.coerce.number().int().min(0).max(1_000_000).default(10),
   /** `false` skips the demo data that emulator mode seeds into an empty store. */
   DEMO_DATA: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 }).superRefine((env, ctx) => {
@@ -107,8 +119,8 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-// Never DATABASE_URL or DATABASE_LISTEN_URL: they hold the database password.
-const SHOWN_VALUES = new Set(['PUBLIC_ORIGIN', 'PORT', 'HOST', 'DATABASE_PATH', 'OPENAI_BASE_URL', 'UPSTREAM_TIMEOUT_MS', 'EMULATOR_PORT', 'EMULATOR_DATA_DIR', 'TRUST_PROXY', 'DEMO_DATA', 'STUCK_AFTER_MINUTES', 'BULK_CONCURRENCY', 'BULK_LEASE_SECONDS', 'REPLICA_ID', 'POLICY_INTERVAL_SECONDS']);
+// Never DATABASE_URL or DATABASE_LISTEN_URL (they hold the database password), nor ALERT_WEBHOOK_URL (its path is a token).
+const SHOWN_VALUES = new Set(['PUBLIC_ORIGIN', 'PORT', 'HOST', 'DATABASE_PATH', 'OPENAI_BASE_URL', 'UPSTREAM_TIMEOUT_MS', 'EMULATOR_PORT', 'EMULATOR_DATA_DIR', 'TRUST_PROXY', 'DEMO_DATA', 'STUCK_AFTER_MINUTES', 'BULK_CONCURRENCY', 'BULK_LEASE_SECONDS', 'REPLICA_ID', 'POLICY_INTERVAL_SECONDS', 'RETENTION_DAYS', 'AUDIT_RETENTION_DAYS', 'ALERT_STUCK_THRESHOLD']);
 
 export class EnvError extends Error {}
 

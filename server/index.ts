@@ -63,6 +63,8 @@ async function main(): Promise<void> {
     bulkLeaseSeconds: env.BULK_LEASE_SECONDS,
     policyIntervalSeconds: env.POLICY_INTERVAL_SECONDS,
     replicaId: env.REPLICA_ID,
+    retention: { uploadDays: env.RETENTION_DAYS, auditDays: env.AUDIT_RETENTION_DAYS },
+    alerts: env.ALERT_WEBHOOK_URL ? { webhookUrl: env.ALERT_WEBHOOK_URL, stuckThreshold: env.ALERT_STUCK_THRESHOLD } : null,
     log,
     staticDir: serveDashboard ? staticDir : null,
     publicOrigin: env.PUBLIC_ORIGIN ?? null,
@@ -79,6 +81,8 @@ async function main(): Promise<void> {
   log.info(uploadsConsole.emulator ? `upstream: embedded emulator at ${uploadsConsole.emulator.url} (no OPENAI_API_KEY set)` : `upstream: ${env.OPENAI_BASE_URL}`);
   // Never the URL itself: it holds the password.
   log.info(env.DATABASE_URL ? 'store: PostgreSQL (DATABASE_URL); live updates, sign-in limits and bulk work are shared with any replica using it' : `store: ${resolve(env.DATABASE_PATH)}`);
+  // Never the webhook URL itself: its path is a token.
+  if (env.ALERT_WEBHOOK_URL) log.info(`alerts: to the webhook in ALERT_WEBHOOK_URL, when more than ${env.ALERT_STUCK_THRESHOLD} uploads are stuck and when policies cancel uploads`);
   if (env.TRUST_PROXY) log.info(`client addresses: X-Forwarded-For from trusted proxies (TRUST_PROXY=${env.TRUST_PROXY})`);
   if (env.METRICS_TOKEN) log.info(`metrics: ${origin}/metrics for Prometheus (Authorization: Bearer METRICS_TOKEN)`);
   if (!serveDashboard) log.warn(args.devMode ? 'dev mode: the dashboard is served by Vite on http://127.0.0.1:5173' : 'dist/ is missing: run `npm run build` to serve the dashboard');

@@ -35,7 +35,7 @@ describe('signing in and the operator check', () => {
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Strict/i);
     const session = await h.app.request('/api/session', { headers: { cookie: cookie.split(';')[0]! } });
-    expect(await session.json()).toEqual({ operator: 'alice', role: 'operator', upstream: 'emulator', stuck_after_minutes: 10 });
+    expect(await session.json()).toEqual({ operator: 'alice', role: 'operator', upstream: 'emulator', stuck_after_minutes: 10, history_days: 30, audit_history_days: 365 });
   });
 
   it('never redirects off the site after the login URL', async () => {

@@ -4,6 +4,7 @@ import { loginRequestSchema, type Session } from '#contract/dashboard-api.ts';
 import { CSRF_HEADER, CSRF_VALUE } from '#contract/constants.ts';
 import type { AppEnv } from '#server/app-env.ts';
 import type { StuckRule } from '#server/domain/stuck-rule.ts';
+import type { RetentionSettings } from '#server/retention/retention-sweeper.ts';
 import { ApiError } from '#server/lib/api-error.ts';
 import type { Operator, OperatorDirectory } from '#server/lib/auth.ts';
 import { unixSeconds, type Clock } from '#server/lib/clock.ts';
@@ -23,6 +24,8 @@ export interface SessionDeps {
   stuckRule: StuckRule;
   /** Failed token attempts per address, shared by every place an operator token is checked (and by every replica on PostgreSQL). */
   limiter: AttemptLimiter;
+  /** How long the store keeps history; the dashboard says so. Absent: everything is kept. */
+  retention?: RetentionSettings | undefined;
 }
 
 /**
@@ -61,6 +64,8 @@ export function sessionRoutes(deps: SessionDeps) {
     role: operator.role,
     upstream: deps.upstreamMode,
     stuck_after_minutes: deps.stuckRule.afterSeconds / 60,
+    history_days: deps.retention?.uploadDays || null,
+    audit_history_days: deps.retention?.auditDays || null,
   });
 
   return new Hono<AppEnv>()

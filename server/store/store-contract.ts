@@ -16,6 +16,8 @@ import {
   type UnknownCancelClaim,
   type UploadStore,
 } from './upload-store.ts';
+import { describeAlertOutbox } from './alerts-contract.ts';
+import { describeRetention, describeRetentionAtScale, type FillUploads } from './retention-contract.ts';
 
 export interface OpenOptions {
   stuckRule: StuckRule;
@@ -30,11 +32,15 @@ export interface OpenedStore {
   reopen?: () => Promise<UploadStore>;
   /** Drops whatever `open` made (a file, a database), after the stores are closed. */
   cleanup?: () => Promise<void>;
+  /** Writes uploads straight into the tables in one transaction (the retention test at scale needs 100,000 fast). */
+  fill?: FillUploads;
 }
 
 export interface ContractOptions {
   /** Rows for the paging-at-scale tests (default 100,000), each recorded through recordUpload. */
   rowsAtScale?: number;
+  /** Rows for the retention test at scale (default 100,000), written by `fill`. */
+  retentionRowsAtScale?: number;
 }
 
 const NOW = 1_800_000_000;
@@ -784,6 +790,14 @@ export function describeUploadStore(name: string, open: (options: OpenOptions) =
     });
 
     describeAtScale(open, options.rowsAtScale ?? 100_000);
+
+    describeRetention(fresh, () => store);
+    describeAlertOutbox(fresh, () => store);
+    describeRetentionAtScale(async () => {
+      const { store: filled, fill, cleanup } = await open({ stuckRule: RULE, willReopen: false });
+      if (!fill) throw new Error('The retention test at scale needs OpenedStore.fill');
+      return { store: filled, fill, done: async () => (await filled.close(), await cleanup?.()) };
+    }, options.retentionRowsAtScale ?? 100_000);
   });
 }
 

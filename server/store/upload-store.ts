@@ -258,12 +258,66 @@ export interface UploadStore {
 
   /** Cleanup policies, kept in the same database (policy-store.ts). */
   readonly policies: PolicyStore;
+  // ---- retention (server/retention/)
+  /**
+   * One retention batch, in one short transaction: deletes up to `limit` uploads that finished at or
+   * before `cutoff` (unix s, in the past), with their parts and timeline events, and returns how
+   * many. Finished: completed or cancelled, last active by then; or expired, or pending past its
+   * expiry (lapsed, as expireLapsed sees it), expired and last active by then — but never one whose
+   * cancel outcome is unknown (the reconciler's). The status counts stay exact. Several replicas may purge
+   * at once: each upload is deleted by one of them. 0 means nothing is left to delete (or what is
+   * left is being deleted by another replica right now).
+   */
+  purgeFinishedUploads(cutoff: number, limit: number): Promise<number>;
+  /** One batch: deletes up to `limit` audit entries written at or before `cutoff` (unix s), oldest first; returns how many. */
+  purgeAuditEntries(cutoff: number, limit: number): Promise<number>;
+
+  // ---- alerts (server/alerts/): an outbox, so each message is sent once across replicas
+  /**
+   * Moves the named state (absent: `initial`) to `to` if it is elsewhere, and only then enqueues
+   * `message`, in the same transaction: of replicas seeing the same change at once, exactly one
+   * moves it (compare-and-set) and enqueues. Returns whether this call did.
+   */
+  transitionAlertState(change: { name: string; initial: string; to: string; message: NewAlert }): Promise<boolean>;
+  /** Enqueues a message once per key: false (and nothing written) if one with that key exists. */
+  enqueueAlert(message: NewAlert): Promise<boolean>;
+  /**
+   * Claims up to `limit` messages due by `now` (not sent nor given up, lease free), oldest first,
+   * under a lease, counting the attempt. Claims at once never hand out a message twice.
+   */
+  claimAlerts(terms: LeaseTerms & { limit: number }): Promise<ClaimedAlert[]>;
+  /**
+   * Settles an attempt of a message `owner` holds: sent; or failed, to be tried again at `retryAt`
+   * (ms), or given up (null). False, and nothing written, if the lease is no longer `owner`'s.
+   */
+  settleAlert(owner: string, id: number, result: AlertAttempt): Promise<boolean>;
+  /** Retention: deletes up to `limit` messages sent or given up, queued at or before `cutoff` (ms); returns how many. */
+  purgeSettledAlerts(cutoff: number, limit: number): Promise<number>;
 
   /** Resolves when the database answers a trivial query (readiness checks); rejects when it cannot be reached. */
   ping(): Promise<void>;
 
   close(): Promise<void>;
 }
+
+/** A message for the alert webhook (times in ms). */
+export interface NewAlert {
+  /** Unique per message: enqueueing the same key again is a no-op. */
+  key: string;
+  /** The JSON body to POST. */
+  body: string;
+  created_at: number;
+}
+
+export interface ClaimedAlert {
+  id: number;
+  key: string;
+  body: string;
+  /** Attempts so far, this one included. */
+  attempts: number;
+}
+
+export type AlertAttempt = { sent: true; at: number } | { sent: false; at: number; error: string; retryAt: number | null };
 
 export class InvalidCursorError extends Error {
   constructor(detail = 'The cursor is not one this server issued') {

@@ -39,6 +39,8 @@ export interface HarnessOptions {
   policyIntervalSeconds?: number;
   /** More pass-through clients, besides `sdk` (CLIENT_TOKEN). */
   moreClients?: ConsoleConfig['clients'];
+  /** Webhook alerts (off unless given). */
+  alerts?: ConsoleConfig['alerts'];
 }
 
 export async function startHarness(options: HarnessOptions = {}) {
@@ -70,6 +72,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     ...(options.maxPartBytes ? { maxPartBytes: options.maxPartBytes } : {}),
     intervals: { expirySweepMs: null, reconcileMs: null, countsMs: 50, policyTickMs: null, ...options.intervals },
     ...(options.policyIntervalSeconds ? { policyIntervalSeconds: options.policyIntervalSeconds } : {}),
+    alerts: options.alerts ?? null,
     drainTimeoutMs: 0,
     metricsToken: options.metricsToken ?? null,
   });

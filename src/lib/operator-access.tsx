@@ -6,11 +6,13 @@ export interface OperatorAccess {
   readOnly: boolean;
   /** Minutes without a part after which a pending upload counts as stuck. */
   stuckAfterMinutes: number;
+  /** How many days of finished uploads the console keeps (RETENTION_DAYS); null: all of them. */
+  historyDays?: number | null;
 }
 
 export const READ_ONLY_REASON = 'Your access is read-only';
 
-const OperatorAccessContext = createContext<OperatorAccess>({ readOnly: false, stuckAfterMinutes: 10 });
+const OperatorAccessContext = createContext<OperatorAccess>({ readOnly: false, stuckAfterMinutes: 10, historyDays: null });
 
 /** Set once, where the session is known (the signed-in root), for every page below. */
 export function OperatorAccessProvider({ value, children }: { value: OperatorAccess; children: ReactNode }) {

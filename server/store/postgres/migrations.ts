@@ -281,4 +281,42 @@ export const postgresMigrations: readonly PostgresMigration[] = [
     ALTER TABLE audit_log ADD COLUMN client_name text, ADD COLUMN client_sdk text;
     `,
   },
+  {
+    version: 5,
+    name: 'retention: audit entries by time',
+    sql: `
+    -- retention: audit entries leave the store after AUDIT_RETENTION_DAYS, oldest first, by this range
+    -- (finished uploads leave by uploads_by_status_activity; the counts trigger handles deletes).
+    CREATE INDEX audit_by_at ON audit_log (at, id);
+    `,
+  },
+  {
+    version: 6,
+    name: 'retention: alert states and outbox',
+    sql: `
+    -- retention: alerts (server/alerts/) go out through this outbox, so each is sent once whichever
+    -- replica sees the change. A state ('stuck': above | below) changes by compare-and-set, and the
+    -- message of the change is enqueued in the same transaction. A message is claimed under a lease
+    -- (times in ms), then marked sent, or given a later attempt, or given up.
+    CREATE TABLE alert_states (
+      name       text PRIMARY KEY,
+      state      text NOT NULL,
+      changed_at bigint NOT NULL
+    );
+    CREATE TABLE alert_outbox (
+      id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      key             text NOT NULL UNIQUE,
+      body            text NOT NULL,
+      created_at      bigint NOT NULL,
+      attempts        integer NOT NULL DEFAULT 0,
+      next_attempt_at bigint NOT NULL,
+      lease_owner     text,
+      lease_until     bigint,
+      sent_at         bigint,
+      gave_up_at      bigint,
+      last_error      text
+    );
+    CREATE INDEX alert_outbox_due ON alert_outbox (next_attempt_at, id) WHERE sent_at IS NULL AND gave_up_at IS NULL;
+    `,
+  },
 ];

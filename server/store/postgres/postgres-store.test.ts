@@ -5,6 +5,7 @@ import { openPostgresStore } from '#server/store/postgres/postgres-store.ts';
 import { describeUploadStore } from '#server/store/store-contract.ts';
 import type { UploadStore } from '#server/store/upload-store.ts';
 import { createTestDatabase, testPostgres, type TestDatabase } from '#server/test-support/postgres.ts';
+import { fillPostgres } from '#server/test-support/fill-uploads.ts';
 import { openStoreOnTestDatabase, type StoreOnTestDatabase } from '#server/test-support/postgres-store-fixture.ts';
 
 const server = testPostgres();
@@ -25,6 +26,7 @@ describe.skipIf(!server)('PostgreSQL store', () => {
         store: await openPostgresStore(db.url, { stuckRule, max: 4 }),
         reopen: () => openPostgresStore(db.url, { stuckRule, max: 4 }),
         cleanup: () => db.drop(),
+        fill: (rows) => fillPostgres(db.url, rows),
       };
     },
     // recordUpload is a few round trips here (about 2 ms), not a function call: fewer rows keep the

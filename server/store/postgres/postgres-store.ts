@@ -24,6 +24,8 @@ import { toJob, type StoredJob } from '#server/store/job-progress.ts';
 import { PostgresPolicyStore } from '#server/store/postgres/postgres-policy-store.ts';
 import { migratePostgres } from '#server/store/postgres/migrate.ts';
 import { createPostgresPool, type PostgresPoolOptions } from '#server/store/postgres/pool.ts';
+import { claimAlerts, enqueueAlert, purgeSettledAlerts, settleAlert, transitionAlertState } from '#server/store/postgres/alert-sql.ts';
+import { purgeAuditEntries, purgeFinishedUploads } from '#server/store/postgres/retention-sql.ts';
 import { parseSearch, likeContaining } from '#server/store/search-query.ts';
 import { toTimelineEvent, type EventDetail } from '#server/store/timeline-wording.ts';
 import { planMerge } from '#server/store/upload-merge.ts';
@@ -31,8 +33,10 @@ import { clientOf, effectiveStatusSql, toUploadRecord, type StoredUpload, type S
 import {
   JOB_CANCELLED_ITEMS_SHOWN,
   JOB_LIST_LIMIT,
+  type AlertAttempt,
   type AuditQuery,
   type CancelChange,
+  type ClaimedAlert,
   type CancelWrite,
   type CancelWritten,
   type ClaimedJobItem,
@@ -40,6 +44,7 @@ import {
   type JobItemToDo,
   type LeaseTerms,
   type ListPage,
+  type NewAlert,
   type NewAuditEntry,
   type RecordContext,
   type StoreListQuery,
@@ -742,6 +747,38 @@ class PostgresUploadStore implements UploadStore {
     const byJob = new Map<string, typeof counts>();
     for (const count of counts) byJob.set(count.job_id, [...(byJob.get(count.job_id) ?? []), count]);
     return rows.map((row) => toJob(row, byJob.get(row.id) ?? []));
+  }
+
+  // ---- retention (retention-sql.ts) ----------------------------------------------------------
+
+  purgeFinishedUploads(cutoff: number, limit: number): Promise<number> {
+    return purgeFinishedUploads(this.pool, cutoff, limit);
+  }
+
+  purgeAuditEntries(cutoff: number, limit: number): Promise<number> {
+    return purgeAuditEntries(this.pool, cutoff, limit);
+  }
+
+  // ---- alerts (alert-sql.ts) -----------------------------------------------------------------
+
+  transitionAlertState(change: { name: string; initial: string; to: string; message: NewAlert }): Promise<boolean> {
+    return transitionAlertState(this.pool, change);
+  }
+
+  enqueueAlert(message: NewAlert): Promise<boolean> {
+    return enqueueAlert(this.pool, message);
+  }
+
+  claimAlerts(terms: LeaseTerms & { limit: number }): Promise<ClaimedAlert[]> {
+    return claimAlerts(this.pool, terms);
+  }
+
+  settleAlert(owner: string, id: number, result: AlertAttempt): Promise<boolean> {
+    return settleAlert(this.pool, owner, id, result);
+  }
+
+  purgeSettledAlerts(cutoff: number, limit: number): Promise<number> {
+    return purgeSettledAlerts(this.pool, cutoff, limit);
   }
 
   // ---- plumbing ------------------------------------------------------------------------------

@@ -228,4 +228,34 @@ export const migrations: readonly string[] = [
   ALTER TABLE audit_log ADD COLUMN client_name TEXT;
   ALTER TABLE audit_log ADD COLUMN client_sdk TEXT;
   `,
+  `
+  -- retention: audit entries leave the store after AUDIT_RETENTION_DAYS, oldest first, by this range
+  -- (finished uploads leave by uploads_by_activity; the counts and search triggers handle deletes).
+  CREATE INDEX audit_by_at ON audit_log (at, id);
+  `,
+  `
+  -- retention: alerts (server/alerts/) go out through this outbox, so each is sent once whichever
+  -- process sees the change. A state ('stuck': above | below) changes by compare-and-set, and the
+  -- message of the change is enqueued in the same transaction. A message is claimed under a lease
+  -- (times in ms), then marked sent, or given a later attempt, or given up.
+  CREATE TABLE alert_states (
+    name       TEXT PRIMARY KEY,
+    state      TEXT NOT NULL,
+    changed_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE TABLE alert_outbox (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    key             TEXT NOT NULL UNIQUE,
+    body            TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    lease_owner     TEXT,
+    lease_until     INTEGER,
+    sent_at         INTEGER,
+    gave_up_at      INTEGER,
+    last_error      TEXT
+  ) STRICT;
+  CREATE INDEX alert_outbox_due ON alert_outbox (next_attempt_at, id) WHERE sent_at IS NULL AND gave_up_at IS NULL;
+  `,
 ];

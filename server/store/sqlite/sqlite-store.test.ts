@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SORT_FIELDS } from '#contract/dashboard-api.ts';
 import { createStuckRule } from '#server/domain/stuck-rule.ts';
 import { describeUploadStore } from '#server/store/store-contract.ts';
+import { fillSqlite } from '#server/test-support/fill-uploads.ts';
 import { migrations } from './migrations.ts';
 import { openSqliteStore, type SqliteUploadStore } from './sqlite-store.ts';
 
@@ -13,7 +14,10 @@ const NOW = 1_800_000_000;
 
 describeUploadStore('sqlite', async ({ stuckRule, willReopen }) => {
   // In memory unless the test reopens it: filling a file row by row is several times slower.
-  if (!willReopen) return { store: openSqliteStore(':memory:', stuckRule) };
+  if (!willReopen) {
+    const store = openSqliteStore(':memory:', stuckRule);
+    return { store, fill: async (rows) => store.withDatabase((db) => fillSqlite(db, rows)) };
+  }
   const dir = mkdtempSync(join(tmpdir(), 'uc-store-'));
   const path = join(dir, 'nested', 'store.sqlite');
   return {

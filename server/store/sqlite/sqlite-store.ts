@@ -15,8 +15,10 @@ import { clientOf, toUploadRecord } from '#server/store/upload-record.ts';
 import {
   JOB_CANCELLED_ITEMS_SHOWN,
   JOB_LIST_LIMIT,
+  type AlertAttempt,
   type AuditQuery,
   type CancelChange,
+  type ClaimedAlert,
   type CancelWrite,
   type CancelWritten,
   type ClaimedJobItem,
@@ -24,6 +26,7 @@ import {
   type JobItemToDo,
   type LeaseTerms,
   type ListPage,
+  type NewAlert,
   type NewAuditEntry,
   type RecordContext,
   type StoreListQuery,
@@ -34,6 +37,8 @@ import {
 import { countMatchingSql, listUploadsSql, pendingIdsSql, type SqlParams } from './filter-sql.ts';
 import { migrations } from './migrations.ts';
 import { SqlitePolicyStore } from './sqlite-policy-store.ts';
+import { SqliteAlertOutbox } from './alert-statements.ts';
+import { prepareRetentionStatements, type RetentionStatements } from './retention-statements.ts';
 import { AUDIT_SELECT, prepareStatements, storedUpload, type AuditRow, type Statements, type UploadRow } from './statements.ts';
 
 /** Opens (creating if needed) the SQLite store: WAL, migrations applied, statements prepared once. */
@@ -416,6 +421,62 @@ export class SqliteUploadStore implements UploadStore {
 
   private toJob(row: StoredJob): BulkCancelJob {
     return toJob(row, this.stmt.jobProgress.all(row.id));
+  }
+
+  // ---- retention -----------------------------------------------------------------------------
+
+  private retentionStatements: RetentionStatements | undefined;
+  private get retention(): RetentionStatements {
+    return (this.retentionStatements ??= prepareRetentionStatements(this.db));
+  }
+
+  async purgeFinishedUploads(cutoff: number, limit: number): Promise<number> {
+    // One short write transaction per batch: SQLite has one writer, and the dashboard's writes wait for it.
+    return this.db.transaction(() => {
+      const old = this.retention.oldFinished.all({ cutoff, limit });
+      for (const { rowid, id } of old) {
+        this.retention.deleteParts.run(id);
+        this.retention.deleteEvents.run(id);
+        this.retention.deleteUpload.run(rowid);
+      }
+      return old.length;
+    }).immediate();
+  }
+
+  async purgeAuditEntries(cutoff: number, limit: number): Promise<number> {
+    return this.retention.deleteAudit.run({ cutoff, limit }).changes;
+  }
+
+  // ---- alerts (alert-statements.ts) -------------------------------------------------------------
+
+  private alertOutbox: SqliteAlertOutbox | undefined;
+  private get alerts(): SqliteAlertOutbox {
+    return (this.alertOutbox ??= new SqliteAlertOutbox(this.db));
+  }
+
+  async transitionAlertState(change: { name: string; initial: string; to: string; message: NewAlert }): Promise<boolean> {
+    return this.alerts.transition(change);
+  }
+
+  async enqueueAlert(message: NewAlert): Promise<boolean> {
+    return this.alerts.enqueue(message);
+  }
+
+  async claimAlerts(terms: LeaseTerms & { limit: number }): Promise<ClaimedAlert[]> {
+    return this.alerts.claim(terms);
+  }
+
+  async settleAlert(owner: string, id: number, result: AlertAttempt): Promise<boolean> {
+    return this.alerts.settle(owner, id, result);
+  }
+
+  async purgeSettledAlerts(cutoff: number, limit: number): Promise<number> {
+    return this.alerts.purgeSettled(cutoff, limit);
+  }
+
+  /** The connection itself, for tests that fill tables directly (100,000 rows in one transaction). */
+  withDatabase<T>(work: (db: Database.Database) => T): T {
+    return work(this.db);
   }
 
   // ---- plumbing ------------------------------------------------------------------------------

@@ -34,8 +34,8 @@ export function AppRoot() {
   // One live stream for every signed-in page: lists, details and bulk progress follow it.
   useLiveUpdates();
   const access = useMemo(
-    () => ({ readOnly: session.role === 'read_only', stuckAfterMinutes: session.stuck_after_minutes }),
-    [session.role, session.stuck_after_minutes],
+    () => ({ readOnly: session.role === 'read_only', stuckAfterMinutes: session.stuck_after_minutes, historyDays: session.history_days ?? null }),
+    [session.role, session.stuck_after_minutes, session.history_days],
   );
   const logout = useLogout({
     mutationConfig: {

@@ -5,7 +5,7 @@ import type { Session } from '#contract/dashboard-api.ts';
 import { Shell } from './shell.tsx';
 
 function renderShell(url: string, session: Partial<Session> = {}) {
-  const full: Session = { operator: 'alice', role: 'operator', upstream: 'emulator', stuck_after_minutes: 10, ...session };
+  const full: Session = { operator: 'alice', role: 'operator', upstream: 'emulator', stuck_after_minutes: 10, history_days: 30, audit_history_days: 365, ...session };
   const element = (
     <Shell session={full} onLogout={() => undefined} loggingOut={false} busy={false}>
       <p>page</p>

@@ -21,6 +21,7 @@ import { BulkCancelDialog } from './bulk-cancel-dialog.tsx';
 import { BulkCancelProgress } from './bulk-cancel-progress.tsx';
 import { CancelByIdDialog } from './cancel-by-id-dialog.tsx';
 import { KeyboardShortcuts } from './keyboard-shortcuts.tsx';
+import { HistoryWindow } from './history-window.tsx';
 import { LastUpdated } from './last-updated.tsx';
 import { LiveAnnouncer } from './live-announcer.tsx';
 import { SelectionBar } from './selection-bar.tsx';
@@ -169,7 +170,9 @@ export function UploadsList() {
           <div className="flex items-center gap-2.5">
             <h1 className="text-lg font-semibold tracking-tight text-slate-900">Uploads</h1>
           </div>
-          <p className="text-[13px] text-slate-500">Every upload that has gone through this proxy.</p>
+          <p className="text-[13px] text-slate-500">
+            Every upload that has gone through this proxy. <HistoryWindow />
+          </p>
         </div>
         <CancelByIdDialog />
       </div>
