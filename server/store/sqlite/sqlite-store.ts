@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import type { AuditEntry, BulkCancelItem, BulkCancelJob, ParsedUploadFilter, StatusCounts, TimelineEvent, UploadRecord } from '#contract/dashboard-api.ts';
 import type { Upload, UploadPart, UploadStatus } from '#contract/uploads.ts';
 import type { StuckRule } from '#server/domain/stuck-rule.ts';
+import { activityFromRows, type ActivityRange, type ActivityRow } from '#server/store/activity-buckets.ts';
 import { decodeAuditCursor, encodeAuditCursor, nextListCursor } from '#server/store/cursor.ts';
 import { toJob, type StoredJob } from '#server/store/job-progress.ts';
 import { type EventDetail, toTimelineEvent } from '#server/store/timeline-wording.ts';
@@ -30,6 +31,7 @@ import {
   type UnknownCancelClaim,
   type UploadStore,
 } from '#server/store/upload-store.ts';
+import { ACTIVITY_SQL, activityParams } from './activity-sql.ts';
 import { countMatchingSql, listUploadsSql, pendingIdsSql, type SqlParams } from './filter-sql.ts';
 import { migrations } from './migrations.ts';
 import { AUDIT_SELECT, prepareStatements, storedUpload, type Statements, type UploadRow } from './statements.ts';
@@ -177,6 +179,11 @@ export class SqliteUploadStore implements UploadStore {
     counts.expired += lapsed;
     counts.stuck = this.stmt.stuckCount.get({ now, stuck_after: this.stuckRule.afterSeconds })!.n;
     return counts;
+  }
+
+  async activityBuckets(range: ActivityRange, now: number): Promise<Map<number, StatusCounts>> {
+    const rows = this.prepared(ACTIVITY_SQL).all(activityParams(range, now, this.stuckRule)) as ActivityRow[];
+    return activityFromRows(rows, range.bucketSeconds);
   }
 
   async expireLapsed(now: number, limit: number): Promise<UploadRecord[]> {
