@@ -76,6 +76,11 @@ export class SqliteUploadStore implements UploadStore {
     return (this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((row) => row.detail);
   }
 
+  /** The same for the activity chart's statement. */
+  explainActivity(range: ActivityRange, now: number): string[] {
+    return (this.db.prepare(`EXPLAIN QUERY PLAN ${ACTIVITY_SQL}`).all(activityParams(range, now, this.stuckRule)) as { detail: string }[]).map((row) => row.detail);
+  }
+
   // ---- uploads -------------------------------------------------------------------------------
 
   /** Merges an Upload object; call inside a transaction. */
