@@ -1,6 +1,6 @@
 // Every query key of the uploads feature, written once (TkDodo, "Effective React Query Keys").
 // Lists and details sit under separate branches so "refresh every list" leaves details alone.
-import type { BulkCancelRequest, SortField } from '#contract/dashboard-api.ts';
+import type { ActivityWindow, BulkCancelRequest, SortField } from '#contract/dashboard-api.ts';
 import type { UploadStatus } from '#contract/uploads.ts';
 
 /** What narrows the list: shared by the list, "N results" and select-all-matching. */
@@ -13,6 +13,10 @@ export interface UploadListFilters {
   q?: string;
   /** Created at least this many seconds ago. */
   older_than?: number;
+  /** Created at or after this moment (unix seconds): a chart bar's window, with created_before. */
+  created_after?: number;
+  /** Created before this moment (unix seconds). */
+  created_before?: number;
 }
 
 /** Filters plus the order the rows come in. */
@@ -29,6 +33,8 @@ function normalFilters(filters: UploadListFilters) {
     purpose: filters.purpose ?? null,
     q: filters.q ?? '',
     older_than: filters.older_than ?? null,
+    created_after: filters.created_after ?? null,
+    created_before: filters.created_before ?? null,
   };
 }
 
@@ -45,6 +51,9 @@ export const uploadKeys = {
   // A branch of its own: code that reads detail entries by prefix expects upload records there.
   timelines: () => [...uploadKeys.all, 'timeline'] as const,
   timeline: (id: string) => [...uploadKeys.timelines(), id] as const,
+  /** The uploads-over-time chart, per window; not under lists(): its data is no list. */
+  activities: () => [...uploadKeys.all, 'activity'] as const,
+  activity: (window: ActivityWindow) => [...uploadKeys.activities(), window] as const,
   /** Mutations, not queries: the key useMutationState looks for. */
   cancel: () => [...uploadKeys.all, 'cancel'] as const,
 };
