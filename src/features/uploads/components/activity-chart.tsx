@@ -13,7 +13,8 @@ import { Tooltip } from '#src/components/ui/tooltip.tsx';
 import { cn } from '#src/lib/cn.ts';
 import { useUploadActivity } from '#src/features/uploads/api/get-upload-activity.ts';
 import { CHART_MARK_ROOM as MARK_ROOM, CHART_PLOT_HEIGHT as PLOT_HEIGHT, ChartBarsSkeleton } from './activity-chart-placeholder.tsx';
-import { WINDOW_LABELS, activitySummary, barLabel, breakdown, clock, dayLabel, spanLabel, totalOf } from '#src/features/uploads/utils/activity-wording.ts';
+import { WINDOW_LABELS, activitySummary, barLabel, breakdown, totalOf } from '#src/features/uploads/utils/activity-summary.ts';
+import { clock, dayLabel, spanLabel } from '#src/features/uploads/utils/activity-wording.ts';
 
 /** The window the operator chose last, kept like the colour scheme (a preference, not part of a link). */
 const WINDOW_STORAGE_KEY = 'uploads-console:activity-window';
@@ -122,13 +123,17 @@ interface BarProps {
   pressed: boolean;
   focusable: boolean;
   alignEnd: boolean;
+  /** Its tooltip shows: the pointer is over it, or the keyboard brought focus to it. */
+  tipOpen: boolean;
   nowMs: number;
   buttonRef: (element: HTMLButtonElement | null) => void;
-  onFocus: () => void;
+  onFocus: (byKeyboard: boolean) => void;
+  onHover: () => void;
+  onBlur: () => void;
   onClick: () => void;
 }
 
-function Bar({ bucket, scale, label, pressed, focusable, alignEnd, nowMs, buttonRef, onFocus, onClick }: BarProps) {
+function Bar({ bucket, scale, label, pressed, focusable, alignEnd, tipOpen, nowMs, buttonRef, onFocus, onHover, onBlur, onClick }: BarProps) {
   const { counts } = bucket;
   const total = totalOf(counts);
   const stack = stackOf(counts, scale);
@@ -147,7 +152,8 @@ function Bar({ bucket, scale, label, pressed, focusable, alignEnd, nowMs, button
     </>
   );
   return (
-    <Tooltip content={tip} align={alignEnd ? 'end' : 'start'} className="h-full min-w-0 flex-1">
+    // Not on any focus: after a click the bar keeps focus, and its tip would hide the controls above.
+    <Tooltip content={tip} open={tipOpen} align={alignEnd ? 'end' : 'start'} className="h-full min-w-0 flex-1">
       {() => (
         <button
           ref={buttonRef}
@@ -155,7 +161,12 @@ function Bar({ bucket, scale, label, pressed, focusable, alignEnd, nowMs, button
           tabIndex={focusable ? 0 : -1}
           aria-label={label}
           aria-pressed={pressed}
-          onFocus={onFocus}
+          onFocus={(event) => onFocus(event.currentTarget.matches(':focus-visible'))}
+          // A mouse only: a tap would leave the tip open over the controls above.
+          onPointerEnter={(event) => {
+            if (event.pointerType === 'mouse') onHover();
+          }}
+          onBlur={onBlur}
           onClick={onClick}
           className={cn(
             'flex h-full w-full items-end justify-center rounded-sm transition-colors',
@@ -190,6 +201,7 @@ export default function ActivityChart({ createdAfter, createdBefore, onSelect }:
   const query = useUploadActivity(activityWindow);
   const data = query.data;
   const [focusIndex, setFocusIndex] = useState<number | null>(null);
+  const [tipIndex, setTipIndex] = useState<number | null>(null);
   const buttons = useRef<(HTMLButtonElement | null)[]>([]);
   // Day names ("Today") are read against the answer's time, not the render's.
   const nowMs = query.dataUpdatedAt;
@@ -267,6 +279,7 @@ export default function ActivityChart({ createdAfter, createdBefore, onSelect }:
               aria-label={`Uploads created ${labels.per} over ${labels.long}, by status. Choose a bar to list its uploads.`}
               aria-describedby={summaryId}
               onKeyDown={onKeyDown}
+              onPointerLeave={() => setTipIndex(null)}
               className="flex gap-px border-b border-slate-300 pr-6"
               style={{ height: PLOT_HEIGHT + MARK_ROOM }}
             >
@@ -283,7 +296,13 @@ export default function ActivityChart({ createdAfter, createdBefore, onSelect }:
                   buttonRef={(element) => {
                     buttons.current[i] = element;
                   }}
-                  onFocus={() => setFocusIndex(i)}
+                  tipOpen={tipIndex === i}
+                  onFocus={(byKeyboard) => {
+                    setFocusIndex(i);
+                    if (byKeyboard) setTipIndex(i);
+                  }}
+                  onHover={() => setTipIndex(i)}
+                  onBlur={() => setTipIndex((open) => (open === i ? null : open))}
                   onClick={() => onSelect(createdAfter === bucket.start && createdBefore === bucket.end ? null : { start: bucket.start, end: bucket.end })}
                 />
               ))}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { activitySummary, barLabel, breakdown, createdWindowLabel, spanLabel } from './activity-wording.ts';
+import { activitySummary, barLabel, breakdown } from './activity-summary.ts';
+import { createdWindowLabel, spanLabel } from './activity-wording.ts';
 
 // Local time: build the moments from local dates so the test reads the same in any time zone.
 const at = (y: number, m: number, d: number, h: number, min = 0) => new Date(y, m - 1, d, h, min).getTime() / 1000;
