@@ -205,7 +205,8 @@ export default function ActivityChart({ createdAfter, createdBefore, onSelect }:
   const buttons = useRef<(HTMLButtonElement | null)[]>([]);
   // Day names ("Today") are read against the answer's time, not the render's.
   const nowMs = query.dataUpdatedAt;
-  const labels = WINDOW_LABELS[activityWindow];
+  // What is on screen: while another window loads, the previous one stays (dimmed), and says so.
+  const labels = WINDOW_LABELS[data?.window ?? activityWindow];
   const titleId = 'activity-chart-title';
   const summaryId = 'activity-chart-summary';
 
