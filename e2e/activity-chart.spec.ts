@@ -117,3 +117,25 @@ test('live changes move the chart: an upload created elsewhere shows in its bar'
   const sameBar = Math.floor(first.created_at / 3600) === Math.floor(second.created_at / 3600);
   await expect.poll(() => countOf(holding), { timeout: 10_000 }).toBeGreaterThanOrEqual(sameBar ? before + 1 : 1);
 });
+
+test('"cancel all matching" under a bar’s filter cancels what that bar holds, the window sent along', async ({ page, seed }) => {
+  const tag = uniqueTag('chart-bulk');
+  const uploads = [await seed.pending(`${tag}-0`), await seed.pending(`${tag}-1`), await seed.pending(`${tag}-2`)];
+  await openUploads(page, `?q=${tag}`);
+  const { start, end, bar } = barHolding(page, uploads[0]!.created_at, 3600);
+  const inside = uploads.filter((u) => u.created_at >= start && u.created_at < end);
+  test.skip(inside.length < 3, 'the hour turned while the uploads were made');
+  await bar.click();
+  await expect(page).toHaveURL(/created_after=/);
+  await expect(uploadRow(page, uploads[0]!.filename)).toBeVisible();
+
+  await page.getByRole('checkbox', { name: `Select ${uploads[1]!.filename}` }).check();
+  const selection = page.getByRole('region', { name: 'Selected uploads' });
+  await selection.getByRole('button', { name: 'Select all 3 matching this filter' }).click();
+  await selection.getByRole('button', { name: 'Cancel 3' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Cancel 3 pending uploads?' });
+  const started = page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/bulk-cancels');
+  await dialog.getByRole('button', { name: 'Cancel 3 uploads' }).click();
+  expect((await started).postDataJSON()).toEqual({ filter: { q: tag, created_after: start, created_before: end } });
+  await expect(page.getByRole('status', { name: 'Bulk cancel' })).toContainText('3 cancelled');
+});
