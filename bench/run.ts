@@ -6,6 +6,7 @@
 //   npm run bench -- --only api,weight     some of them: weight, api, passthrough, streaming,
 //                                          speed (dashboard in Chromium), bulk (bulk cleanup), load
 //   npm run bench -- --quick               tiny sizes, one round: a smoke run
+//   npm run bench -- --only api --cases activity   only some of a benchmark's rows (those that take it: api)
 //
 // A benchmark is one module, bench/<name>.ts, exporting run(options): Promise<Row[]>; list it below.
 import { execFileSync } from 'node:child_process';
@@ -29,7 +30,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } },
+    options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, cases: { type: 'string' } },
     strict: true,
   });
   const names = values.only ? values.only.split(',').map((name) => name.trim()).filter(Boolean) : Object.keys(BENCHES);
@@ -52,7 +53,7 @@ async function main(): Promise<number> {
     const started = performance.now();
     try {
       const bench = await BENCHES[name]!();
-      rows.push(...(await bench.run({ quick, log })));
+      rows.push(...(await bench.run({ quick, log, cases: values.cases?.split(',').map((name) => name.trim()).filter(Boolean) })));
     } catch (error) {
       // Build tools colour their messages; the JSON and the table want plain text.
       const message = (error instanceof Error ? (error.stack ?? error.message) : String(error)).replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');

@@ -34,3 +34,13 @@ export const LIVE_EVENTS = ['upload', 'job', 'counts'] as const;
 /** Header and value the dashboard sends on every state-changing request; cross-site forms cannot set it. */
 export const CSRF_HEADER = 'x-requested-with';
 export const CSRF_VALUE = 'uploads-console';
+
+// ---- Activity chart (GET /api/uploads/activity) -------------------------------------------------
+/** The windows the uploads-over-time chart offers, each cut into buckets aligned on multiples of their length (UTC). */
+export const ACTIVITY_WINDOWS = ['1h', '24h', '7d'] as const;
+export type ActivityWindow = (typeof ACTIVITY_WINDOWS)[number];
+export const ACTIVITY_WINDOW_SPANS: Readonly<Record<ActivityWindow, { buckets: number; bucketSeconds: number }>> = {
+  '1h': { buckets: 12, bucketSeconds: 300 },
+  '24h': { buckets: 24, bucketSeconds: 3600 },
+  '7d': { buckets: 28, bucketSeconds: 21_600 },
+};

@@ -1,9 +1,12 @@
 // Shapes of the dashboard's own API (/api/*), shared by the proxy and the dashboard.
 import { z } from 'zod';
-import { AUDIT_SOURCES, CANCEL_OUTCOMES, ROLES, SORT_FIELDS, UPLOAD_ID_PATTERN, UPLOAD_STATUSES } from './constants.ts';
+import { ACTIVITY_WINDOWS, AUDIT_SOURCES, CANCEL_OUTCOMES, ROLES, SORT_FIELDS, UPLOAD_ID_PATTERN, UPLOAD_STATUSES } from './constants.ts';
 import { uploadSchema } from './uploads.ts';
 
 export {
+  ACTIVITY_WINDOWS,
+  ACTIVITY_WINDOW_SPANS,
+  type ActivityWindow,
   AUDIT_SOURCES,
   CANCEL_OUTCOMES,
   LIVE_EVENTS,
@@ -79,6 +82,14 @@ const queryAgeSeconds = z.preprocess(
   z.coerce.number().int().min(0).max(10 * 365 * 86400),
 );
 
+/** The latest instant a created-time filter takes: the end of year 9999, in unix seconds. */
+const MAX_UNIX_SECONDS = 253_402_300_799;
+/** A moment in unix seconds, as a query string gives it (blank refused, as for ages). */
+const queryUnixSeconds = z.preprocess(
+  (value) => (typeof value === 'string' && value.trim() === '' ? Number.NaN : value),
+  z.coerce.number().int().min(0).max(MAX_UNIX_SECONDS),
+);
+
 /** Filters shared by the list, the bulk-cancel preview and select-all-matching bulk jobs. */
 export const uploadFilterSchema = z.object({
   status: z.enum(UPLOAD_STATUSES).optional(),
@@ -93,6 +104,10 @@ export const uploadFilterSchema = z.object({
   older_than: queryAgeSeconds.optional(),
   /** Created at most this many seconds ago. */
   newer_than: queryAgeSeconds.optional(),
+  /** Created at or after this moment (unix seconds). With created_before, a half-open window: a chart bar's. */
+  created_after: queryUnixSeconds.optional(),
+  /** Created before this moment (unix seconds; the moment itself is not included). */
+  created_before: queryUnixSeconds.optional(),
 });
 export type UploadFilter = z.input<typeof uploadFilterSchema>;
 export type ParsedUploadFilter = z.output<typeof uploadFilterSchema>;
@@ -141,6 +156,36 @@ export type ClientCounts = z.infer<typeof clientCountsSchema>;
 /** Answer of GET /api/clients: every client that made a recorded upload, by name. */
 export const clientListSchema = z.object({ object: z.literal('list'), data: z.array(clientCountsSchema) });
 export type ClientList = z.infer<typeof clientListSchema>;
+// ---- Activity (the uploads-over-time chart) --------------------------------------------------
+
+/** Query of GET /api/uploads/activity. */
+export const activityQuerySchema = z.object({
+  /** How far back: the last hour (5-minute buckets), 24 hours (hourly) or 7 days (6-hourly). */
+  window: z.enum(ACTIVITY_WINDOWS).default('24h'),
+});
+
+export const activityBucketSchema = z.object({
+  /** Unix seconds: the bucket holds uploads created at or after `start` and before `end`. */
+  start: z.number().int(),
+  end: z.number().int(),
+  /** By effective status now; `stuck` is the part of `pending` that is stuck. */
+  counts: statusCountsSchema,
+});
+export type ActivityBucket = z.infer<typeof activityBucketSchema>;
+
+/** Answer of GET /api/uploads/activity: uploads created per time bucket, every bucket of the window, oldest first. */
+export const uploadActivitySchema = z.object({
+  object: z.literal('upload_activity'),
+  window: z.enum(ACTIVITY_WINDOWS),
+  bucket_seconds: z.number().int(),
+  /** The first bucket's start; the last bucket holds the current moment and ends after it. */
+  start: z.number().int(),
+  end: z.number().int(),
+  buckets: z.array(activityBucketSchema),
+  /** The buckets summed. */
+  totals: statusCountsSchema,
+});
+export type UploadActivity = z.infer<typeof uploadActivitySchema>;
 
 export const sessionSchema = z.object({
   operator: z.string(),
@@ -176,6 +221,8 @@ export type BulkCancelRequest = z.input<typeof bulkCancelRequestSchema>;
 
 /** Ages in seconds, as a JSON body gives them. */
 const bodyAgeSeconds = z.number().int().min(0).max(10 * 365 * 86400);
+/** Moments in unix seconds, as a JSON body gives them. */
+const bodyUnixSeconds = z.number().int().min(0).max(MAX_UNIX_SECONDS);
 
 /**
  * The body of POST /api/bulk-cancels and /preview as the server checks it: bulkCancelRequestSchema,
@@ -186,7 +233,12 @@ export const bulkCancelBodySchema = z.union([
   z.object({ ids: uploadIdList, reason: z.string().trim().max(500).optional() }).strict(),
   z
     .object({
-      filter: uploadFilterSchema.extend({ older_than: bodyAgeSeconds.optional(), newer_than: bodyAgeSeconds.optional() }),
+      filter: uploadFilterSchema.extend({
+        older_than: bodyAgeSeconds.optional(),
+        newer_than: bodyAgeSeconds.optional(),
+        created_after: bodyUnixSeconds.optional(),
+        created_before: bodyUnixSeconds.optional(),
+      }),
       reason: z.string().trim().max(500).optional(),
     })
     .strict(),

@@ -32,6 +32,8 @@ test('the list with every status, a stuck upload, the shortcuts, a selection and
   await page.waitForTimeout(e2eEnv.stuckAfterSeconds * 1000 + 1000);
   await openUploads(page, `?q=${tag}`);
   await expect(uploadRow(page, stuck.filename).getByText(/No part received/)).toBeVisible();
+  // The chart arrives after the first rows (its own chunk): wait for it, so it is checked too.
+  await expect(page.getByRole('toolbar', { name: /^Uploads created per/ }).getByRole('button').first()).toBeVisible();
   await checkScreen(page, testInfo, 'list');
 
   if (testInfo.project.name === 'phone') {
@@ -63,6 +65,24 @@ test('the list with every status, a stuck upload, the shortcuts, a selection and
     await expect(undoToast(page, upload.filename)).toBeVisible();
     await checkScreen(page, testInfo, 'undo-toast', { schemes: [scheme], include: '[data-sonner-toaster]' });
   }
+});
+
+test('the list narrowed by a bar of the chart, with its chip and the bar’s tooltip', async ({ page, seed }, testInfo) => {
+  const tag = uniqueTag('a11y-chart');
+  await seed.pending(`${tag}-pending`);
+  await seed.completed(`${tag}-completed`);
+  await openUploads(page, `?q=${tag}`);
+  const bars = page.getByRole('toolbar', { name: /^Uploads created per/ }).getByRole('button');
+  // The newest bar: it holds the uploads just made (unless the hour turned in between; the screen is the same).
+  await bars.last().click();
+  await expect(page.getByRole('button', { name: /^Remove filter: Created / })).toBeVisible();
+  await expect(bars.last()).toHaveAttribute('aria-pressed', 'true');
+  // Back to the bar by keyboard: its tooltip opens (a click alone leaves it to the pointer).
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowRight');
+  await expect(bars.last()).toBeFocused();
+  await expect(page.getByRole('tooltip').filter({ hasText: 'Click to show every upload again' })).toBeVisible();
+  await checkScreen(page, testInfo, 'chart-filtered');
 });
 
 test('the dialogs: cancel by id with its error, and the bulk confirmation', async ({ page, seed }, testInfo) => {

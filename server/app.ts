@@ -26,6 +26,7 @@ import { metricsRoutes, passThroughMetrics } from './metrics/metrics-routes.ts';
 import { describeApi } from './openapi/api-description.ts';
 import { methodNotAllowed } from './openapi/method-not-allowed.ts';
 import { serveApiDescription } from './openapi/serve-description.ts';
+import { activityRoutes } from './routes/activity-routes.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
 import { bulkRoutes } from './routes/bulk-routes.ts';
 import { clientRoutes } from './routes/client-routes.ts';
@@ -138,6 +139,8 @@ export function createApp(deps: AppDeps) {
   // A path the API has, asked with a method it does not take: 405 with Allow (from the description).
   // Before the routes, so GET /bulk-cancels/preview is not read as the job "preview".
   api.use(methodNotAllowed(describeApi()));
+  // Before /uploads, whose /:id would read "activity" as an upload id.
+  api.route('/uploads/activity', activityRoutes({ clock, store }));
   api.route('/uploads', uploadRoutes({ clock, store, cancels: deps.cancels }));
   api.route('/bulk-cancels', bulkRoutes({ clock, store, runner: deps.runner }));
   api.route('/audit', auditRoutes({ store }));

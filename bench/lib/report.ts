@@ -8,6 +8,8 @@ export interface BenchOptions {
   quick: boolean;
   /** Progress lines (stderr in `npm run bench`, nowhere in the smoke test). */
   log: (line: string) => void;
+  /** Only these of a benchmark's cases, by key (`--cases`); a benchmark may ignore it. Default: all. */
+  cases?: readonly string[] | undefined;
 }
 
 /** One bench/<name>.ts module: adding a benchmark is adding a module and one line in run.ts. */

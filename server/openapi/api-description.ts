@@ -2,6 +2,7 @@
 // schema is the zod schema the route validates its input with or builds its answer from.
 import { z } from 'zod';
 import {
+  activityQuerySchema,
   auditExportQuerySchema,
   auditListSchema,
   auditQuerySchema,
@@ -17,6 +18,7 @@ import {
   loginRequestSchema,
   sessionSchema,
   timelineSchema,
+  uploadActivitySchema,
   uploadListSchema,
   uploadRecordSchema,
 } from '#contract/dashboard-api.ts';
@@ -126,6 +128,18 @@ export function describeApi(): OpenApiDocument {
           '400': responseRef('BadRequest'),
           ...guarded,
         },
+      },
+    },
+    '/uploads/activity': {
+      get: {
+        operationId: 'getUploadActivity',
+        tags: ['Uploads'],
+        summary: 'Uploads created per time bucket over a window (the chart above the list), by effective status now, stuck marked.',
+        description:
+          'Buckets are aligned on multiples of their length (UTC) and the last one holds the current moment; every bucket of the window is listed, empty ones too. A bucket\'s `start` and `end` are the list\'s `created_after` and `created_before` for its uploads.',
+        security: READ,
+        parameters: queryParameters(activityQuerySchema),
+        responses: { '200': ok('The buckets, oldest first.', ref('UploadActivity')), '400': responseRef('BadRequest'), ...guarded },
       },
     },
     '/uploads/{id}': {
@@ -300,6 +314,7 @@ export function describeApi(): OpenApiDocument {
         { name: 'Upload', schema: uploadSchema, side: 'output' },
         { name: 'UploadRecord', schema: uploadRecordSchema, side: 'output' },
         { name: 'UploadList', schema: uploadListSchema, side: 'output' },
+        { name: 'UploadActivity', schema: uploadActivitySchema, side: 'output' },
         { name: 'Timeline', schema: timelineSchema, side: 'output' },
         { name: 'BulkCancelPreview', schema: bulkCancelPreviewSchema, side: 'output' },
         { name: 'BulkCancelJob', schema: bulkCancelJobSchema, side: 'output' },

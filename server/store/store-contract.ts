@@ -225,6 +225,16 @@ export function describeUploadStore(name: string, open: (options: OpenOptions) =
         expect((await allIds(store, { status: 'cancelled', purpose: 'batch' })).sort()).toEqual([idOf(0), idOf(30)]);
       });
 
+      it('filters by a created-time window, start included and end not, for the list, the counts and the pending ids alike', async () => {
+        const window = { created_after: NOW - 3000 + 10, created_before: NOW - 3000 + 20 };
+        expect((await allIds(store, window)).sort()).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19].map(idOf));
+        expect(await allIds(store, { created_after: NOW - 3000 + 55 })).toEqual([59, 58, 57, 56, 55].map(idOf));
+        expect(await allIds(store, { created_before: NOW - 3000 + 2 })).toEqual([1, 0].map(idOf));
+        expect(await allIds(store, { created_after: NOW, created_before: NOW - 3000 })).toEqual([]);
+        expect(await store.countMatching(window, NOW)).toEqual({ cancellable: 9, skipped: 1 }); // 10 is cancelled
+        expect(await store.pendingIdsMatching({ ...window, purpose: 'batch' }, NOW, 100)).toEqual([18, 15, 12].map(idOf));
+      });
+
       it('filters by effective status: a pending upload past its expiry is expired', async () => {
         const now = NOW + 600 + 10; // the uploads created at NOW-3000 .. NOW-2990 have expired
         const expired = await allIds(store, { status: 'expired' }, now);
@@ -515,6 +525,74 @@ export function describeUploadStore(name: string, open: (options: OpenOptions) =
         await store.recordCancelOutcome({ entry: cancelEntry(idOf(1), { at: NOW - 3000, outcome: 'unknown', upstream_status: null }), change: { kind: 'mark_unknown' } });
         expect(await store.expireLapsed(NOW, 100)).toEqual([]);
         expect(await store.cancelsWithUnknownOutcome(10)).toEqual([idOf(1)]);
+      });
+    });
+
+    describe('activity buckets', () => {
+      fresh();
+
+      /** Records an upload created at `created_at` (its last activity then too) with a status. */
+      const recordAt = (id: string, created_at: number, status: Upload['status']) =>
+        store.recordUpload(makeUpload(id, { created_at, status }), { at: created_at, via: status === 'pending' ? 'create' : 'complete' });
+
+      beforeEach(async () => {
+        await recordAt('upload_lapsed', NOW - 3700, 'pending'); // past its hour, not swept: expired
+        await recordAt('upload_done', NOW - 3650, 'completed');
+        await recordAt('upload_idle', NOW - 1100, 'pending'); // nothing for 1,100 s ≥ 900: stuck
+        await recordAt('upload_busy', NOW - 1000, 'pending');
+        await store.recordPart({ id: 'part_busy', object: 'upload.part', created_at: NOW - 100, upload_id: 'upload_busy' }, 900, NOW - 100);
+        await recordAt('upload_gone', NOW - 50, 'pending');
+        await store.recordUpload(makeUpload('upload_gone', { created_at: NOW - 50, status: 'cancelled' }), { at: NOW - 40, via: 'cancel', actor: 'ops' });
+        await recordAt('upload_old', NOW - 8000, 'completed');
+      });
+
+      const counts = (partial: Partial<Record<'pending' | 'completed' | 'cancelled' | 'expired' | 'stuck', number>>) => ({
+        pending: 0, completed: 0, cancelled: 0, expired: 0, stuck: 0, ...partial,
+      });
+
+      it('counts uploads created per 5-minute bucket by effective status, stuck as part of pending, only buckets with uploads', async () => {
+        const buckets = await store.activityBuckets({ from: NOW - 3900, to: NOW + 300, bucketSeconds: 300 }, NOW);
+        expect(Object.fromEntries([...buckets].sort(([a], [b]) => a - b))).toEqual({
+          [NOW - 3900]: counts({ expired: 1, completed: 1 }),
+          [NOW - 1200]: counts({ pending: 2, stuck: 1 }),
+          [NOW - 300]: counts({ cancelled: 1 }),
+        });
+      });
+
+      it('sums hourly and 6-hourly buckets, and leaves out what was created outside the range', async () => {
+        const hourly = await store.activityBuckets({ from: NOW - 7200, to: NOW + 3600, bucketSeconds: 3600 }, NOW);
+        expect(Object.fromEntries(hourly)).toEqual({
+          [NOW - 7200]: counts({ expired: 1, completed: 1 }),
+          [NOW - 3600]: counts({ pending: 2, stuck: 1, cancelled: 1 }),
+        });
+        // NOW - 7200 is a multiple of 6 hours.
+        const sixHourly = await store.activityBuckets({ from: NOW - 7200 - 21_600, to: NOW - 7200 + 21_600, bucketSeconds: 21_600 }, NOW);
+        expect(Object.fromEntries(sixHourly)).toEqual({
+          [NOW - 7200 - 21_600]: counts({ completed: 1 }),
+          [NOW - 7200]: counts({ pending: 2, stuck: 1, cancelled: 1, expired: 1, completed: 1 }),
+        });
+      });
+
+      it('follows the time and every change of status: swept, completed or lapsed, an upload moves', async () => {
+        const range = { from: NOW - 3600, to: NOW + 3600, bucketSeconds: 3600 };
+        // Five minutes earlier the lapsed one was still pending (idle, so stuck), the idle one not idle long enough yet.
+        expect(Object.fromEntries(await store.activityBuckets({ from: NOW - 7200, to: NOW, bucketSeconds: 3600 }, NOW - 300))).toEqual({
+          [NOW - 7200]: counts({ pending: 1, stuck: 1, completed: 1 }),
+          [NOW - 3600]: counts({ pending: 2, cancelled: 1 }),
+        });
+        expect((await store.expireLapsed(NOW, 10)).map((r) => r.upload.id)).toEqual(['upload_lapsed']);
+        expect(Object.fromEntries(await store.activityBuckets({ from: NOW - 7200, to: NOW - 3600, bucketSeconds: 3600 }, NOW))).toEqual({
+          [NOW - 7200]: counts({ expired: 1, completed: 1 }),
+        });
+        await store.recordUpload(makeUpload('upload_idle', { created_at: NOW - 1100, status: 'completed' }), { at: NOW, via: 'complete' });
+        expect(Object.fromEntries(await store.activityBuckets(range, NOW))).toEqual({ [NOW - 3600]: counts({ pending: 1, completed: 1, cancelled: 1 }) });
+        // An hour later, the last pending one has lapsed.
+        expect(Object.fromEntries(await store.activityBuckets(range, NOW + 3000))).toEqual({ [NOW - 3600]: counts({ expired: 1, completed: 1, cancelled: 1 }) });
+      });
+
+      it('refuses a range that is not whole buckets', async () => {
+        await expect(store.activityBuckets({ from: NOW - 100, to: NOW, bucketSeconds: 300 }, NOW)).rejects.toThrow(TypeError);
+        await expect(store.activityBuckets({ from: NOW - 700, to: NOW, bucketSeconds: 700 }, NOW)).rejects.toThrow(TypeError);
       });
     });
 

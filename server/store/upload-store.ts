@@ -20,6 +20,7 @@ import type {
 } from '#contract/dashboard-api.ts';
 import type { Upload, UploadPart, UploadStatus } from '#contract/uploads.ts';
 import type { PolicyStore } from './policy-store.ts';
+import type { ActivityRange } from './activity-buckets.ts';
 
 export type { StatusCounts };
 export type SeenVia = UploadRecord['seen_via'];
@@ -176,6 +177,12 @@ export interface UploadStore {
    * returns them (for live updates). One whose cancel outcome is unknown is left for the reconciler.
    */
   expireLapsed(now: number, limit: number): Promise<UploadRecord[]>;
+  /**
+   * Uploads created per bucket of the range (by created_at), by effective status at `now`, stuck
+   * as a subset of pending: keyed by bucket start, only buckets with uploads. One statement, on
+   * trigger-kept bucket counts and the pending uploads of the range (activity-buckets.ts).
+   */
+  activityBuckets(range: ActivityRange, now: number): Promise<Map<number, StatusCounts>>;
   /** Everything recorded about an upload, in the order it was recorded. */
   timeline(id: string): Promise<TimelineEvent[]>;
   /** Uploads whose cancel outcome is still unknown, oldest first. */

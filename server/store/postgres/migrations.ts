@@ -319,4 +319,44 @@ export const postgresMigrations: readonly PostgresMigration[] = [
     CREATE INDEX alert_outbox_due ON alert_outbox (next_attempt_at, id) WHERE sent_at IS NULL AND gave_up_at IS NULL;
     `,
   },
+  {
+    version: 7,
+    name: 'upload activity buckets for the chart',
+    sql: `
+    -- chart: uploads created per time bucket (5-minute and hourly, by created_at) and stored status,
+    -- kept by triggers like upload_counts, so the activity chart sums a few hundred rows for a week
+    -- instead of counting every upload in it (server/store/activity-buckets.ts).
+    CREATE TABLE upload_activity (
+      size   integer NOT NULL,                       -- the bucket's length in seconds: 300 or 3600
+      bucket bigint NOT NULL,                        -- created_at / size
+      status text NOT NULL,
+      n      bigint NOT NULL,
+      PRIMARY KEY (size, bucket, status)
+    );
+    INSERT INTO upload_activity (size, bucket, status, n)
+      SELECT s.size, u.created_at / s.size, u.status, COUNT(*)
+      FROM uploads u CROSS JOIN (VALUES (300), (3600)) AS s (size) GROUP BY 1, 2, 3;
+    -- One statement per change, its rows in key order, so concurrent transactions lock them in the
+    -- same order. Named uploads_… so that it fires after upload_counts_… (triggers fire in name
+    -- order): every transaction takes a status's count row before any of its bucket rows.
+    CREATE FUNCTION upload_activity_track() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      INSERT INTO upload_activity (size, bucket, status, n)
+        SELECT c.size, c.bucket, c.status, SUM(c.n)
+        FROM (
+          SELECT s.size, NEW.created_at / s.size, NEW.status, 1 FROM (VALUES (300), (3600)) AS s (size) WHERE TG_OP <> 'DELETE'
+          UNION ALL
+          SELECT s.size, OLD.created_at / s.size, OLD.status, -1 FROM (VALUES (300), (3600)) AS s (size) WHERE TG_OP <> 'INSERT'
+        ) AS c (size, bucket, status, n)
+        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+      ON CONFLICT (size, bucket, status) DO UPDATE SET n = upload_activity.n + EXCLUDED.n;
+      RETURN NULL;
+    END $$;
+    CREATE TRIGGER uploads_activity_insert_delete AFTER INSERT OR DELETE ON uploads
+      FOR EACH ROW EXECUTE FUNCTION upload_activity_track();
+    CREATE TRIGGER uploads_activity_update AFTER UPDATE OF status, created_at ON uploads
+      FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.created_at IS DISTINCT FROM NEW.created_at)
+      EXECUTE FUNCTION upload_activity_track();
+    `,
+  },
 ];

@@ -19,6 +19,7 @@ import {
 } from '#contract/dashboard-api.ts';
 import type { Upload, UploadPart, UploadStatus } from '#contract/uploads.ts';
 import { createStuckRule, stuckSql, type StuckRule } from '#server/domain/stuck-rule.ts';
+import { activityFromRows, activityTableSize, type ActivityRange, type ActivityRow } from '#server/store/activity-buckets.ts';
 import { decodeAuditCursor, decodeListCursor, encodeAuditCursor, nextListCursor } from '#server/store/cursor.ts';
 import { toJob, type StoredJob } from '#server/store/job-progress.ts';
 import { PostgresPolicyStore } from '#server/store/postgres/postgres-policy-store.ts';
@@ -319,6 +320,24 @@ class PostgresUploadStore implements UploadStore {
       [now, this.stuckRule.afterSeconds],
     );
     return rows;
+  }
+
+  async activityBuckets(range: ActivityRange, now: number): Promise<Map<number, StatusCounts>> {
+    // See activity-buckets.ts: the trigger-kept buckets (primary key range), then the pending
+    // uploads of the range (uploads_by_status_created) that have lapsed or are stuck now.
+    const size = activityTableSize(range);
+    const { rows } = await this.pool.query<ActivityRow>(
+      `SELECT (bucket * $1::integer) / $2::integer AS bucket, status, SUM(n) AS n FROM upload_activity
+         WHERE size = $1::integer AND bucket >= $3::bigint AND bucket < $4::bigint
+         GROUP BY 1, 2
+       UNION ALL
+       SELECT created_at / $2::integer, CASE WHEN expires_at <= $7::bigint THEN 'lapsed' ELSE 'stuck' END, COUNT(*) FROM uploads
+         WHERE status = 'pending' AND created_at >= $5::bigint AND created_at < $6::bigint
+           AND (expires_at <= $7::bigint OR ${stuckSql({ now: '$7::bigint', stuckAfter: '$8::bigint' })})
+         GROUP BY 1, 2`,
+      [size, range.bucketSeconds, range.from / size, range.to / size, range.from, range.to, now, this.stuckRule.afterSeconds],
+    );
+    return activityFromRows(rows, range.bucketSeconds);
   }
 
   async expireLapsed(now: number, limit: number): Promise<UploadRecord[]> {
@@ -798,6 +817,8 @@ class PostgresUploadStore implements UploadStore {
     if (filter.client) where.push(`client_name = ${params.add(filter.client, 'text')}`);
     if (filter.older_than !== undefined) where.push(`created_at <= ${params.add(now - filter.older_than, 'bigint')}`);
     if (filter.newer_than !== undefined) where.push(`created_at >= ${params.add(now - filter.newer_than, 'bigint')}`);
+    if (filter.created_after !== undefined) where.push(`created_at >= ${params.add(filter.created_after, 'bigint')}`);
+    if (filter.created_before !== undefined) where.push(`created_at < ${params.add(filter.created_before, 'bigint')}`);
     if (filter.q) {
       const search = parseSearch(filter.q);
       if (search.kind === 'id_prefix') {

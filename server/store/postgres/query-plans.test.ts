@@ -160,6 +160,19 @@ describe.skipIf(!testPostgres())('PostgreSQL query plans', () => {
     expect(indexesUsed(plan!).every((name) => name!.startsWith('uploads_by_status_') || name === 'upload_counts_pkey'), describePlan(plan!)).toBe(true);
   });
 
+  it('the activity chart reads the bucket table by its key and only the pending uploads of the window, by the status index', async () => {
+    await explainer.query('ANALYZE upload_activity');
+    for (const range of [
+      { from: NOW - 3300, to: NOW + 300, bucketSeconds: 300 },
+      { from: NOW - 23 * 3600, to: NOW + 3600, bucketSeconds: 3600 },
+    ]) {
+      const [plan] = await plansOf(() => store.activityBuckets(range, NOW));
+      expect(scansTable(plan!), describePlan(plan!)).toBe(false);
+      expect(plan!.some((n) => n['Node Type'] === 'Seq Scan'), describePlan(plan!)).toBe(false);
+      expect(indexesUsed(plan!), describePlan(plan!)).toEqual(expect.arrayContaining(['upload_activity_pkey', 'uploads_by_status_created']));
+    }
+  });
+
   it('a bulk claim reads the items it takes and the leased ones: never every item of a big job, never sorting them', async () => {
     const ids = Array.from({ length: ROWS }, (_, i) => `upload_${String(i).padStart(6, '0')}`);
     await store.createJob({ id: 'job_big', created_by: 'ops', created_at: NOW, reason: null }, ids);

@@ -47,6 +47,14 @@ export function filterSql(filter: StoreUploadFilter, now: number, stuckRule: Stu
     where.push('created_at >= @newer_cutoff');
     params.newer_cutoff = now - filter.newer_than;
   }
+  if (filter.created_after !== undefined) {
+    where.push('created_at >= @created_after');
+    params.created_after = filter.created_after;
+  }
+  if (filter.created_before !== undefined) {
+    where.push('created_at < @created_before');
+    params.created_before = filter.created_before;
+  }
   if (filter.q) {
     const search = parseSearch(filter.q);
     if (search.kind === 'id_prefix') {

@@ -258,4 +258,36 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX alert_outbox_due ON alert_outbox (next_attempt_at, id) WHERE sent_at IS NULL AND gave_up_at IS NULL;
   `,
+  `
+  -- chart: uploads created per time bucket (5-minute and hourly, by created_at) and stored status,
+  -- kept by triggers like upload_counts, so the activity chart sums a few hundred rows for a week
+  -- instead of counting every upload in it (server/store/activity-buckets.ts).
+  CREATE TABLE upload_activity (
+    size   INTEGER NOT NULL,             -- the bucket's length in seconds: 300 or 3600
+    bucket INTEGER NOT NULL,             -- created_at / size
+    status TEXT NOT NULL,
+    n      INTEGER NOT NULL,
+    PRIMARY KEY (size, bucket, status)
+  ) STRICT, WITHOUT ROWID;
+  INSERT INTO upload_activity (size, bucket, status, n)
+    SELECT 300, created_at / 300, status, COUNT(*) FROM uploads GROUP BY 2, 3
+    UNION ALL SELECT 3600, created_at / 3600, status, COUNT(*) FROM uploads GROUP BY 2, 3;
+  CREATE TRIGGER upload_activity_insert AFTER INSERT ON uploads BEGIN
+    INSERT INTO upload_activity (size, bucket, status, n)
+      VALUES (300, NEW.created_at / 300, NEW.status, 1), (3600, NEW.created_at / 3600, NEW.status, 1)
+      ON CONFLICT (size, bucket, status) DO UPDATE SET n = n + excluded.n;
+  END;
+  CREATE TRIGGER upload_activity_update AFTER UPDATE OF status, created_at ON uploads
+    WHEN OLD.status IS NOT NEW.status OR OLD.created_at IS NOT NEW.created_at BEGIN
+    UPDATE upload_activity SET n = n - 1 WHERE status = OLD.status
+      AND ((size = 300 AND bucket = OLD.created_at / 300) OR (size = 3600 AND bucket = OLD.created_at / 3600));
+    INSERT INTO upload_activity (size, bucket, status, n)
+      VALUES (300, NEW.created_at / 300, NEW.status, 1), (3600, NEW.created_at / 3600, NEW.status, 1)
+      ON CONFLICT (size, bucket, status) DO UPDATE SET n = n + excluded.n;
+  END;
+  CREATE TRIGGER upload_activity_delete AFTER DELETE ON uploads BEGIN
+    UPDATE upload_activity SET n = n - 1 WHERE status = OLD.status
+      AND ((size = 300 AND bucket = OLD.created_at / 300) OR (size = 3600 AND bucket = OLD.created_at / 3600));
+  END;
+  `,
 ];

@@ -158,3 +158,18 @@ describe('the list queries the store builds', () => {
     }
   }
 });
+
+describe('the activity chart statement', () => {
+  it('reads the bucket table by its primary key and the pending uploads of the window by the status index, scanning neither table', () => {
+    const store = openSqliteStore(':memory:', createStuckRule());
+    try {
+      const plan = store.explainActivity({ from: NOW - 86_400, to: NOW, bucketSeconds: 3600 }, NOW);
+      const text = plan.join(' | ');
+      expect(text).toMatch(/SEARCH upload_activity USING PRIMARY KEY \(size=\? AND bucket>\? AND bucket<\?\)/);
+      expect(text).toMatch(/SEARCH uploads USING (COVERING )?INDEX uploads_by_status_created \(status=\? AND created_at>\? AND created_at<\?\)/);
+      expect(text).not.toMatch(/SCAN (upload_activity|uploads)\b/);
+    } finally {
+      void store.close();
+    }
+  });
+});

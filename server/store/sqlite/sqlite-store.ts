@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import type { AuditEntry, BulkCancelItem, BulkCancelJob, ClientCounts, StatusCounts, TimelineEvent, UploadRecord } from '#contract/dashboard-api.ts';
 import type { Upload, UploadPart, UploadStatus } from '#contract/uploads.ts';
 import type { StuckRule } from '#server/domain/stuck-rule.ts';
+import { activityFromRows, type ActivityRange, type ActivityRow } from '#server/store/activity-buckets.ts';
 import { decodeAuditCursor, encodeAuditCursor, nextListCursor } from '#server/store/cursor.ts';
 import { toJob, type StoredJob } from '#server/store/job-progress.ts';
 import { type EventDetail, toTimelineEvent } from '#server/store/timeline-wording.ts';
@@ -34,6 +35,7 @@ import {
   type UnknownCancelClaim,
   type UploadStore,
 } from '#server/store/upload-store.ts';
+import { ACTIVITY_SQL, activityParams } from './activity-sql.ts';
 import { countMatchingSql, listUploadsSql, pendingIdsSql, type SqlParams } from './filter-sql.ts';
 import { migrations } from './migrations.ts';
 import { SqlitePolicyStore } from './sqlite-policy-store.ts';
@@ -81,6 +83,11 @@ export class SqliteUploadStore implements UploadStore {
   explainList(query: StoreListQuery, now: number): string[] {
     const { sql, params } = listUploadsSql(query, now, this.stuckRule);
     return (this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((row) => row.detail);
+  }
+
+  /** The same for the activity chart's statement. */
+  explainActivity(range: ActivityRange, now: number): string[] {
+    return (this.db.prepare(`EXPLAIN QUERY PLAN ${ACTIVITY_SQL}`).all(activityParams(range, now, this.stuckRule)) as { detail: string }[]).map((row) => row.detail);
   }
 
   // ---- uploads -------------------------------------------------------------------------------
@@ -206,6 +213,11 @@ export class SqliteUploadStore implements UploadStore {
       .all()
       .map(({ name, total }) => ({ name, pending: pending.get(name)?.pending ?? 0, stuck: pending.get(name)?.stuck ?? 0, total }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  async activityBuckets(range: ActivityRange, now: number): Promise<Map<number, StatusCounts>> {
+    const rows = this.prepared(ACTIVITY_SQL).all(activityParams(range, now, this.stuckRule)) as ActivityRow[];
+    return activityFromRows(rows, range.bucketSeconds);
   }
 
   async expireLapsed(now: number, limit: number): Promise<UploadRecord[]> {

@@ -22,6 +22,8 @@ export function getUploads(view: UploadListView & { cursor?: string | null }, si
   if (view.client) params.set('client', view.client);
   if (view.q) params.set('q', view.q);
   if (view.older_than !== undefined) params.set('older_than', String(view.older_than));
+  if (view.created_after !== undefined) params.set('created_after', String(view.created_after));
+  if (view.created_before !== undefined) params.set('created_before', String(view.created_before));
   if (view.sort) params.set('sort', view.sort);
   if (view.order) params.set('order', view.order);
   if (view.cursor) params.set('cursor', view.cursor);

@@ -15,6 +15,8 @@ const statusCountsShape: Expected<StatusCounts> = { keys: ['pending', 'completed
 
 /** New uploads show up through a refetch, at most this often however busy the proxy is. */
 export const NEW_UPLOAD_REFETCH_MS = 2_000;
+/** The uploads-over-time chart follows changes through a refetch, at most this often. */
+export const ACTIVITY_REFETCH_MS = 2_000;
 
 /**
  * Writes a changed record wherever it is cached, except over a row that is being cancelled (in
@@ -86,10 +88,14 @@ export function subscribeToLiveUpdates(client: QueryClient, url = '/api/events')
     void client.invalidateQueries({ queryKey: uploadKeys.matchings() });
   };
   const newUploads = throttle(refreshLists, NEW_UPLOAD_REFETCH_MS);
+  // Any change to an upload may move the chart (a new bar segment, a status changing colour).
+  const activity = throttle(() => void client.invalidateQueries({ queryKey: uploadKeys.activities() }), ACTIVITY_REFETCH_MS);
   const disconnect = connectLiveEvents(url, {
     handlers: {
       upload: (data) => {
-        if (hasShape(data, uploadRecordShape) && !applyUploadEvent(client, data)) newUploads.call();
+        if (!hasShape(data, uploadRecordShape)) return;
+        activity.call();
+        if (!applyUploadEvent(client, data)) newUploads.call();
       },
       counts: (data) => {
         if (hasShape(data, statusCountsShape)) applyCountsEvent(client, data);
@@ -107,11 +113,13 @@ export function subscribeToLiveUpdates(client: QueryClient, url = '/api/events')
       if (!first) {
         refreshLists();
         void client.invalidateQueries({ queryKey: bulkCancelKeys.all });
+        activity.call();
       }
     },
   });
   return () => {
     newUploads.cancel();
+    activity.cancel();
     disconnect();
   };
 }

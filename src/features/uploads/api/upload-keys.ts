@@ -1,6 +1,6 @@
 // Every query key of the uploads feature, written once (TkDodo, "Effective React Query Keys").
 // Lists and details sit under separate branches so "refresh every list" leaves details alone.
-import type { BulkCancelRequest, SortField } from '#contract/dashboard-api.ts';
+import type { ActivityWindow, BulkCancelRequest, SortField } from '#contract/dashboard-api.ts';
 import type { UploadStatus } from '#contract/uploads.ts';
 
 /** What narrows the list: shared by the list, "N results" and select-all-matching. */
@@ -15,6 +15,10 @@ export interface UploadListFilters {
   older_than?: number;
   /** Only uploads made through this client (its token's name). */
   client?: string;
+  /** Created at or after this moment (unix seconds): a chart bar's window, with created_before. */
+  created_after?: number;
+  /** Created before this moment (unix seconds). */
+  created_before?: number;
 }
 
 /** Filters plus the order the rows come in. */
@@ -32,6 +36,8 @@ function normalFilters(filters: UploadListFilters) {
     q: filters.q ?? '',
     older_than: filters.older_than ?? null,
     client: filters.client ?? null,
+    created_after: filters.created_after ?? null,
+    created_before: filters.created_before ?? null,
   };
 }
 
@@ -50,6 +56,9 @@ export const uploadKeys = {
   timeline: (id: string) => [...uploadKeys.timelines(), id] as const,
   /** Per-client counts (GET /api/clients): not under lists(), its data is no list of uploads. */
   clients: () => [...uploadKeys.all, 'clients'] as const,
+  /** The uploads-over-time chart, per window; not under lists(): its data is no list. */
+  activities: () => [...uploadKeys.all, 'activity'] as const,
+  activity: (window: ActivityWindow) => [...uploadKeys.activities(), window] as const,
   /** Mutations, not queries: the key useMutationState looks for. */
   cancel: () => [...uploadKeys.all, 'cancel'] as const,
 };

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useMemo, useRef, useState } from 'react';
 import type { UploadRecord } from '#contract/dashboard-api.ts';
 import { Button } from '#src/components/ui/button.tsx';
 import { SpinnerIcon } from '#src/components/ui/icons.tsx';
@@ -17,6 +17,7 @@ import { useUploadSelection } from '#src/features/uploads/hooks/use-upload-selec
 import { useCancellingIds, withPendingCancel } from '#src/features/uploads/stores/pending-cancels.ts';
 import { filterForRequest, hasNarrowingFilters } from '#src/features/uploads/utils/list-search-params.ts';
 import { bulkTargetFor, headerCheckState, isSelectable, type BulkCancelTarget } from '#src/features/uploads/utils/selection.ts';
+import { ActivityChartPlaceholder } from './activity-chart-placeholder.tsx';
 import { BulkCancelDialog } from './bulk-cancel-dialog.tsx';
 import { BulkCancelProgress } from './bulk-cancel-progress.tsx';
 import { CancelByIdDialog } from './cancel-by-id-dialog.tsx';
@@ -30,6 +31,9 @@ import { StatusFilterTabs, totalCount } from './status-filter-tabs.tsx';
 import { UploadsListBody } from './uploads-list-body.tsx';
 import { UploadsTableContext, type UploadsTableState } from './uploads-table-context.tsx';
 import { UploadsToolbar } from './uploads-toolbar.tsx';
+
+/** Its own chunk, fetched once the first rows are on screen: the first screen's JS does not carry it. */
+const ActivityChart = lazy(() => import('./activity-chart.tsx'));
 
 const number = new Intl.NumberFormat('en-US');
 const noRecords: UploadRecord[] = [];
@@ -180,6 +184,18 @@ export function UploadsList() {
       <LiveAnnouncer records={fetched} scope={scope} cancellingIds={cancellingIds} />
 
       <ServerErrorBanner error={shownProblem} hasData={records !== undefined} what="uploads" onRetry={() => void query.refetch()} />
+
+      {query.data === undefined
+        ? query.isPending && !shownProblem && <ActivityChartPlaceholder />
+        : (totalCount(counts) ?? 0) > 0 && (
+            <Suspense fallback={<ActivityChartPlaceholder />}>
+              <ActivityChart
+                createdAfter={view.created_after}
+                createdBefore={view.created_before}
+                onSelect={(span) => setView({ created_after: span?.start, created_before: span?.end })}
+              />
+            </Suspense>
+          )}
 
       <div className="rounded-lg border border-slate-200 bg-white shadow-xs">
         <div className="flex flex-wrap items-center justify-between gap-x-4 border-b border-slate-200 px-2">

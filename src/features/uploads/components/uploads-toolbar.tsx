@@ -5,7 +5,8 @@ import { useClients } from '#src/features/uploads/api/get-clients.ts';
 import type { UploadListView } from '#src/features/uploads/api/upload-keys.ts';
 import type { ViewChangeOptions } from '#src/features/uploads/hooks/use-list-view.ts';
 import { clientOptionLabel, clientsByUrgency } from '#src/features/uploads/utils/client-wording.ts';
-import { AGE_OPTIONS, UPLOAD_PURPOSES, ageLabel, hasNarrowingFilters } from '#src/features/uploads/utils/list-search-params.ts';
+import { AGE_OPTIONS, UPLOAD_PURPOSES, ageLabel, hasCreatedWindow, hasNarrowingFilters } from '#src/features/uploads/utils/list-search-params.ts';
+import { CreatedWindowChip } from './created-window-chip.tsx';
 
 /** Typing settles for this long before the search goes into the URL (and to the server). */
 export const SEARCH_DEBOUNCE_MS = 250;
@@ -162,6 +163,9 @@ export function UploadsToolbar({ view, onChange, onClearFilters, searchRef, resu
           </option>
         ))}
       </Select>
+      {hasCreatedWindow(view) && (
+        <CreatedWindowChip after={view.created_after} before={view.created_before} onRemove={() => onChange({ created_after: undefined, created_before: undefined })} />
+      )}
       {hasNarrowingFilters(view) && (
         <button
           type="button"

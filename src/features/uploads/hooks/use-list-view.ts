@@ -29,7 +29,10 @@ export function useListView(): ListView {
     },
     [view, setSearchParams],
   );
-  const clearFilters = useCallback(() => setView({ purpose: undefined, q: undefined, older_than: undefined, client: undefined }), [setView]);
+  const clearFilters = useCallback(
+    () => setView({ purpose: undefined, q: undefined, older_than: undefined, created_after: undefined, created_before: undefined, client: undefined }),
+    [setView],
+  );
   const sortBy = useCallback(
     (field: SortField) =>
       setView(field === view.sort ? { order: view.order === 'asc' ? 'desc' : 'asc' } : { sort: field, order: FIRST_ORDER[field] }),

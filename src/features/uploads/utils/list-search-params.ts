@@ -54,6 +54,10 @@ export function parseListSearch(params: URLSearchParams): ParsedListView {
     const seconds = Number(olderThan);
     if (seconds > 0 && seconds <= MAX_AGE_SECONDS) view.older_than = seconds;
   }
+  for (const key of ['created_after', 'created_before'] as const) {
+    const moment = params.get(key);
+    if (moment !== null && /^\d{1,12}$/.test(moment)) view[key] = Number(moment);
+  }
   const sort = SORT_FIELDS.find((field) => field === params.get('sort'));
   if (sort) view.sort = sort;
   const order = params.get('order');
@@ -70,6 +74,8 @@ export function listSearchFor(view: UploadListView): URLSearchParams {
   if (view.client) params.set('client', view.client);
   if (view.older_than !== undefined) params.set('older_than', String(view.older_than));
   if (view.q) params.set('q', view.q);
+  if (view.created_after !== undefined) params.set('created_after', String(view.created_after));
+  if (view.created_before !== undefined) params.set('created_before', String(view.created_before));
   const sort = view.sort ?? DEFAULT_SORT;
   const order = view.order ?? DEFAULT_ORDER;
   if (sort !== DEFAULT_SORT || order !== DEFAULT_ORDER) {
@@ -86,13 +92,18 @@ export function listHrefFor(view: UploadListView): string {
 
 /** Just what narrows the rows (no sort). */
 export function filtersOf(view: UploadListView): UploadListFilters {
-  const { status, stuck, purpose, q, older_than, client } = view;
-  return { status, stuck, purpose, q, older_than, client };
+  const { status, stuck, purpose, q, older_than, client, created_after, created_before } = view;
+  return { status, stuck, purpose, q, older_than, client, created_after, created_before };
 }
 
-/** Search, purpose, client or age: the narrowing an operator types or picks, as opposed to a tab. */
+/** Search, purpose, client, age or a created-time window: the narrowing an operator types or picks, as opposed to a tab. */
 export function hasNarrowingFilters(view: UploadListFilters): boolean {
-  return view.purpose !== undefined || view.q !== undefined || view.older_than !== undefined || view.client !== undefined;
+  return view.purpose !== undefined || view.q !== undefined || view.older_than !== undefined || view.client !== undefined || hasCreatedWindow(view);
+}
+
+/** A created-time window (a chart bar's) narrows the list. */
+export function hasCreatedWindow(view: UploadListFilters): boolean {
+  return view.created_after !== undefined || view.created_before !== undefined;
 }
 
 /** The filter as the bulk-cancel endpoints take it (the wire spells booleans as strings). */
@@ -104,6 +115,8 @@ export function filterForRequest(filters: UploadListFilters): UploadFilter {
   if (filters.client) filter.client = filters.client;
   if (filters.q) filter.q = filters.q;
   if (filters.older_than !== undefined) filter.older_than = filters.older_than;
+  if (filters.created_after !== undefined) filter.created_after = filters.created_after;
+  if (filters.created_before !== undefined) filter.created_before = filters.created_before;
   return filter;
 }
 
