@@ -99,7 +99,7 @@ export function v1Routes(deps: V1Deps) {
     },
   });
 
-  async function relay(c: Context<V1Env>, operation: Operation, path: string, body: Buffer | Readable | null, counter?: PartCounter) {
+  async function relay(c: Context<V1Env>, operation: Operation, path: string, body: Buffer | Readable | null, counter?: PartCounter, extraHeaders: Record<string, string> = {}) {
     // Only a streamed part can be cut short by us (too large); JSON calls need no abort signal.
     const abort = counter ? new AbortController() : null;
     if (counter && abort) counter.on('error', (error) => abort.abort(error));
@@ -107,7 +107,7 @@ export function v1Routes(deps: V1Deps) {
     try {
       response = await deps.upstream.forward({
         path,
-        headers: forwardedHeaders(c),
+        headers: { ...forwardedHeaders(c), ...extraHeaders },
         body,
         ...(abort ? { signal: abort.signal } : {}),
         ...(operation === 'parts' ? { timeoutMs: PART_TIMEOUT_MS } : {}),
@@ -157,7 +157,9 @@ export function v1Routes(deps: V1Deps) {
     if (!source) throw new ApiError(400, "Missing required parameter: 'data'.", { param: 'data' });
     const counter = new PartCounter(contentType, maxPartBytes);
     source.on('error', (error) => counter.destroy(error));
-    return relay(c, 'parts', path, source.pipe(counter), counter);
+    // The body goes on byte for byte, so its length does too: the upstream reads a sized body, not chunked framing.
+    const sized: Record<string, string> = Number.isSafeInteger(length) && length >= 0 ? { 'content-length': String(length) } : {};
+    return relay(c, 'parts', path, source.pipe(counter), counter, sized);
   });
   app.all('*', (c) => {
     throw new ApiError(404, `Invalid URL (${c.req.method} ${c.req.path})`);
