@@ -66,7 +66,7 @@ const envReaders = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'data', 'test-results', 'playwright-report', 'bench/results', 'clients/**/.cache', '.cache', '.schemathesis'] },
+  { ignores: ['dist', 'node_modules', 'data', 'test-results', 'playwright-report', 'bench/results', 'bench/.cache', 'clients/**/.cache', '.cache', '.schemathesis'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

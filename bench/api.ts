@@ -67,6 +67,11 @@ interface Engine {
   p99: Map<CaseKey, number[]>;
 }
 
+/** `npm run bench -- --only search`: the filename search on both stores (the first page kept as its baseline). */
+export async function runSearch(options: BenchOptions): Promise<Row[]> {
+  return await run({ ...options, cases: ['first', 'search'] });
+}
+
 export async function run(options: BenchOptions): Promise<Row[]> {
   only = options.cases?.length ? options.cases : null;
   const unknown = (only ?? []).filter((key) => !(CASE_KEYS as readonly string[]).includes(key));
@@ -306,6 +311,7 @@ function postgresRows(engine: Engine, sqlite: Engine, sizes: Sizes): Row[] {
     if (!engine.p50.has(key) && engine.problems[key] === undefined) continue;
     const name = `PostgreSQL: ${names[key]}`;
     const problem = engine.problems[key];
+    if (!engine.p50.has(key) && !problem) continue;
     const informational = key === 'counts';
     if (problem) {
       rows.push({ bench: 'api', name, ours: null, baseline: null, ratio: null, target: informational ? '—' : target, met: null, status: problem });

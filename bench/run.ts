@@ -4,7 +4,8 @@
 //
 //   npm run bench                          everything (about 10 minutes on a busy 2-core machine)
 //   npm run bench -- --only api,weight     some of them: weight, api, passthrough, streaming,
-//                                          speed (dashboard in Chromium), bulk (bulk cleanup), load
+//                                          speed (dashboard in Chromium), bulk (bulk cleanup), load,
+//                                          million (a million uploads on both stores), search (api's search rows only)
 //   npm run bench -- --quick               tiny sizes, one round: a smoke run
 //   npm run bench -- --only api --cases activity   only some of a benchmark's rows (those that take it: api)
 //
@@ -26,6 +27,8 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   speed: () => import('./dashboard-speed.ts'),
   bulk: () => import('./bulk-cleanup.ts'),
   load: () => import('./load.ts'),
+  million: () => import('./million.ts'),
+  search: async () => ({ run: (await import('./api.ts')).runSearch }),
 };
 
 async function main(): Promise<number> {

@@ -8,6 +8,7 @@ import * as speed from './dashboard-speed.ts';
 import { findChromium } from './lib/browser.ts';
 import { isFiniteMeasure, type BenchModule, type Row } from './lib/report.ts';
 import * as load from './load.ts';
+import * as million from './million.ts';
 import * as passthrough from './passthrough.ts';
 import * as streaming from './streaming.ts';
 import * as weight from './weight.ts';
@@ -34,6 +35,7 @@ describe.each<[string, BenchModule, number]>([
   ['streaming', streaming, 60_000],
   ['bulk-cleanup', bulk, 60_000],
   ['load', load, 60_000],
+  ['million', million, 90_000],
 ])('bench/%s.ts --quick', (_name, bench, timeout) => {
   it('produces finite figures', { timeout }, async () => {
     expectFiniteFigures(await bench.run(quick));

@@ -5,6 +5,8 @@ import autocannon from 'autocannon';
 export interface LoadOptions {
   origin: string;
   token: string;
+  /** More request headers (e.g. a gateway's routing headers). */
+  headers?: Record<string, string>;
   connections: number;
   /** Seconds; ignored when `amount` is set. */
   duration?: number;
@@ -30,7 +32,7 @@ export interface LoadResult {
 }
 
 export async function load(options: LoadOptions): Promise<LoadResult> {
-  const headers = { authorization: `Bearer ${options.token}`, 'content-length': '0' };
+  const headers = { ...options.headers, authorization: `Bearer ${options.token}`, 'content-length': '0' };
   const nextPath = options.path;
   const fixed = typeof nextPath === 'string';
   let timer: NodeJS.Timeout | undefined;

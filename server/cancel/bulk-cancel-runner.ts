@@ -345,7 +345,8 @@ export class BulkCancelRunner {
     if (Date.now() - job.reportedAt < 250) return;
     job.reportedAt = Date.now();
     const current = await this.deps.store.getJob(jobId, false);
-    if (current) this.deps.feed.emit('job', current);
+    // Done by a call of another worker (or replica) in the meantime: that call announces it, once.
+    if (current && current.state !== 'done') this.deps.feed.emit('job', current);
   }
 
   private async finishLeftovers(): Promise<void> {

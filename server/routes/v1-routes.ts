@@ -49,13 +49,17 @@ interface V1Env {
 type Operation = 'create' | 'parts' | 'complete' | 'cancel';
 
 /** Client headers worth passing on; auth, cookies, hop-by-hop and org/project headers are not. */
-function forwardedHeaders(c: Context): Record<string, string> {
+function forwardedHeaders(c: Context<V1Env>): Record<string, string> {
   const headers: Record<string, string> = {};
-  c.req.raw.headers.forEach((value, name) => {
+  const keep = (value: string, name: string) => {
     if (name === 'user-agent' || name === 'idempotency-key' || name === 'content-type' || name === 'accept' || name.startsWith('x-stainless-')) {
       headers[name] = value;
     }
-  });
+  };
+  // On Node, Node's own parsed headers (lower-case names): reading c.req.raw would build a web Request per call.
+  const incoming = c.env?.incoming;
+  if (incoming instanceof Readable) for (const [name, value] of Object.entries(incoming.headers)) keep(Array.isArray(value) ? value.join(', ') : (value ?? ''), name);
+  else c.req.raw.headers.forEach(keep);
   return headers;
 }
 
@@ -88,20 +92,26 @@ export function v1Routes(deps: V1Deps) {
     return `/uploads/${id}/${action}`;
   };
 
-  async function jsonBody(c: Context): Promise<Buffer | null> {
-    // bodyLimit (below) stops reading past the limit, chunked bodies included.
+  // The rest of a too-large body is still on the wire: close the connection so it is not reused.
+  const jsonTooLarge = () => new ApiError(413, `The request body is larger than ${MAX_JSON_BYTES} bytes.`, { headers: { connection: 'close' } });
+  async function jsonBody(c: Context<V1Env>): Promise<Buffer | null> {
+    const incoming = c.env?.incoming;
+    // On Node the body is read from the socket's stream, up to the limit (chunked bodies included),
+    // without building a web Request and its stream for every call; a cancel's empty body is not read at all.
+    if (incoming instanceof Readable) return await readLimited(incoming, MAX_JSON_BYTES, jsonTooLarge);
+    // Elsewhere (in-process requests) bodyLimit (below) stops reading past the limit.
     const body = Buffer.from(await c.req.arrayBuffer());
     return body.length ? body : null;
   }
-  const jsonLimit = bodyLimit({
+  const honoJsonLimit = bodyLimit({
     maxSize: MAX_JSON_BYTES,
     onError: () => {
-      // The rest of the body is still on the wire: close the connection so it is not reused.
-      throw new ApiError(413, `The request body is larger than ${MAX_JSON_BYTES} bytes.`, { headers: { connection: 'close' } });
+      throw jsonTooLarge();
     },
   });
+  const jsonLimit = (c: Context<V1Env>, next: () => Promise<void>) => (c.env?.incoming instanceof Readable ? next() : honoJsonLimit(c, next));
 
-  async function relay(c: Context<V1Env>, operation: Operation, path: string, body: Buffer | Readable | null, counter?: PartCounter) {
+  async function relay(c: Context<V1Env>, operation: Operation, path: string, body: Buffer | Readable | null, counter?: PartCounter, extraHeaders: Record<string, string> = {}) {
     // Only a streamed part can be cut short by us (too large); JSON calls need no abort signal.
     const abort = counter ? new AbortController() : null;
     if (counter && abort) counter.on('error', (error) => abort.abort(error));
@@ -109,7 +119,7 @@ export function v1Routes(deps: V1Deps) {
     try {
       response = await deps.upstream.forward({
         path,
-        headers: forwardedHeaders(c),
+        headers: { ...forwardedHeaders(c), ...extraHeaders },
         body,
         ...(abort ? { signal: abort.signal } : {}),
         ...(operation === 'parts' ? { timeoutMs: PART_TIMEOUT_MS } : {}),
@@ -160,12 +170,45 @@ export function v1Routes(deps: V1Deps) {
     if (!source) throw new ApiError(400, "Missing required parameter: 'data'.", { param: 'data' });
     const counter = new PartCounter(contentType, maxPartBytes);
     source.on('error', (error) => counter.destroy(error));
-    return relay(c, 'parts', path, source.pipe(counter), counter);
+    // The body goes on byte for byte, so its length does too: the upstream reads a sized body, not chunked framing.
+    const sized: Record<string, string> = Number.isSafeInteger(length) && length >= 0 ? { 'content-length': String(length) } : {};
+    return relay(c, 'parts', path, source.pipe(counter), counter, sized);
   });
   app.all('*', (c) => {
     throw new ApiError(404, `Invalid URL (${c.req.method} ${c.req.path})`);
   });
   return app;
+}
+
+/** The whole body of a Node request, at most `limit` bytes (else `tooLarge()` is thrown), or null when empty. */
+async function readLimited(incoming: Readable & { headers?: Record<string, string | string[] | undefined> }, limit: number, tooLarge: () => Error): Promise<Buffer | null> {
+  const declared = incoming.headers?.['content-length'];
+  if (declared !== undefined && incoming.headers?.['transfer-encoding'] === undefined) {
+    if (Number(declared) > limit) throw tooLarge();
+    if (Number(declared) === 0) return null;
+  }
+  // Listeners rather than for-await: leaving an async iterator early destroys the socket, and the 413 must still go out.
+  return await new Promise<Buffer | null>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (settle: () => void) => {
+      incoming.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      settle();
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else {
+        // Stop reading; the answer closes the connection.
+        incoming.pause();
+        done(() => reject(tooLarge()));
+      }
+    };
+    const onEnd = () => done(() => resolve(size ? Buffer.concat(chunks, size) : null));
+    const onError = (error: Error) => done(() => reject(error));
+    const onClose = () => done(() => reject(new Error('The client closed the connection before the body ended.')));
+    incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
 }
 
 function partTooLarge(limit: number): ApiError {

@@ -37,6 +37,7 @@ import {
 } from '#server/store/upload-store.ts';
 import { ACTIVITY_SQL, activityParams } from './activity-sql.ts';
 import { countMatchingSql, listUploadsSql, pendingIdsSql, type SqlParams } from './filter-sql.ts';
+import { GroupCommit } from './group-commit.ts';
 import { migrations } from './migrations.ts';
 import { SqlitePolicyStore } from './sqlite-policy-store.ts';
 import { SqliteAlertOutbox } from './alert-statements.ts';
@@ -70,6 +71,8 @@ export class SqliteUploadStore implements UploadStore {
   private readonly stmt: Statements;
   private readonly statements = new Map<string, Database.Statement>();
   readonly policies: SqlitePolicyStore;
+  /** The recording writes of concurrent requests, committed together (see group-commit.ts). */
+  private readonly grouped: GroupCommit;
 
   constructor(
     private readonly db: Database.Database,
@@ -77,6 +80,7 @@ export class SqliteUploadStore implements UploadStore {
   ) {
     this.stmt = prepareStatements(db);
     this.policies = new SqlitePolicyStore(db);
+    this.grouped = new GroupCommit(db);
   }
 
   /** The query plan SQLite picks for a list query: for tests that the indexes serve what listUploads really runs. */
@@ -138,20 +142,20 @@ export class SqliteUploadStore implements UploadStore {
   }
 
   async recordUpload(upload: Upload, ctx: RecordContext): Promise<UploadRecord> {
-    // IMMEDIATE: the merge reads before it writes; taking the write lock first keeps another process
-    // sharing the file from writing in between (a deferred transaction would fail to upgrade).
-    const row = this.db.transaction(() => this.recordTx(upload, ctx)).immediate();
+    // IMMEDIATE (the group transaction): the merge reads before it writes; taking the write lock first
+    // keeps another process sharing the file from writing in between (a deferred one would fail to upgrade).
+    const row = await this.grouped.run(() => this.recordTx(upload, ctx));
     return this.toRecord(row, ctx.at);
   }
 
   async recordPart(part: UploadPart, bytes: number, at: number): Promise<UploadRecord | null> {
-    const row = this.db.transaction(() => {
+    const row = await this.grouped.run(() => {
       const inserted = this.stmt.insertPart.run({ id: part.id, upload_id: part.upload_id, bytes, created_at: part.created_at });
       if (inserted.changes === 0) return undefined; // the same part recorded twice counts once
       this.stmt.addPartToUpload.run({ upload_id: part.upload_id, bytes, at });
       this.event(part.upload_id, at, 'part', null, { part_id: part.id, bytes });
       return this.stmt.get.get(part.upload_id);
-    })();
+    });
     return row ? this.toRecord(row, at) : null;
   }
 
@@ -243,7 +247,7 @@ export class SqliteUploadStore implements UploadStore {
     const { entry, change, jobItem, sourceIfUnseen, client } = write;
     if (jobItem && !entry.job_id) throw new TypeError('A bulk job item needs entry.job_id to name its job');
     if (change.kind === 'object' && change.upload.id !== entry.upload_id) throw new TypeError('The Upload object is not the one the entry names');
-    const written = this.db.transaction(() => {
+    const written = await this.grouped.run(() => {
       if (jobItem && !this.settleJobItemTx(entry, jobItem.seq)) return null;
       const before = this.stmt.get.get(entry.upload_id);
       this.applyCancelChangeTx(change, entry, client);
@@ -252,7 +256,7 @@ export class SqliteUploadStore implements UploadStore {
       const audit = this.auditTx({ ...entry, source, previous_status: before?.status ?? null }, after ? clientOf(after.client_name, after.client_sdk) : null);
       const changed = after !== undefined && (before?.status !== after.status || (before.cancel_unknown_since === null) !== (after.cancel_unknown_since === null));
       return { after, audit, changed };
-    }).immediate(); // reads the status before it writes: see recordUpload
+    }); // reads the status before it writes: the group transaction is IMMEDIATE
     if (!written) return null;
     const { after, audit, changed } = written;
     return { record: after ? this.toRecord(after, entry.at) : null, audit: { ...audit, filename: after ? filenameOf(after) : null }, changed };
@@ -508,6 +512,7 @@ export class SqliteUploadStore implements UploadStore {
   }
 
   async close(): Promise<void> {
+    this.grouped.flush();
     this.db.close();
   }
 }
