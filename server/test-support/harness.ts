@@ -33,6 +33,8 @@ export interface HarnessOptions {
   upstream?: (emulatorUrl: string) => UpstreamClient;
   /** Turn the background loops on, with these periods. */
   intervals?: ConsoleConfig['intervals'];
+  /** Serve a dashboard build (a folder with an index.html) as server/index.ts serves dist/. */
+  staticDir?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}) {
@@ -64,6 +66,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     ...(options.maxPartBytes ? { maxPartBytes: options.maxPartBytes } : {}),
     intervals: { expirySweepMs: null, reconcileMs: null, countsMs: 50, ...options.intervals },
     drainTimeoutMs: 0,
+    ...(options.staticDir ? { staticDir: options.staticDir } : {}),
   });
   let started: { resumed: number };
   let origin = 'http://localhost';
