@@ -27,7 +27,8 @@ import { fillUploads } from './lib/fill-uploads.ts';
 import { formatNumber, pairwiseRatios, percentile, roundOrder, summarize, type BenchOptions, type Row } from './lib/report.ts';
 import { FLOOR_PARENT, writeFloorApp } from './weight.ts';
 
-const NAVIGATION_TARGET = 1.2;
+/** Issue 14's target. */
+const NAVIGATION_TARGET = 1.3;
 const CLICK_TARGET_MS = 16;
 const MAX_ROWS_IN_DOM = 200;
 const LONG_FRAME_MS = 50;
@@ -238,9 +239,13 @@ function rowsFor({
     return values.length ? formatNumber(ms(values).median) : '—';
   };
   const fcp = (app: App) => `FCP ${milestone(app, 'fcp')} ms`;
+  // The dashboard's page carries its first list page (server/routes/static-routes.ts): no request to time.
+  const listTimeline = (app: App) =>
+    firstRows[app].every((r) => r.listStart === null)
+      ? 'the first page in the document (no GET /api/uploads before the row)'
+      : `first GET /api/uploads sent ${milestone(app, 'listStart')} and answered ${milestone(app, 'listEnd')}, then ${milestone(app, 'busyAfterList')} ms of long tasks`;
   const timeline = (app: App) =>
-    `document received ${milestone(app, 'documentEnd')}, scripts received ${milestone(app, 'scriptsEnd')}, first GET /api/uploads sent ` +
-    `${milestone(app, 'listStart')} and answered ${milestone(app, 'listEnd')}, then ${milestone(app, 'busyAfterList')} ms of long tasks, ` +
+    `document received ${milestone(app, 'documentEnd')}, scripts received ${milestone(app, 'scriptsEnd')}, ${listTimeline(app)}, ` +
     `FCP ${milestone(app, 'fcp')}, row painted ${milestone(app, 'painted')}`;
   const navigationRatio = summarize(pairwiseRatios(painted('dashboard'), painted('floor')), '×');
   const inDom = ms(clicks.results.map((r) => r.inDom));

@@ -44,3 +44,14 @@ export const ACTIVITY_WINDOW_SPANS: Readonly<Record<ActivityWindow, { buckets: n
   '24h': { buckets: 24, bucketSeconds: 3600 },
   '7d': { buckets: 28, bucketSeconds: 21_600 },
 };
+
+// ---- First answers in the page (index.html) ------------------------------------------------------
+// For a signed-in operator, the server writes the answers the page will ask for first into the
+// HTML it serves, so they arrive with the document instead of after the scripts: a JSON data block
+// `<script type="application/json" id="uc-page-answers">` holding { "<GET path>": <body>, … },
+// the very bodies those GETs would answer. The dashboard takes each one once, in place of its
+// request, shortly after the page loads (src/lib/page-answers.ts).
+export const PAGE_ANSWERS_ELEMENT_ID = 'uc-page-answers';
+export const SESSION_PATH = '/api/session';
+/** What the plain list (`/`) asks first: its first page, newest first (src/app/page-answers.test.ts holds the dashboard to it). */
+export const FIRST_LIST_PAGE_PATH = '/api/uploads?limit=100&sort=created_at&order=desc';

@@ -2,7 +2,7 @@
 // both projects), in light and dark: axe finds no serious or critical violation, the page never
 // scrolls sideways, and a screenshot of each goes to e2e/screenshots/ for a person to look at.
 import { e2eEnv } from './support/e2e-env.ts';
-import { expect, test } from './support/fixtures.ts';
+import { answerThroughTheNetwork, expect, test } from './support/fixtures.ts';
 import { checkScreen, useScheme } from './support/screen-check.ts';
 import { openUploads, undoToast, uniqueTag, uploadRow } from './support/uploads-page.ts';
 
@@ -111,6 +111,7 @@ test('the dialogs: cancel by id with its error, and the bulk confirmation', asyn
 
 test('the empty list, and the list while the server is unreachable or failing', async ({ page }, testInfo) => {
   await openUploads(page);
+  await answerThroughTheNetwork(page);
   await page.route('**/api/uploads?*', (route) => route.fulfill({ json: EMPTY_LIST }));
   await page.goto('/');
   await expect(page.getByText('No uploads yet')).toBeVisible();

@@ -1,4 +1,4 @@
-import { expect, screenshot, signIn, test } from './support/fixtures.ts';
+import { answerThroughTheNetwork, expect, screenshot, signIn, test } from './support/fixtures.ts';
 import { openUploads, uniqueTag } from './support/uploads-page.ts';
 
 test('lists uploads with a badge for each of the four statuses', async ({ page, seed }) => {
@@ -48,8 +48,22 @@ test('the status tabs filter the list and keep the filter in the URL', async ({ 
   await expect(page.getByRole('row').filter({ hasText: pending.filename })).toHaveCount(0);
 });
 
+test('a signed-in page load shows the first rows from the page itself, without asking the API for them', async ({ page, seed }) => {
+  const upload = await seed.pending('in-the-page');
+  await signIn(page);
+  const asked: string[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith('/api/') && url.pathname !== '/api/events') asked.push(`${url.pathname}${url.search}`);
+  });
+  await page.reload();
+  await expect(page.getByRole('row').filter({ hasText: upload.filename })).toBeVisible();
+  expect(asked.filter((path) => path === '/api/session' || path.startsWith('/api/uploads?'))).toEqual([]);
+});
+
 test('an empty filter and a first load are designed states', async ({ page }) => {
   await signIn(page);
+  await answerThroughTheNetwork(page);
   await page.route('**/api/uploads?*', async (route) => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await route.fulfill({ json: { object: 'list', data: [], has_more: false, next_cursor: null, counts: { pending: 0, completed: 0, cancelled: 0, expired: 0, stuck: 0 } } });
@@ -94,6 +108,8 @@ test('a list of 100,000 uploads keeps only the rows in view in the page, and loa
     cancelled_at: null,
     stuck: null,
   });
+  await signIn(page);
+  await answerThroughTheNetwork(page);
   await page.route('**/api/uploads?*', async (route) => {
     const params = new URL(route.request().url()).searchParams;
     const offset = Number(params.get('cursor') ?? 0);
@@ -104,7 +120,7 @@ test('a list of 100,000 uploads keeps only the rows in view in the page, and loa
       json: { object: 'list', data, has_more: more, next_cursor: more ? String(offset + data.length) : null, counts: { pending: total, completed: 0, cancelled: 0, expired: 0, stuck: 0 } },
     });
   });
-  await signIn(page);
+  await page.goto('/');
   await expect(page.getByRole('row').filter({ hasText: 'scale-0.jsonl' })).toBeVisible();
   await expect(page.getByText('Showing 100 of 100,000')).toBeVisible();
   const table = page.getByRole('table', { name: 'Uploads' });

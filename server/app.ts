@@ -1,6 +1,6 @@
 // Builds the whole HTTP app from its dependencies; it never listens, and it makes none of the
 // things with a lifecycle (server/console.ts does, and hands them in).
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Session } from '#contract/dashboard-api.ts';
@@ -154,7 +154,17 @@ export function createApp(deps: AppDeps) {
   // Its own count: a client with a stale token must not lock operators out, nor the other way round.
   app.route('/v1', v1Routes({ clock, store, feed, log, upstream: deps.upstream, findClient: deps.findClient, limiter: limiters.clients, maxPartBytes: deps.maxPartBytes }));
 
-  if (deps.staticDir) app.route('/', staticRoutes(deps.staticDir));
+  if (deps.staticDir) {
+    // A page's first answers come from the API itself, as the page's own GET would get them,
+    // authenticated by the session cookie alone (static-routes.ts).
+    const answer = async (c: Context<AppEnv>, path: string): Promise<unknown> => {
+      const cookie = c.req.header('cookie');
+      if (!cookie) return null;
+      const response = await app.fetch(new Request(new URL(path, c.req.url), { headers: { cookie } }), c.env);
+      return response.status === 200 ? await response.json() : null;
+    };
+    app.route('/', staticRoutes(deps.staticDir, { answer }));
+  }
 
   app.notFound((c) => c.json(errorEnvelope(`Invalid URL (${c.req.method} ${c.req.path})`), 404));
   let unavailableLoggedAt = -Infinity;

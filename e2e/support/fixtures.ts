@@ -73,6 +73,20 @@ export async function signIn(page: Page): Promise<void> {
   await expect(page).not.toHaveURL(/token=/);
 }
 
+/**
+ * For a test that arranges the dashboard's answers with page.route: the pages it opens from now
+ * on carry none of their own. (A signed-in page holds its first answers, written in by the server,
+ * server/routes/static-routes.ts; the test's routes would never see those requests.)
+ */
+export async function answerThroughTheNetwork(page: Page): Promise<void> {
+  await page.route('**/*', async (route) => {
+    if (route.request().resourceType() !== 'document') return await route.fallback();
+    const response = await route.fetch();
+    const html = await response.text();
+    await route.fulfill({ response, body: html.replace(/<script type="application\/json" id="uc-page-answers">[^<]*<\/script>/, '') });
+  });
+}
+
 /** Saves a full-page (or just the viewport's) screenshot under e2e/screenshots/ for a person to look at. */
 export async function screenshot(page: Page, name: string, { fullPage = true }: { fullPage?: boolean } = {}): Promise<void> {
   mkdirSync('e2e/screenshots', { recursive: true });

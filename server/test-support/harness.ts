@@ -41,6 +41,8 @@ export interface HarnessOptions {
   moreClients?: ConsoleConfig['clients'];
   /** Webhook alerts (off unless given). */
   alerts?: ConsoleConfig['alerts'];
+  /** Serve a dashboard build (a folder with an index.html) as server/index.ts serves dist/. */
+  staticDir?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}) {
@@ -75,6 +77,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     alerts: options.alerts ?? null,
     drainTimeoutMs: 0,
     metricsToken: options.metricsToken ?? null,
+    ...(options.staticDir ? { staticDir: options.staticDir } : {}),
   });
   let started: { resumed: number };
   let origin = 'http://localhost';

@@ -1,5 +1,6 @@
-import { format } from 'date-fns';
-import { describe, expect, it } from 'vitest';
+import { format, formatDistanceStrict, type FormatDistanceToken, type Locale } from 'date-fns';
+import { enUS } from 'date-fns/locale';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { formatCountdown, formatExact, formatRelative } from './format-time.ts';
 
 const now = Date.UTC(2025, 10, 21, 12, 0, 0);
@@ -14,6 +15,41 @@ describe('formatRelative', () => {
     [now - 2 * 86_400_000, '2 d ago'],
   ])('%d reads %s', (then, text) => {
     expect(formatRelative(then, now)).toBe(text);
+  });
+});
+
+// What formatRelative stood for when it was built on date-fns: formatDistanceStrict (floor) with
+// its units spelt short. The hand-written one must read the same in every zone.
+const shortUnits: Partial<Record<FormatDistanceToken, string>> = { xSeconds: 's', xMinutes: 'min', xHours: 'h', xDays: 'd', xMonths: 'mo', xYears: 'y' };
+const shortEnglish: Locale = {
+  ...enUS,
+  formatDistance: (token, count, options) => {
+    const distance = `${count} ${shortUnits[token]}`;
+    return options?.comparison !== undefined && options.comparison > 0 ? `in ${distance}` : `${distance} ago`;
+  },
+};
+const viaDateFns = (thenMs: number, nowMs: number) =>
+  Math.abs(nowMs - thenMs) < 5_000 ? 'just now' : formatDistanceStrict(thenMs, nowMs, { addSuffix: true, locale: shortEnglish, roundingMethod: 'floor' });
+
+describe.each(['UTC', 'Europe/Berlin', 'America/St_Johns', 'Australia/Lord_Howe'])('formatRelative in %s', (zone) => {
+  afterAll(() => {
+    vi.unstubAllEnvs();
+  });
+  // Around the spring and autumn changes, and steps from seconds to years either way.
+  const nows = [now, Date.UTC(2025, 2, 30, 12), Date.UTC(2025, 9, 26, 12), Date.UTC(2025, 3, 6, 12)];
+  const steps = [0, 4_999, 5_000, 59_999, 60_000, 3_599_999, 3_600_000, 86_399_999, 86_400_000, 86_400_000 * 1.5, 86_400_000 * 29.99, 86_400_000 * 30, 86_400_000 * 359.9, 86_400_000 * 364.99, 86_400_000 * 365, 86_400_000 * 800];
+  it('reads as date-fns formatDistanceStrict (floor) with short units', () => {
+    // Node reads TZ again whenever it is set.
+    vi.stubEnv('TZ', zone);
+    for (const nowMs of nows) {
+      for (const step of steps) {
+        for (const wobble of [-3_600_000, -1, 0, 1, 3_600_000]) {
+          for (const then of [nowMs - step - wobble, nowMs + step + wobble]) {
+            expect(formatRelative(then, nowMs), `${new Date(then).toISOString()} against ${new Date(nowMs).toISOString()}`).toBe(viaDateFns(then, nowMs));
+          }
+        }
+      }
+    }
   });
 });
 

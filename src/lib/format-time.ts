@@ -1,45 +1,44 @@
 // Times on the wire are unix seconds; these helpers turn them into what an operator reads.
-import { formatDistanceStrict, lightFormat, type FormatDistanceToken, type Locale } from 'date-fns';
-import { enUS } from 'date-fns/locale';
+// Written out rather than taken from date-fns: its distance and format functions bring a locale
+// (parsing included) into the first screen's JS for the few words a dense table needs. The tests
+// check both against date-fns itself.
 
-const SHORT_UNITS: Record<FormatDistanceToken, string> = {
-  lessThanXSeconds: '{{count}} s',
-  xSeconds: '{{count}} s',
-  halfAMinute: '30 s',
-  lessThanXMinutes: '{{count}} min',
-  xMinutes: '{{count}} min',
-  aboutXHours: '{{count}} h',
-  xHours: '{{count}} h',
-  xDays: '{{count}} d',
-  aboutXWeeks: '{{count}} wk',
-  xWeeks: '{{count}} wk',
-  aboutXMonths: '{{count}} mo',
-  xMonths: '{{count}} mo',
-  aboutXYears: '{{count}} y',
-  xYears: '{{count}} y',
-  overXYears: '{{count}} y',
-  almostXYears: '{{count}} y',
-};
-
-// date-fns spells units out ("42 minutes"); a dense table reads better with "42 min".
-const shortEnglish: Locale = {
-  ...enUS,
-  formatDistance: (token, count, options) => {
-    const distance = SHORT_UNITS[token].replace('{{count}}', String(count));
-    if (!options?.addSuffix) return distance;
-    return options.comparison !== undefined && options.comparison > 0 ? `in ${distance}` : `${distance} ago`;
-  },
-};
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+/** date-fns formatDistanceStrict's month and year, in minutes: 30 and 365 days. */
+const MONTH_MINUTES = 30 * 24 * 60;
+const YEAR_MINUTES = 365 * 24 * 60;
 
 export const toDate = (unixSeconds: number): Date => new Date(unixSeconds * 1000);
 
-/** "42 min ago", "in 3 h", "just now": `then` and `now` in milliseconds. */
+/**
+ * "42 min ago", "in 3 h", "just now": `then` and `now` in milliseconds. Units and rounding as
+ * date-fns formatDistanceStrict with roundingMethod 'floor' (days counted across a daylight-saving
+ * change as the clock reads them), spelt short: s, min, h, d, mo, y.
+ */
 export function formatRelative(thenMs: number, nowMs: number): string {
   if (Math.abs(nowMs - thenMs) < 5_000) return 'just now';
-  return formatDistanceStrict(thenMs, nowMs, { addSuffix: true, locale: shortEnglish, roundingMethod: 'floor' });
+  const [earlier, later] = thenMs < nowMs ? [thenMs, nowMs] : [nowMs, thenMs];
+  const ms = later - earlier;
+  // The zone's offset may differ between the two moments (daylight saving): as date-fns does, days
+  // and longer are counted on the wall clock.
+  const offsetShiftMs = (new Date(later).getTimezoneOffset() - new Date(earlier).getTimezoneOffset()) * MINUTE_MS;
+  const wallMinutes = (ms - offsetShiftMs) / MINUTE_MS;
+  let distance: string;
+  if (ms < MINUTE_MS) distance = `${Math.floor(ms / 1000)} s`;
+  else if (ms < HOUR_MS) distance = `${Math.floor(ms / MINUTE_MS)} min`;
+  else if (ms < DAY_MS) distance = `${Math.floor(ms / HOUR_MS)} h`;
+  else if (wallMinutes < MONTH_MINUTES) distance = `${Math.floor(wallMinutes / (24 * 60))} d`;
+  else if (wallMinutes < YEAR_MINUTES) {
+    const months = Math.floor(wallMinutes / MONTH_MINUTES);
+    distance = months === 12 ? '1 y' : `${months} mo`;
+  }
+  else distance = `${Math.floor(wallMinutes / YEAR_MINUTES)} y`;
+  return thenMs > nowMs ? `in ${distance}` : `${distance} ago`;
 }
 
-/** "GMT+1", "GMT-3:30", "GMT+0": date-fns format's `O`, which lightFormat lacks. */
+/** "GMT+1", "GMT-3:30", "GMT+0": date-fns format's `O`. */
 function gmtOffset(date: Date): string {
   const offset = -date.getTimezoneOffset();
   const hours = Math.trunc(Math.abs(offset) / 60);
@@ -47,14 +46,12 @@ function gmtOffset(date: Date): string {
   return `GMT${offset < 0 ? '-' : '+'}${hours}${minutes === 0 ? '' : `:${String(minutes).padStart(2, '0')}`}`;
 }
 
-/**
- * "2025-11-21 20:19:03 GMT+1": the exact local date-time, for titles and the detail page.
- * lightFormat rather than format: format brings every token and locale formatter along
- * (about 2.5 kB gz of the first screen's JS) for the one token written out above.
- */
+/** "2025-11-21 20:19:03 GMT+1": the exact local date-time, for titles and the detail page. */
 export function formatExact(unixSeconds: number): string {
   const date = toDate(unixSeconds);
-  return `${lightFormat(date, 'yyyy-MM-dd HH:mm:ss')} ${gmtOffset(date)}`;
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  const day = `${pad(date.getFullYear(), 4)}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+  return `${day} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())} ${gmtOffset(date)}`;
 }
 
 /** "17:32" or "1:02:03": a countdown that keeps its width while it ticks. */
