@@ -9,10 +9,12 @@ import { eventually } from '#server/test-support/eventually.ts';
 import { PolicyRunner } from './policy-runner.ts';
 import { READ_ONLY_TOKEN, startHarness, type Harness } from '#server/test-support/harness.ts';
 
+const TEAM_B_TOKEN = 'uc-team-b-token-0123456789abcdef';
+
 let h: Harness;
 let finishedRuns: PolicyRun[] = [];
 beforeAll(async () => {
-  h = await startHarness({ bulkConcurrency: 3 });
+  h = await startHarness({ bulkConcurrency: 3, moreClients: [{ name: 'team-b', token: TEAM_B_TOKEN }] });
   h.policyRunner.onRunFinished = (run) => finishedRuns.push(run);
 });
 afterAll(() => h.close());
@@ -26,10 +28,11 @@ afterEach(async () => {
 
 const send = (method: string, body: unknown) => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-async function createUploads(n: number, stem: string, purpose = 'batch'): Promise<Upload[]> {
+async function createUploads(n: number, stem: string, purpose = 'batch', clientToken?: string): Promise<Upload[]> {
   const made: Upload[] = [];
   for (let i = 0; i < n; i++) {
-    const res = await h.v1('/uploads', send('POST', { filename: `${stem}-${i}.jsonl`, purpose, bytes: 10, mime_type: 'application/jsonl' }));
+    const init = send('POST', { filename: `${stem}-${i}.jsonl`, purpose, bytes: 10, mime_type: 'application/jsonl' });
+    const res = await h.v1('/uploads', clientToken ? { ...init, headers: { ...init.headers, authorization: `Bearer ${clientToken}` } } : init);
     made.push(uploadSchema.parse(await res.json()));
   }
   return made;
@@ -97,6 +100,23 @@ describe('a policy run', () => {
     expect(await h.policyRunner.tick()).toBeNull();
     h.clock.setOffsetSeconds(h.clock.offsetSeconds + 60);
     expect(await h.policyRunner.tick()).toEqual({ paused: false, runs: [] });
+  });
+
+  it("matches on the client: cancels that client's uploads only, as its preview said", async () => {
+    const ours = await createUploads(2, 'sdk-old');
+    const theirs = await createUploads(2, 'team-b-old', 'batch', TEAM_B_TOKEN);
+    h.clock.setOffsetSeconds(h.clock.offsetSeconds + 30 * 60);
+    const rule = { older_than_minutes: 20, client: 'team-b' };
+
+    const preview = policyPreviewSchema.parse(await (await h.api('/api/policies/preview', send('POST', rule))).json());
+    expect(preview.data.map((r) => r.upload.id).sort()).toEqual(theirs.map((u) => u.id).sort());
+    expect(preview.data.every((r) => r.client?.name === 'team-b')).toBe(true);
+
+    await createPolicy({ name: 'team-b leftovers', ...rule });
+    expect(await h.policyRunner.tick()).toMatchObject({ runs: [{ policy: 'team-b leftovers', matched: 2 }] });
+    await h.runner.idle();
+    for (const upload of theirs) expect(await statusOf(upload.id)).toBe('cancelled');
+    for (const upload of ours) expect(await statusOf(upload.id)).toBe('pending');
   });
 
   it('runs each round once, however many runners (replicas) ask for it at the same time', async () => {
