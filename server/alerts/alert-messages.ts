@@ -37,8 +37,9 @@ export function stuckFellMessage(stuck: number, threshold: number, consoleUrl: s
 export function policyRunMessage(run: PolicyRun, consoleUrl: string | null): AlertBody {
   const failed = run.failed > 0 ? `, ${number.format(run.failed)} failed` : '';
   const counts = `${uploads(run.cancelled)} (${number.format(run.matched)} matched${failed})`;
-  const plain = `Uploads Console: policy "${run.policy_name}" cancelled ${counts}.`;
-  const link = consoleUrl ? { url: `${consoleUrl}/audit?${new URLSearchParams({ source: 'policy', actor: run.policy_name }).toString()}`, label: 'See its cancels in the audit log' } : null;
+  const plain = `Uploads Console: policy "${escapeMrkdwn(run.policy_name)}" cancelled ${counts}.`;
+  // The run's own cancels (its bulk job), which a later rename of the policy does not change.
+  const link = consoleUrl ? { url: `${consoleUrl}/audit?${new URLSearchParams({ job_id: run.job_id }).toString()}`, label: 'See its cancels in the audit log' } : null;
   return body(plain, `:broom: Policy *${escapeMrkdwn(run.policy_name)}* cancelled ${counts}.`, link);
 }
 

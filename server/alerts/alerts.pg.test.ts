@@ -96,7 +96,7 @@ describe.skipIf(!server)('alerts from two consoles on one PostgreSQL database', 
     expect(accepted()).toEqual([
       expect.stringContaining('2 uploads stuck'),
       'Uploads Console: stuck uploads are back to 1, at or below the alert threshold of 1. Open the Stuck view: https://console.example.com/?stuck=true',
-      'Uploads Console: policy "abandoned" cancelled 2 uploads (2 matched). See its cancels in the audit log: https://console.example.com/audit?source=policy&actor=abandoned',
+      'Uploads Console: policy "abandoned" cancelled 2 uploads (2 matched). See its cancels in the audit log: https://console.example.com/audit?job_id=job_policy_1',
     ]);
     expect(receiver.received).toHaveLength(4);
   }, 30_000);

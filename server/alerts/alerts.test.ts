@@ -121,7 +121,7 @@ describe('alerts', () => {
     expect(receiver.answered).toEqual([500, 500, 200]);
     expect(new Set(receiver.received.map((m) => JSON.stringify(m))).size).toBe(1);
     expect(receiver.received[0]!.text).toBe(
-      `Uploads Console: policy "abandoned > 1h" cancelled 37 uploads (40 matched, 3 failed). See its cancels in the audit log: ${CONSOLE}/audit?source=policy&actor=abandoned+%3E+1h`,
+      `Uploads Console: policy "abandoned &gt; 1h" cancelled 37 uploads (40 matched, 3 failed). See its cancels in the audit log: ${CONSOLE}/audit?job_id=job_1`,
     );
     expect(JSON.stringify(receiver.received[0]!.blocks)).toContain('Policy *abandoned &gt; 1h* cancelled');
     expect(lines.filter((l) => l.startsWith('warn'))).toEqual([

@@ -450,32 +450,7 @@ class PostgresUploadStore implements UploadStore {
     }
   }
 
-  async recordCancel(entry: Omit<NewAuditEntry, 'previous_status'>, upload: Upload | null): Promise<{ record: UploadRecord | null; audit: AuditEntry }> {
-    const { row, audit } = await this.transaction(async (c) => {
-      await c.query(LOCK_UPLOAD_SQL, [entry.upload_id]);
-      const before = await this.lockedRow(c, entry.upload_id);
-      const recorded = upload ? await this.merge(c, upload, { at: entry.at, via: 'cancel', actor: entry.actor }) : before;
-      const owner = recorded ? clientOf(recorded.client_name, recorded.client_sdk) : null;
-      return { row: recorded, audit: await this.insertAudit(c, { ...entry, previous_status: before?.status ?? null }, owner) };
-    });
-    return {
-      record: upload && row ? this.toRecord(row, entry.at) : null,
-      audit: { ...audit, filename: row?.object.filename ?? null },
-    };
-  }
-
   // ---- audit ---------------------------------------------------------------------------------
-
-  async recordAudit(entry: NewAuditEntry, jobItem?: { seq: number }): Promise<AuditEntry | null> {
-    const audit = await this.transaction(async (c) => {
-      if (jobItem && entry.job_id && !(await this.settleItem(c, entry.job_id, jobItem.seq, entry))) return null;
-      const owner = await this.lockedRow(c, entry.upload_id);
-      return this.insertAudit(c, entry, owner ? clientOf(owner.client_name, owner.client_sdk) : null);
-    });
-    if (!audit) return null;
-    const { rows } = await this.pool.query<{ filename: string }>('SELECT filename FROM uploads WHERE id = $1', [entry.upload_id]);
-    return { ...audit, filename: rows[0]?.filename ?? null };
-  }
 
   /** The audit row, and for anything but a success a cancel_attempt timeline event. Filename left to the caller. */
   private async insertAudit(c: Queryable, entry: NewAuditEntry, client: AuditEntry['client']): Promise<AuditEntry> {
