@@ -135,3 +135,16 @@ const REFUSED_CANCEL = new RegExp(`^${escapeRegExp(refusedHead)}(completed|cance
 export function finishedStatusOf(message: string): Exclude<UploadStatus, 'pending'> | null {
   return (REFUSED_CANCEL.exec(message)?.[1] as Exclude<UploadStatus, 'pending'> | undefined) ?? null;
 }
+
+// fixstream: the 400s for a part body that is not the form the API takes. The emulator answers
+// with them and the proxy refuses such a body itself before forwarding it.
+
+/** OpenAI's own text (as quoted in public issues) for a body of the wrong Content-Type. */
+export function invalidContentTypeMessage(got: string, expected: string): string {
+  return `Invalid Content-Type header (${got}), expected ${expected}.`;
+}
+
+/** Our choice: a multipart/form-data body that cannot be parsed, and why. */
+export function malformedMultipartMessage(detail: string): string {
+  return `Could not parse the multipart/form-data body: ${detail}.`;
+}

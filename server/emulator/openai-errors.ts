@@ -1,7 +1,7 @@
 // The OpenAI error envelope and the messages the emulator answers with. Where OpenAI documents no
 // text, the wording is ours (see ../shared/docs/openai-uploads-contract.md). The two texts the
-// proxy also reads (a refused state change, the 500) come from the contract.
-import { errorEnvelope, SERVER_ERROR_MESSAGE, wrongStatusMessage, type ErrorEnvelope } from '#contract/uploads.ts';
+// proxy also reads or sends (a refused state change, the 500, a part body that is not a form) come from the contract.
+import { errorEnvelope, invalidContentTypeMessage, malformedMultipartMessage, SERVER_ERROR_MESSAGE, wrongStatusMessage, type ErrorEnvelope } from '#contract/uploads.ts';
 
 export { errorEnvelope, type ErrorEnvelope };
 
@@ -52,7 +52,7 @@ export const requestMessages = {
   emptyArray: (param: string) =>
     `Invalid '${param}': empty array. Expected an array with minimum length 1, but got an empty array instead.`,
   invalidParameter: (param: string, detail: string) => `Invalid '${param}': ${detail}`,
-  invalidContentType: (got: string, expected: string) => `Invalid Content-Type header (${got}), expected ${expected}.`,
+  invalidContentType: invalidContentTypeMessage,
   bodyTooLarge: (maxBytes: number) => `The request body is too large: at most ${maxBytes} bytes are accepted.`,
 } as const;
 
@@ -64,7 +64,7 @@ export const uploadRuleMessages = {
   uploadTooLarge: (uploadId: string, maxBytes: number) =>
     `Adding this part would take upload ${uploadId} past its maximum of ${maxBytes} bytes.`,
   duplicateData: "The 'data' field was given more than once; send one part per request.",
-  malformedMultipart: (detail: string) => `Could not parse the multipart/form-data body: ${detail}.`,
+  malformedMultipart: malformedMultipartMessage,
   partNotInUpload: (partId: string, uploadId: string) => `Part ${partId} is not a part of upload ${uploadId}.`,
   duplicatePart: (partId: string) => `Part ${partId} appears more than once in 'part_ids'.`,
   sizeMismatch: (expected: number, actual: number) =>

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import busboy from 'busboy';
 import { describe, expect, it } from 'vitest';
-import { MultipartDataCounter, multipartBoundary, PartCounter, PartTooLargeError } from './part-counter.ts';
+import { MalformedPartError, MAX_HEADER_BYTES, maxPartBodyBytes, MultipartDataCounter, multipartBoundary, PartCounter, PartTooLargeError } from './part-counter.ts';
 
 const BOUNDARY = '----uc-test-7MA4YWxkTrZu0gW';
 
@@ -74,6 +74,34 @@ describe('MultipartDataCounter', () => {
     expect(countInChunks(body, [5])).toBe(5);
   });
 
+  // Read quietly past, these would switch the count off: a chunked body could then stream on without limit.
+  const bloated: [string, Buffer][] = [
+    ['a part header block that never ends', Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="junk"; filename="${'j'.repeat(MAX_HEADER_BYTES + 10)}`)],
+    ['a part header block of many lines', Buffer.from(`--${BOUNDARY}\r\n${'X-Pad: padding padding padding\r\n'.repeat(600)}\r\n`)],
+    ['a line after a boundary without CRLF', Buffer.from(`--${BOUNDARY}${' '.repeat(MAX_HEADER_BYTES + 10)}`)],
+  ];
+  it.each(bloated)('refuses %s with MalformedPartError, whatever the chunking', (_name, head) => {
+    const body = Buffer.concat([head, randomBytes(100_000)]);
+    for (const size of [body.length, 1000, 7]) {
+      const counter = new MultipartDataCounter(BOUNDARY);
+      let error: unknown;
+      try {
+        for (let offset = 0; offset < body.length; offset += size) counter.write(body.subarray(offset, offset + size));
+      } catch (thrown) {
+        error = thrown;
+      }
+      expect(error, `chunks of ${size}`).toBeInstanceOf(MalformedPartError);
+      expect((error as Error).message).toMatch(/^Could not parse the multipart\/form-data body: .* longer than 16384 bytes\.$/);
+    }
+  });
+
+  it('reads a part header block just under the limit', async () => {
+    const filename = 'f'.repeat(MAX_HEADER_BYTES - 200);
+    const body = multipart([{ name: 'data', filename, body: randomBytes(3000) }]);
+    expect(await busboyDataBytes(body, `multipart/form-data; boundary=${BOUNDARY}`)).toBe(3000);
+    expect(countInChunks(body, [4096])).toBe(3000);
+  });
+
   it('reads the boundary from the content type, quoted or not, and nothing from other types', () => {
     expect(multipartBoundary(`multipart/form-data; boundary=${BOUNDARY}`)).toBe(BOUNDARY);
     expect(multipartBoundary('Multipart/Form-Data; charset=utf-8; boundary="a b:c"')).toBe('a b:c');
@@ -97,11 +125,42 @@ describe('PartCounter', () => {
     await expect(buffer(Readable.from(chunksOf(body, 100)).pipe(counter))).rejects.toBeInstanceOf(PartTooLargeError);
   });
 
-  it('lets a body that is not multipart through uncounted', async () => {
-    const counter = new PartCounter('application/octet-stream', 10);
-    const out = await buffer(Readable.from([Buffer.alloc(100, 1)]).pipe(counter));
-    expect(out.length).toBe(100);
-    expect(counter.dataBytes).toBe(0);
+  it('refuses a content type that is not multipart/form-data with a boundary, in the words OpenAI uses', () => {
+    expect(() => new PartCounter('application/octet-stream', 10)).toThrow(new MalformedPartError('Invalid Content-Type header (application/octet-stream), expected multipart/form-data.'));
+    expect(() => new PartCounter('', 10)).toThrow(new MalformedPartError('Invalid Content-Type header (none), expected multipart/form-data.'));
+    expect(() => new PartCounter('multipart/form-data', 10)).toThrow(MalformedPartError);
+    expect(() => new PartCounter('multipart/form-data; boundary=""', 10)).toThrow(/names no boundary/);
+  });
+
+  it('fails the stream on a bloated part header, and passes on nothing past it', async () => {
+    const head = Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="data"; filename="${'x'.repeat(MAX_HEADER_BYTES)}"\r\n\r\n`);
+    const body = Buffer.concat([head, randomBytes(1024 * 1024)]);
+    const counter = new PartCounter(`multipart/form-data; boundary=${BOUNDARY}`, 64 * 1024 * 1024);
+    let passedOn = 0;
+    counter.on('data', (chunk: Buffer) => (passedOn += chunk.length));
+    const done = new Promise((resolve, reject) => counter.on('end', resolve).on('error', reject));
+    Readable.from(chunksOf(body, 1024)).pipe(counter);
+    await expect(done).rejects.toBeInstanceOf(MalformedPartError);
+    expect(passedOn).toBeLessThanOrEqual(MAX_HEADER_BYTES + 1024);
+  });
+
+  // Bytes outside the data field are not counted as the part, but they still stream on: the whole body has the bound a declared length has.
+  const beyondTheData: [string, Buffer][] = [
+    ['another field', multipart([{ name: 'junk', filename: 'j', body: Buffer.alloc(maxPartBodyBytes(1000) + 1) }, { name: 'data', filename: 'd', body: Buffer.from('ok') }])],
+    ['a preamble', multipart([{ name: 'data', filename: 'd', body: Buffer.from('ok') }], BOUNDARY, 'p'.repeat(maxPartBodyBytes(1000)))],
+    ['an epilogue', Buffer.concat([multipart([{ name: 'data', filename: 'd', body: Buffer.from('ok') }]), Buffer.alloc(maxPartBodyBytes(1000))])],
+  ];
+  it.each(beyondTheData)('fails with PartTooLargeError when %s takes the body past the limit and its overhead', async (_name, body) => {
+    const counter = new PartCounter(`multipart/form-data; boundary=${BOUNDARY}`, 1000);
+    await expect(buffer(Readable.from(chunksOf(body, 4096)).pipe(counter))).rejects.toBeInstanceOf(PartTooLargeError);
+    expect(counter.dataBytes).toBeLessThanOrEqual(2);
+  });
+
+  it('passes a full-size part with a few small fields around it', async () => {
+    const body = multipart([{ name: 'purpose', body: Buffer.from('batch') }, { name: 'data', filename: 'd', body: randomBytes(1000) }]);
+    const counter = new PartCounter(`multipart/form-data; boundary=${BOUNDARY}`, 1000);
+    expect((await buffer(Readable.from(chunksOf(body, 100)).pipe(counter))).equals(body)).toBe(true);
+    expect(counter.dataBytes).toBe(1000);
   });
 });
 

@@ -3,6 +3,7 @@
 // with Buffer#indexOf (native) and passed on as it came. Only a boundary split across two chunks
 // (or a part's headers, a few hundred bytes) is held back between chunks: well under 1 kB.
 import { PassThrough, type TransformCallback } from 'node:stream';
+import { invalidContentTypeMessage, malformedMultipartMessage } from '#contract/uploads.ts';
 
 export class PartTooLargeError extends Error {
   constructor(readonly limit: number) {
@@ -10,32 +11,62 @@ export class PartTooLargeError extends Error {
   }
 }
 
+/** A body that is not the multipart/form-data form a part is sent in; the message is the client's answer (a 400). */
+export class MalformedPartError extends Error {}
+
+/** Room for the multipart boundaries and headers around a full-size part. */
+export const MULTIPART_OVERHEAD = 64 * 1024;
+
+/** The most a whole part request's body may take: the largest part and room for the form around it. */
+export const maxPartBodyBytes = (limit: number) => limit + MULTIPART_OVERHEAD;
+
 /** Chunks queued inside the counter before the client is paused: flat in part size, few pauses. */
 const HIGH_WATER_MARK = 1024 * 1024;
 
+/**
+ * Passes a part request's body on while counting its `data` bytes. Fails the stream with
+ * PartTooLargeError past the part limit (or when the whole body outgrows maxPartBodyBytes: a huge
+ * preamble, epilogue or other field), and with MalformedPartError for a form it cannot read, so
+ * no body ever streams on uncounted. The constructor throws MalformedPartError for a content type
+ * that is not multipart/form-data with a boundary: nothing of such a body is forwarded.
+ */
 export class PartCounter extends PassThrough {
   /** Bytes of the `data` field seen so far. */
   dataBytes = 0;
-  private readonly parser: MultipartDataCounter | null;
+  /** Bytes of the whole body seen so far. */
+  private bodyBytes = 0;
+  private readonly parser: MultipartDataCounter;
 
   constructor(contentType: string, readonly limit: number) {
     super({ highWaterMark: HIGH_WATER_MARK });
-    const boundary = multipartBoundary(contentType);
-    // Not multipart: the upstream will say what is wrong with it.
-    this.parser = boundary === null ? null : new MultipartDataCounter(boundary);
+    this.parser = new MultipartDataCounter(partBoundary(contentType));
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    if (this.parser) {
+    this.bodyBytes += chunk.length;
+    try {
       this.dataBytes += this.parser.write(chunk);
-      // One byte over the limit is enough to know it is too large.
-      if (this.dataBytes > this.limit) {
-        callback(new PartTooLargeError(this.limit));
-        return;
-      }
+    } catch (error) {
+      callback(error as Error);
+      return;
+    }
+    // One byte over the limit is enough to know it is too large.
+    if (this.dataBytes > this.limit || this.bodyBytes > maxPartBodyBytes(this.limit)) {
+      callback(new PartTooLargeError(this.limit));
+      return;
     }
     callback(null, chunk);
   }
+}
+
+/** The boundary of a part request's content type; throws MalformedPartError when it has none (the client is told why). */
+export function partBoundary(contentType: string): string {
+  const boundary = multipartBoundary(contentType);
+  if (boundary !== null) return boundary;
+  if (contentType.split(';')[0]?.trim().toLowerCase() !== 'multipart/form-data') {
+    throw new MalformedPartError(invalidContentTypeMessage(contentType || 'none', 'multipart/form-data'));
+  }
+  throw malformed('the Content-Type header names no boundary (boundary=, 1 to 70 characters)');
 }
 
 /** The boundary of a multipart/form-data content type (quoted or not), or null. */
@@ -53,13 +84,14 @@ type State = 'preamble' | 'delimiter' | 'headers' | 'body' | 'done';
 
 const CRLF = Buffer.from('\r\n');
 const HEADERS_END = Buffer.from('\r\n\r\n');
-/** A part's headers longer than this are not a form part: counting stops (the upstream will refuse it). */
-const MAX_HEADER_BYTES = 16 * 1024;
+/** A part's headers longer than this are not a form part (they are a line or two): the body is refused. */
+export const MAX_HEADER_BYTES = 16 * 1024;
 
 /**
  * A streaming multipart/form-data scanner (RFC 7578) that reports how many body bytes of the
  * parts named `data` each chunk holds. A part's body ends at CRLF "--" boundary; the first boundary
- * may open the body without the CRLF, so the scan starts as if one came before it.
+ * may open the body without the CRLF, so the scan starts as if one came before it. A line after a
+ * boundary or a header block longer than MAX_HEADER_BYTES throws MalformedPartError.
  */
 export class MultipartDataCounter {
   private readonly delimiter: Buffer;
@@ -102,7 +134,8 @@ export class MultipartDataCounter {
             return counted;
           }
           const eol = buf.indexOf(CRLF, pos);
-          if (eol < 0) return buf.length - pos > MAX_HEADER_BYTES ? this.stop(counted) : this.hold(buf, pos, counted);
+          if ((eol < 0 ? buf.length : eol) - pos > MAX_HEADER_BYTES) throw malformed(`the line after a boundary is longer than ${MAX_HEADER_BYTES} bytes`);
+          if (eol < 0) return this.hold(buf, pos, counted);
           pos = eol + 2;
           this.state = 'headers';
           continue;
@@ -117,7 +150,8 @@ export class MultipartDataCounter {
             continue;
           }
           const end = buf.indexOf(HEADERS_END, pos);
-          if (end < 0) return buf.length - pos > MAX_HEADER_BYTES ? this.stop(counted) : this.hold(buf, pos, counted);
+          if ((end < 0 ? buf.length : end) - pos > MAX_HEADER_BYTES) throw malformed(`a part's headers are longer than ${MAX_HEADER_BYTES} bytes`);
+          if (end < 0) return this.hold(buf, pos, counted);
           this.isData = partName(buf.toString('latin1', pos, end)) === 'data';
           pos = end + HEADERS_END.length;
           this.state = 'body';
@@ -143,14 +177,11 @@ export class MultipartDataCounter {
     this.carry = Buffer.from(buf.subarray(pos));
     return counted;
   }
-
-  private stop(counted: number): number {
-    this.state = 'done';
-    return counted;
-  }
 }
 
 const EMPTY = Buffer.alloc(0);
+
+const malformed = (problem: string) => new MalformedPartError(malformedMultipartMessage(problem));
 
 /** The `name` of a part from its headers' Content-Disposition, or null. */
 function partName(headers: string): string | null {

@@ -137,6 +137,73 @@ describe('the pass-through itself', () => {
     expect(await record(upload.id)).toMatchObject({ parts_count: 0, bytes_received: 0 });
   });
 
+  /** POSTs a part body to the proxy chunked (no content-length), so only the part counter can stop it. */
+  const streamPart = async (uploadId: string, boundary: string, chunks: (() => Buffer)[]) =>
+    await fetch(`${h.origin}/v1/uploads/${uploadId}/parts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${CLIENT_TOKEN}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body: new ReadableStream<Uint8Array>({
+        pull(controller) {
+          const next = chunks.shift();
+          if (next) controller.enqueue(next());
+          else controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+
+  it('refuses a streamed part whose part headers are bloated (400), rather than stop counting what follows', async () => {
+    const upload = await sdk.uploads.create({ filename: 'bloated.jsonl', purpose: 'batch', bytes: PART_LIMIT * 4, mime_type: 'application/jsonl' });
+    const boundary = 'x-boundary';
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="data"; filename="d"\r\nX-Pad: ${'p'.repeat(20 * 1024)}\r\n\r\n`);
+    // A data part many times the limit after it: once the count is off, it would all stream upstream.
+    const res = await streamPart(upload.id, boundary, [() => head, ...Array.from({ length: 16 }, () => () => randomBytes(PART_LIMIT)), () => Buffer.from(`\r\n--${boundary}--\r\n`)]);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('connection')).toBe('close');
+    expect(errorEnvelopeSchema.parse(await res.json()).error).toEqual({
+      message: "Could not parse the multipart/form-data body: a part's headers are longer than 16384 bytes.",
+      type: 'invalid_request_error',
+      param: null,
+      code: null,
+    });
+    expect(await record(upload.id)).toMatchObject({ parts_count: 0, bytes_received: 0 });
+  });
+
+  it('refuses a streamed part whose body runs on past the part after its closing boundary (413)', async () => {
+    const upload = await sdk.uploads.create({ filename: 'epilogue.jsonl', purpose: 'batch', bytes: PART_LIMIT * 4, mime_type: 'application/jsonl' });
+    const boundary = 'x-boundary';
+    const part = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="data"; filename="d"\r\n\r\nsmall\r\n--${boundary}--\r\n`);
+    const res = await streamPart(upload.id, boundary, [() => part, ...Array.from({ length: 4 }, () => () => randomBytes(PART_LIMIT))]);
+    expect(res.status).toBe(413);
+    expect(errorEnvelopeSchema.parse(await res.json()).error).toMatchObject({ param: 'data', code: 'part_too_large' });
+    expect(await record(upload.id)).toMatchObject({ parts_count: 0, bytes_received: 0 });
+  });
+
+  it('refuses a part body that is not multipart/form-data before forwarding it, as OpenAI words it', async () => {
+    const upload = await sdk.uploads.create({ filename: 'json-part.jsonl', purpose: 'batch', bytes: 10, mime_type: 'application/jsonl' });
+    const path = `/uploads/${upload.id}/parts`;
+    const asJson = { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: 'hello' }) };
+    // The emulator's own answer to the same request, for comparison.
+    const upstream = await h.upstream.forward({ path, headers: asJson.headers, body: Buffer.from(asJson.body) });
+    expect(upstream.status).toBe(400);
+    // Any request that reached the upstream now would get a 500.
+    h.emulator.faults.add({ operation: 'parts', status: 500, count: null });
+    const res = await fetch(`${h.origin}/v1${path}`, { method: 'POST', headers: { authorization: `Bearer ${CLIENT_TOKEN}`, ...asJson.headers }, body: asJson.body });
+    expect(res.status).toBe(400);
+    const error = errorEnvelopeSchema.parse(await res.json()).error;
+    expect(error).toEqual(errorEnvelopeSchema.parse(JSON.parse(upstream.body.toString('utf8'))).error);
+    expect(error.message).toBe('Invalid Content-Type header (application/json), expected multipart/form-data.');
+    expect(res.headers.get('connection')).toBe('close');
+
+    const noType = await h.v1(path, { body: new Blob([Buffer.from('raw bytes')]) });
+    expect(noType.status).toBe(400);
+    expect(errorEnvelopeSchema.parse(await noType.json()).error.message).toBe('Invalid Content-Type header (none), expected multipart/form-data.');
+    const noBoundary = await h.v1(path, { headers: { 'content-type': 'multipart/form-data' }, body: 'x' });
+    expect(noBoundary.status).toBe(400);
+    expect(errorEnvelopeSchema.parse(await noBoundary.json()).error.message).toMatch(/^Could not parse the multipart\/form-data body: .*no boundary/);
+    expect(await record(upload.id)).toMatchObject({ parts_count: 0, bytes_received: 0 });
+  });
+
   it('answers unknown routes and malformed ids like OpenAI, in the envelope', async () => {
     const get = await fetch(`${h.origin}/v1/uploads`, { headers: { authorization: `Bearer ${CLIENT_TOKEN}` } });
     expect(get.status).toBe(404);

@@ -13,7 +13,7 @@ import { clientIdentity } from '#server/lib/client-identity.ts';
 import type { ChangeFeed } from '#server/lib/change-feed.ts';
 import { unixSeconds, type Clock } from '#server/lib/clock.ts';
 import type { Logger } from '#server/lib/logger.ts';
-import { PartCounter, PartTooLargeError } from '#server/lib/part-counter.ts';
+import { MalformedPartError, maxPartBodyBytes, PartCounter, PartTooLargeError } from '#server/lib/part-counter.ts';
 import type { AttemptLimiter } from '#server/lib/attempt-limiter.ts';
 import { checkToken } from '#server/lib/token-guard.ts';
 import { serveV1Description } from '#server/openapi/serve-description.ts';
@@ -22,8 +22,6 @@ import type { ForwardResponse, UpstreamClient } from '#server/upstream/openai-cl
 import { UpstreamError } from '#server/upstream/upstream-error.ts';
 
 export const MAX_PART_BYTES = MAX_UPLOAD_PART_BYTES;
-/** Room for the multipart boundaries and headers around a full-size part. */
-const MULTIPART_OVERHEAD = 64 * 1024;
 const MAX_JSON_BYTES = 1024 * 1024;
 /** Large parts on slow links take a while; the JSON operations keep the normal timeout. */
 const PART_TIMEOUT_MS = 10 * 60 * 1000;
@@ -125,7 +123,8 @@ export function v1Routes(deps: V1Deps) {
         ...(operation === 'parts' ? { timeoutMs: PART_TIMEOUT_MS } : {}),
       });
     } catch (error) {
-      if (error instanceof PartTooLargeError) throw partTooLarge(maxPartBytes);
+      const refused = partRefusal(error, maxPartBytes);
+      if (refused) throw refused;
       // The client's own body broke off (it went away mid-part): nothing failed here.
       if (!(error instanceof UpstreamError) && abort?.signal.aborted) throw new ApiError(400, 'The request body ended early: the client closed the connection mid-part.', { param: 'data', headers: { connection: 'close' } });
       throw error;
@@ -162,13 +161,19 @@ export function v1Routes(deps: V1Deps) {
     const path = uploadPath(c, 'parts');
     const length = Number(c.req.header('content-length') ?? NaN);
     // Refuse an oversized part before the upstream is bothered, when the client says its size.
-    if (length > maxPartBytes + MULTIPART_OVERHEAD) throw partTooLarge(maxPartBytes);
+    if (length > maxPartBodyBytes(maxPartBytes)) throw partTooLarge(maxPartBytes);
     const contentType = c.req.header('content-type') ?? '';
+    // Not multipart/form-data with a boundary: refused here, like OpenAI does, as it could not be counted.
+    let counter: PartCounter;
+    try {
+      counter = new PartCounter(contentType, maxPartBytes);
+    } catch (error) {
+      throw partRefusal(error, maxPartBytes) ?? error;
+    }
     // On Node the raw request streams straight through; elsewhere (in-process tests) the web stream does.
     const incoming = c.env?.incoming;
     const source = incoming instanceof Readable ? incoming : c.req.raw.body ? Readable.fromWeb(c.req.raw.body as import('node:stream/web').ReadableStream) : null;
     if (!source) throw new ApiError(400, "Missing required parameter: 'data'.", { param: 'data' });
-    const counter = new PartCounter(contentType, maxPartBytes);
     source.on('error', (error) => counter.destroy(error));
     // The body goes on byte for byte, so its length does too: the upstream reads a sized body, not chunked framing.
     const sized: Record<string, string> = Number.isSafeInteger(length) && length >= 0 ? { 'content-length': String(length) } : {};
@@ -209,6 +214,14 @@ async function readLimited(incoming: Readable & { headers?: Record<string, strin
     const onClose = () => done(() => reject(new Error('The client closed the connection before the body ended.')));
     incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
   });
+}
+
+/** The client's answer for a part body the counter refuses (PartTooLargeError, MalformedPartError), or null for another error. */
+function partRefusal(error: unknown, limit: number): ApiError | null {
+  if (error instanceof PartTooLargeError) return partTooLarge(limit);
+  // The rest of the body is still on the wire, unread: close the connection so it is not reused.
+  if (error instanceof MalformedPartError) return new ApiError(400, error.message, { headers: { connection: 'close' } });
+  return null;
 }
 
 function partTooLarge(limit: number): ApiError {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GroupCommit } from './group-commit.ts';
+import { GroupCommit, GroupWriteNotCommitted } from './group-commit.ts';
 
 describe('GroupCommit', () => {
   let dir: string;
@@ -60,6 +60,67 @@ describe('GroupCommit', () => {
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(committed()).toEqual(['x', 'y']);
+  });
+
+  it('when one write makes SQLite roll back the whole transaction, reports every write of the group as not committed, and commits none', async () => {
+    // RAISE(ROLLBACK) undoes the whole transaction, as SQLITE_FULL, IOERR or NOMEM can: no ROLLBACK TO is left to run.
+    db.exec("CREATE TRIGGER doom BEFORE INSERT ON t WHEN NEW.v = 'doom' BEGIN SELECT RAISE(ROLLBACK, 'the disk is full'); END");
+    const group = new GroupCommit(db);
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    let ranAfter = 0;
+    const writes = [
+      group.run(() => insert.run('before')),
+      group.run(() => insert.run('x')),
+      group.run(() => insert.run('doom')),
+      group.run(() => {
+        ranAfter++;
+        return insert.run('after');
+      }),
+      group.run(() => {
+        ranAfter++;
+        return insert.run('last');
+      }),
+    ];
+    const results = await Promise.allSettled(writes);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected', 'rejected']);
+    const reasons = results.map((r) => (r as PromiseRejectedResult).reason as Error);
+    // The failing write is told its own error; the others why they were not committed, with it as the cause.
+    expect(reasons[2]!.message).toBe('the disk is full');
+    for (const i of [0, 1]) {
+      expect(reasons[i]).toBeInstanceOf(GroupWriteNotCommitted);
+      expect(reasons[i]!.message).toMatch(/^This write was not committed: .*rolled back the whole transaction/);
+      expect(reasons[i]!.cause).toBe(reasons[2]);
+    }
+    for (const i of [3, 4]) {
+      expect(reasons[i]).toBeInstanceOf(GroupWriteNotCommitted);
+      expect(reasons[i]!.message).toMatch(/^This write was not run: /);
+    }
+    // The writes after the failure never ran (outside the transaction each would have committed alone).
+    expect(ranAfter).toBe(0);
+    expect(committed()).toEqual([]);
+    expect(db.inTransaction).toBe(false);
+
+    // The next group is unaffected.
+    await Promise.all([group.run(() => insert.run('next')), group.run(() => insert.run('after'))]);
+    expect(committed()).toEqual(['next', 'after']);
+  });
+
+  it('a write that ends the transaction itself (ROLLBACK) fails, and so does its group, without a later write committing alone', async () => {
+    const group = new GroupCommit(db);
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    const results = await Promise.allSettled([
+      group.run(() => insert.run('a')),
+      group.run(() => {
+        insert.run('b');
+        db.exec('ROLLBACK'); // returns normally: the RELEASE of its savepoint then fails
+      }),
+      group.run(() => insert.run('c')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect((results[0] as PromiseRejectedResult).reason).toBeInstanceOf(GroupWriteNotCommitted);
+    expect((results[1] as PromiseRejectedResult).reason).not.toBeInstanceOf(GroupWriteNotCommitted);
+    expect((results[2] as PromiseRejectedResult).reason).toBeInstanceOf(GroupWriteNotCommitted);
+    expect(committed()).toEqual([]);
   });
 
   it('flush() commits what is queued at once (before the store closes)', async () => {

@@ -4,13 +4,42 @@
 // (the WAL frames of every page it touched: the table, its indexes, the counts, the audit log);
 // fifty audit entries in one commit write those pages once instead of fifty times. A caller is
 // never answered before its write is durable, and one failing write (its savepoint rolled back)
-// does not fail the others.
+// does not fail the others, except when its error makes SQLite roll back the whole transaction
+// (SQLITE_FULL, IOERR, NOMEM, a RAISE(ROLLBACK)): then none of the group is written, and each
+// caller is told so (see GroupRolledBack).
 import type Database from 'better-sqlite3';
 
 interface Queued {
   work: () => unknown;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+}
+
+/**
+ * A write's failure rolled back the whole group transaction: the writes run before it are undone
+ * with it, and the ones after it are not run at all (run outside the transaction, each would commit
+ * alone while the group reported failure). Thrown out of the group transaction so it does not COMMIT.
+ */
+class GroupRolledBack extends Error {
+  constructor(
+    /** The index of the write whose failure rolled the transaction back. */
+    readonly failedAt: number,
+    readonly failure: unknown,
+  ) {
+    super('SQLite rolled back the group transaction');
+  }
+}
+
+/** What the other writes of a group rolled back by one write's failure are rejected with. */
+export class GroupWriteNotCommitted extends Error {
+  constructor(ran: boolean, cause: unknown) {
+    super(
+      ran
+        ? 'This write was not committed: another write in its group failed and SQLite rolled back the whole transaction, this write with it.'
+        : 'This write was not run: another write in its group failed and SQLite rolled back the whole transaction before its turn.',
+      { cause },
+    );
+  }
 }
 
 export class GroupCommit {
@@ -23,10 +52,12 @@ export class GroupCommit {
     // Inside a transaction better-sqlite3 runs a transaction function as a savepoint: a throw rolls back that write alone.
     this.inSavepoint = db.transaction((queued: Queued) => queued.work());
     const all = db.transaction((batch: Queued[]) =>
-      batch.map((queued) => {
+      batch.map((queued, i) => {
         try {
           return { ok: true as const, value: this.inSavepoint(queued) };
         } catch (error) {
+          // The savepoint was rolled back, or (SQLITE_FULL, IOERR, NOMEM...) the whole transaction was.
+          if (!db.inTransaction) throw new GroupRolledBack(i, error);
           return { ok: false as const, error };
         }
       }),
@@ -57,6 +88,13 @@ export class GroupCommit {
     try {
       results = this.all(batch);
     } catch (error) {
+      if (error instanceof GroupRolledBack) {
+        // Nothing of the group was written: the failing write is told its own error, the others why they were not.
+        batch.forEach((queued, i) =>
+          queued.reject(i === error.failedAt ? error.failure : new GroupWriteNotCommitted(i < error.failedAt, error.failure)),
+        );
+        return;
+      }
       // BEGIN or COMMIT failed (the file busy past busy_timeout, the disk full): nothing of the group was written.
       for (const queued of batch) queued.reject(error);
       return;
