@@ -90,12 +90,15 @@ export class PolicyRunner {
     if ((await policies.getPolicyPause()).paused) return { paused: true, runs: [] };
     const busy = new Set(unfinished.map((run) => run.policy_id));
     const round: PolicyRound = { paused: false, runs: [] };
-    // An upload two policies match goes to the first of them (oldest first), not to both.
-    const taken = new Set<string>();
+    // An upload some job is still cancelling (another policy's unfinished run, an operator's bulk
+    // cancel) is left to it; one two policies match this round goes to the first of them (oldest
+    // first), not to both.
+    const taken = new Set(await store.uploadsInRunningJobs());
     for (const policy of await policies.listPolicies()) {
       // A run still working would be handed the same uploads again.
       if (!policy.enabled || busy.has(policy.id)) continue;
-      const ids = (await store.pendingIdsMatching(policyFilter(policy), now, POLICY_RUN_MAX_ITEMS)).filter((id) => !taken.has(id));
+      const matching = await store.pendingIdsMatching(policyFilter(policy), now, POLICY_RUN_MAX_ITEMS + taken.size);
+      const ids = matching.filter((id) => !taken.has(id)).slice(0, POLICY_RUN_MAX_ITEMS);
       for (const id of ids) taken.add(id);
       if (ids.length === 0) continue;
       const jobId = newBulkJobId();
