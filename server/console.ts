@@ -256,11 +256,10 @@ export async function createConsole(config: ConsoleConfig) {
   // Webhook alerts (server/alerts/): changes are queued in the store, sent by a loop of their own.
   const alerts = config.alerts ? createAlerts({ store, clock, log, owner: replicaId }, config.alerts, config.alerts.timing) : NO_ALERTS;
   alerts.setConsoleUrl(config.publicOrigin ?? null);
-  // Told once across replicas of each finished run: one alert per run, then whoever else asked.
-  policyRunner.onRunFinished = (run) => {
-    void alerts.policyRun(run);
-    config.onPolicyRunFinished?.(run);
-  };
+  // A run's alert is queued before the run is marked finished (a stop between the two loses
+  // nothing; queueing is once per job across replicas); then whoever else asked is told, once.
+  policyRunner.beforeRunFinished = (run) => alerts.policyRun(run);
+  policyRunner.onRunFinished = (run) => config.onPolicyRunFinished?.(run);
 
   const timers: NodeJS.Timeout[] = [];
   let stopCounts = () => {};

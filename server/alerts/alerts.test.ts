@@ -1,11 +1,13 @@
 // Alerts against a real local webhook receiver (an HTTP server in the test), on a real SQLite
 // store, with a manual clock for what is stuck and when a retry is due.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Upload } from '#contract/uploads.ts';
 import { createStuckRule } from '#server/domain/stuck-rule.ts';
 import { ManualClock, unixSeconds } from '#server/lib/clock.ts';
-import type { Logger } from '#server/lib/logger.ts';
+import { silentLogger, type Logger } from '#server/lib/logger.ts';
 import { openSqliteStore, type SqliteUploadStore } from '#server/store/sqlite/sqlite-store.ts';
+import { PolicyRunner } from '#server/policies/policy-runner.ts';
+import { eventually } from '#server/test-support/eventually.ts';
 import { startHarness, type Harness } from '#server/test-support/harness.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '#server/test-support/webhook-receiver.ts';
 import { createAlerts, redactWebhookUrl, type Alerts, type AlertTiming } from './alerts.ts';
@@ -227,5 +229,45 @@ describe('alerts in the console', () => {
       expect(text).not.toContain(receiver.secret);
       expect(text).not.toContain(receiver.url);
     }
+  });
+
+  it("queues a policy run's message before marking the run finished: a failed queue or a stop in between loses nothing, and it goes out once", async () => {
+    receiver = await startWebhookReceiver();
+    h = await startHarness({ alerts: { webhookUrl: receiver.url, stuckThreshold: 1000 } });
+    const harness = h;
+    for (const name of ['old-1', 'old-2']) {
+      const res = await harness.v1('/uploads', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ filename: `${name}.jsonl`, purpose: 'batch', bytes: 10, mime_type: 'application/jsonl' }) });
+      expect(res.status).toBe(200);
+    }
+    harness.clock.setOffsetSeconds(30 * 60);
+    expect((await harness.api('/api/policies', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'old ones', older_than_minutes: 20 }) })).status).toBe(201);
+    const open = () => harness.store.policies.unfinishedPolicyRuns();
+
+    // 1. The replica that sees the job done cannot queue the message (the database hiccups): the run stays open.
+    const enqueue = vi.spyOn(harness.store, 'enqueueAlert').mockRejectedValueOnce(new Error('database unavailable'));
+    expect((await harness.policyRunner.tick())?.runs).toHaveLength(1);
+    await harness.runner.idle();
+    await eventually(() => expect(enqueue).toHaveBeenCalledTimes(1));
+    expect(await open()).toHaveLength(1);
+    expect(receiver.received).toEqual([]);
+
+    // 2. The next try queues it, then the process stops before the run is marked finished.
+    vi.spyOn(harness.store.policies, 'finishPolicyRun').mockRejectedValueOnce(new Error('process stopped'));
+    await expect(harness.policyRunner.tick()).rejects.toThrow('process stopped');
+    expect(await open()).toHaveLength(1);
+    await eventually(() => expect(receiver.received).toHaveLength(1));
+
+    // 3. Another replica (or this one restarted) finishes the run: queued again, sent once; told once.
+    const replica = new PolicyRunner({ store: harness.store, clock: harness.clock, feed: harness.feed, log: silentLogger, bulk: harness.runner }, { intervalSeconds: 60, tickMs: null });
+    replica.beforeRunFinished = harness.policyRunner.beforeRunFinished;
+    const told: string[] = [];
+    replica.onRunFinished = (run) => told.push(run.job_id);
+    await replica.tick();
+    await harness.policyRunner.tick();
+    expect(await open()).toEqual([]);
+    expect(told).toHaveLength(1);
+    expect(enqueue).toHaveBeenCalledTimes(3);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(receiver.received.map((m) => m.text)).toEqual([expect.stringContaining('Uploads Console: policy "old ones" cancelled 2 uploads (2 matched).')]);
   });
 });

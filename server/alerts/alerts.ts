@@ -53,7 +53,11 @@ export interface Alerts {
   readonly enabled: boolean;
   /** Links in messages point here (PUBLIC_ORIGIN, or the origin the console listens on). */
   setConsoleUrl(url: string | null): void;
-  /** One message for a policy run that cancelled (or failed to cancel) anything, once per job across replicas. Never throws. */
+  /**
+   * Queues one message for a policy run that cancelled (or failed to cancel) anything, once per job
+   * across replicas (a second call for the same job queues nothing). Rejects when the message could
+   * not be queued: the policy runner then keeps the run open and tries again.
+   */
   policyRun(run: PolicyRun): Promise<void>;
   /** Compares the stuck count with the threshold; a crossing enqueues one message (once across replicas). */
   checkStuck(): Promise<void>;
@@ -180,11 +184,7 @@ export function createAlerts(deps: AlertDeps, settings: AlertSettings, timing: A
     },
     async policyRun(run) {
       if (run.cancelled === 0 && run.failed === 0) return;
-      try {
-        if (await store.enqueueAlert(message(`policy:${run.job_id}`, policyRunMessage(run, consoleUrl)))) nudge();
-      } catch (error) {
-        log.error('alert: could not queue the message of a policy run', { error: String(error) });
-      }
+      if (await store.enqueueAlert(message(`policy:${run.job_id}`, policyRunMessage(run, consoleUrl)))) nudge();
     },
     checkStuck,
     deliverDue,

@@ -7,7 +7,7 @@ import { errorEnvelopeSchema, uploadSchema, type Upload } from '#contract/upload
 import { silentLogger } from '#server/lib/logger.ts';
 import { eventually } from '#server/test-support/eventually.ts';
 import { PolicyRunner } from './policy-runner.ts';
-import { READ_ONLY_TOKEN, startHarness, type Harness } from '#server/test-support/harness.ts';
+import { EMULATOR_KEY, READ_ONLY_TOKEN, startHarness, type Harness } from '#server/test-support/harness.ts';
 
 const TEAM_B_TOKEN = 'uc-team-b-token-0123456789abcdef';
 
@@ -251,5 +251,70 @@ describe('the policies API', () => {
     expect(mine[4]!.detail).toBe("name: 'nightly' → 'hourly'; older_than_minutes: 120 → 60");
     expect(mine[5]!.detail).toBe('Cancel pending uploads: older than 2 h, purpose batch');
     expect(mine.every((c) => typeof c.at === 'number')).toBe(true);
+  });
+});
+
+describe('work already in hand', () => {
+  afterEach(() => h.emulator.faults.clear());
+
+  /** The emulator's count of cancel calls per upload. */
+  async function upstreamCancels(): Promise<Record<string, { calls: number; succeeded: number }>> {
+    const res = await fetch(`${h.emulator.url.replace(/\/v1$/, '')}/__emulator/stats`, { headers: { authorization: `Bearer ${EMULATOR_KEY}` } });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { cancels: { by_upload: Record<string, { calls: number; succeeded: number }> } }).cancels.by_upload;
+  }
+
+  it("leaves uploads another policy's run or an operator's bulk cancel is still cancelling to it: each is cancelled upstream once, audited once", async () => {
+    const matched = await createUploads(6, 'overlap');
+    const byHand = await createUploads(2, 'overlap-by-hand');
+    h.clock.setOffsetSeconds(h.clock.offsetSeconds + 30 * 60);
+    // Slow cancels (3 at a time): both jobs are still going at the next round.
+    h.emulator.faults.add({ operation: 'cancel', delay_ms: 400, count: null });
+    const started = await h.api('/api/bulk-cancels', send('POST', { ids: byHand.map((u) => u.id) }));
+    expect(started.status).toBe(202);
+
+    await createPolicy({ name: 'older than 20 min', older_than_minutes: 20 });
+    const first = await h.policyRunner.tick();
+    // The two the operator's job holds are not its.
+    expect(first?.runs).toEqual([expect.objectContaining({ policy: 'older than 20 min', matched: 6 })]);
+
+    // A second policy matching the same uploads, one round later, while the first run still cancels them.
+    await createPolicy({ name: 'batch ones', purpose: 'batch', older_than_minutes: 10 });
+    h.clock.setOffsetSeconds(h.clock.offsetSeconds + 60);
+    expect(await h.policyRunner.tick()).toEqual({ paused: false, runs: [] });
+    expect(await h.store.policies.unfinishedPolicyRuns()).toHaveLength(1);
+
+    h.emulator.faults.clear();
+    await h.runner.idle();
+    await eventually(() => expect(finishedRuns).toHaveLength(1));
+    const everyUpload = [...matched, ...byHand];
+    const calls = await upstreamCancels();
+    for (const upload of everyUpload) {
+      expect(await statusOf(upload.id)).toBe('cancelled');
+      expect(calls[upload.id]).toMatchObject({ calls: 1, succeeded: 1 });
+      const entries = auditListSchema.parse(await (await h.api(`/api/audit?upload_id=${upload.id}`)).json()).data;
+      expect(entries).toHaveLength(1);
+    }
+    // Once settled, nothing is left for the second policy.
+    h.clock.setOffsetSeconds(h.clock.offsetSeconds + 60);
+    expect(await h.policyRunner.tick()).toEqual({ paused: false, runs: [] });
+  });
+
+  it('leaves an upload whose cancel outcome is unknown to the reconciler, round after round', async () => {
+    const [doubtful, plain] = await createUploads(2, 'doubt');
+    h.clock.setOffsetSeconds(h.clock.offsetSeconds + 30 * 60);
+    await h.store.recordCancelOutcome({
+      entry: { upload_id: doubtful!.id, at: Math.floor(h.clock.now() / 1000), actor: 'alice', source: 'dashboard', reason: null, outcome: 'unknown', upstream_status: null, request_id: null, message: 'timed out', job_id: null },
+      change: { kind: 'mark_unknown' },
+    });
+    await createPolicy({ name: 'old', older_than_minutes: 20 });
+    const preview = policyPreviewSchema.parse(await (await h.api('/api/policies/preview', send('POST', { older_than_minutes: 20 }))).json());
+    expect(preview.data.map((r) => r.upload.id)).not.toContain(doubtful!.id);
+    expect((await h.policyRunner.tick())?.runs).toEqual([expect.objectContaining({ matched: 1 })]);
+    await h.runner.idle();
+    expect(await statusOf(plain!.id)).toBe('cancelled');
+    h.clock.setOffsetSeconds(h.clock.offsetSeconds + 60);
+    expect(await h.policyRunner.tick()).toEqual({ paused: false, runs: [] });
+    expect(await statusOf(doubtful!.id)).toBe('pending');
   });
 });

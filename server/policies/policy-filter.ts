@@ -7,10 +7,11 @@ import type { StoreUploadFilter } from '#server/store/upload-store.ts';
 
 export type PolicyRule = Pick<ParsedPolicyDraft, 'stuck' | 'stuck_after_minutes' | 'older_than_minutes' | 'client' | 'purpose'>;
 
-/** Pending uploads matching every condition of the rule. */
+/** Pending uploads matching every condition of the rule (not those whose cancel outcome is unknown: the reconciler finds out what became of them). */
 export function policyFilter(rule: PolicyRule): StoreUploadFilter {
   return {
     status: 'pending',
+    cancel_unknown: false,
     ...(rule.stuck ? { stuck: true } : {}),
     ...(rule.stuck && rule.stuck_after_minutes !== null ? { stuck_after_seconds: rule.stuck_after_minutes * 60 } : {}),
     ...(rule.older_than_minutes !== null ? { older_than: rule.older_than_minutes * 60 } : {}),

@@ -4,7 +4,8 @@
 // down, then a bulk job of kind policy (server/cancel/bulk-cancel-runner.ts) cancels them, with the
 // same bounded concurrency, retry-after, leases and resumption as any bulk job; its cancels are
 // audited with source `policy` and the policy's name as actor and reason. When the job has settled
-// every upload the run is finished, by exactly one replica, which reports it (onRunFinished).
+// every upload the run's report is queued (beforeRunFinished), then the run is finished, by exactly
+// one replica, which tells onRunFinished.
 import { randomBytes } from 'node:crypto';
 import type { PolicyRun } from '#contract/policies.ts';
 import { newBulkJobId, type BulkCancelRunner } from '#server/cancel/bulk-cancel-runner.ts';
@@ -44,7 +45,14 @@ export interface PolicyRound {
 }
 
 export class PolicyRunner {
-  /** Told once per finished run, on the one replica that finished it (the lead wires it to alerts). */
+  /**
+   * Awaited before a run is marked finished, with its final counts (console.ts queues its alert
+   * here: keyed by the run's job, so queueing twice sends once). A stop between the two leaves the
+   * run unfinished, and whoever finishes it calls this again; if it throws, the run stays
+   * unfinished and is tried again at the next tick. So it may be called more than once per run.
+   */
+  beforeRunFinished: ((run: PolicyRun) => Promise<void>) | null = null;
+  /** Told once per finished run, on the one replica that finished it, after it was marked finished. */
   onRunFinished: ((run: PolicyRun) => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<PolicyRound | null> | null = null;
@@ -90,12 +98,15 @@ export class PolicyRunner {
     if ((await policies.getPolicyPause()).paused) return { paused: true, runs: [] };
     const busy = new Set(unfinished.map((run) => run.policy_id));
     const round: PolicyRound = { paused: false, runs: [] };
-    // An upload two policies match goes to the first of them (oldest first), not to both.
-    const taken = new Set<string>();
+    // An upload some job is still cancelling (another policy's unfinished run, an operator's bulk
+    // cancel) is left to it; one two policies match this round goes to the first of them (oldest
+    // first), not to both.
+    const taken = new Set(await store.uploadsInRunningJobs());
     for (const policy of await policies.listPolicies()) {
       // A run still working would be handed the same uploads again.
       if (!policy.enabled || busy.has(policy.id)) continue;
-      const ids = (await store.pendingIdsMatching(policyFilter(policy), now, POLICY_RUN_MAX_ITEMS)).filter((id) => !taken.has(id));
+      const matching = await store.pendingIdsMatching(policyFilter(policy), now, POLICY_RUN_MAX_ITEMS + taken.size);
+      const ids = matching.filter((id) => !taken.has(id)).slice(0, POLICY_RUN_MAX_ITEMS);
       for (const id of ids) taken.add(id);
       if (ids.length === 0) continue;
       const jobId = newBulkJobId();
@@ -130,10 +141,19 @@ export class PolicyRunner {
 
   private async finish(runId: string, jobId: string): Promise<void> {
     const { store, clock, log } = this.deps;
-    if (!(await store.policies.finishPolicyRun(runId, unixSeconds(clock)))) return;
     const run = await store.policies.policyRunOfJob(jobId);
-    if (!run) return;
-    const counted = await withCounts(store, run);
+    if (!run || run.finished_at !== null) return;
+    // The job is done (or never came to be): these counts are final.
+    const counts = await withCounts(store, run);
+    try {
+      await this.beforeRunFinished?.(counts);
+    } catch (error) {
+      log.warn('a finished policy run stays open until its report is queued', { job_id: jobId, error: String(error) });
+      return;
+    }
+    const at = unixSeconds(clock);
+    if (!(await store.policies.finishPolicyRun(runId, at))) return;
+    const counted = { ...counts, finished_at: counts.finished_at ?? at };
     log.info(`policy '${counted.policy_name}' run finished: ${counted.cancelled} cancelled, ${counted.skipped} already finished, ${counted.failed} failed`);
     try {
       this.onRunFinished?.(counted);

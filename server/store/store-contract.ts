@@ -526,6 +526,15 @@ export function describeUploadStore(name: string, open: (options: OpenOptions) =
         expect(await store.expireLapsed(NOW, 100)).toEqual([]);
         expect(await store.cancelsWithUnknownOutcome(10)).toEqual([idOf(1)]);
       });
+
+      it('a filter with cancel_unknown: false leaves out uploads whose cancel outcome is unknown', async () => {
+        for (const n of [1, 2]) await store.recordUpload(makeUpload(idOf(n), { created_at: NOW - 400 + n }), { at: NOW - 400 + n, via: 'create' });
+        await store.recordCancelOutcome({ entry: cancelEntry(idOf(1), { at: NOW - 300, outcome: 'unknown', upstream_status: null }), change: { kind: 'mark_unknown' } });
+        expect(await store.pendingIdsMatching({ status: 'pending' }, NOW, 10)).toEqual([idOf(2), idOf(1)]);
+        expect(await store.pendingIdsMatching({ status: 'pending', cancel_unknown: false }, NOW, 10)).toEqual([idOf(2)]);
+        expect(await store.countMatching({ cancel_unknown: false }, NOW)).toEqual({ cancellable: 1, skipped: 0 });
+        expect((await store.listUploads({ limit: 10, cancel_unknown: false }, NOW)).data.map((r) => r.upload.id)).toEqual([idOf(2)]);
+      });
     });
 
     describe('activity buckets', () => {
@@ -833,6 +842,18 @@ export function describeUploadStore(name: string, open: (options: OpenOptions) =
         const running = (await store.runningJobs()).map((j) => j.id);
         expect(running).toEqual(Array.from({ length: last - 1 }, (_, k) => name(k + 1)));
         expect((await store.listJobs('running')).map((j) => j.id)).toEqual(running.slice(-JOB_LIST_LIMIT).reverse());
+      });
+
+      it('names the uploads running jobs have still to settle, each once, and none of a finished job', async () => {
+        await store.createJob(job('job_1', NOW), ['upload_a', 'upload_b', 'upload_c']);
+        await store.createJob(job('job_2', NOW + 1), ['upload_c', 'upload_d']);
+        await store.createJob(job('job_done', NOW + 2), ['upload_e']);
+        await store.finishJobItem('job_done', 1, { outcome: 'cancelled', message: null, upstream_status: 200 });
+        await store.finishJob('job_done', NOW + 3, 1);
+        await store.finishJobItem('job_1', 1, { outcome: 'cancelled', message: null, upstream_status: 200 });
+        expect((await store.uploadsInRunningJobs()).sort()).toEqual(['upload_b', 'upload_c', 'upload_d']);
+        await store.finishJobItem('job_2', 2, { outcome: 'failed', message: 'boom', upstream_status: 500 });
+        expect((await store.uploadsInRunningJobs()).sort()).toEqual(['upload_b', 'upload_c']);
       });
     });
 

@@ -50,10 +50,14 @@ export const JOB_CANCELLED_ITEMS_SHOWN = 1000;
  * (with `stuck`: seconds without a part that count as stuck instead of the console's; the rule is
  * otherwise the same, server/domain/stuck-rule.ts).
  */
-export type StoreUploadFilter = ParsedUploadFilter & { stuck_after_seconds?: number | undefined };
+export type StoreUploadFilter = ParsedUploadFilter & {
+  stuck_after_seconds?: number | undefined;
+  /** false: leaves out uploads whose cancel outcome is unknown (the reconciler's until it finds out). */
+  cancel_unknown?: false | undefined;
+};
 
 /** A list query; sort defaults to created_at, newest first. */
-export type StoreListQuery = Omit<ListQuery, 'sort' | 'order'> & Partial<Pick<ListQuery, 'sort' | 'order'>> & Pick<StoreUploadFilter, 'stuck_after_seconds'>;
+export type StoreListQuery = Omit<ListQuery, 'sort' | 'order'> & Partial<Pick<ListQuery, 'sort' | 'order'>> & Pick<StoreUploadFilter, 'stuck_after_seconds' | 'cancel_unknown'>;
 
 export interface ListPage {
   data: UploadRecord[];
@@ -212,6 +216,8 @@ export interface UploadStore {
   listJobs(state?: BulkCancelJob['state']): Promise<BulkCancelJob[]>;
   /** Every job still running, however many, oldest first (to resume after a restart). */
   runningJobs(): Promise<BulkCancelJob[]>;
+  /** The uploads some running job has still to settle (its items without an outcome), each once: work already in hand. */
+  uploadsInRunningJobs(): Promise<string[]>;
   /** Items without an outcome, in order, after `afterSeq`. */
   jobItemsToDo(jobId: string, afterSeq: number, limit: number): Promise<JobItemToDo[]>;
   /** Records an item's outcome once; a second call for the same item changes nothing. */

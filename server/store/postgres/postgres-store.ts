@@ -548,6 +548,13 @@ class PostgresUploadStore implements UploadStore {
     return this.withProgress(rows);
   }
 
+  async uploadsInRunningJobs(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ upload_id: string }>(
+      "SELECT DISTINCT i.upload_id FROM bulk_jobs j JOIN bulk_job_items i ON i.job_id = j.id AND i.outcome IS NULL WHERE j.state = 'running'",
+    );
+    return rows.map((row) => row.upload_id);
+  }
+
   async jobItemsToDo(jobId: string, afterSeq: number, limit: number): Promise<JobItemToDo[]> {
     const { rows } = await this.pool.query<JobItemToDo>(
       'SELECT seq, upload_id FROM bulk_job_items WHERE job_id = $1 AND outcome IS NULL AND seq > $2::integer ORDER BY seq LIMIT $3::integer',
@@ -788,6 +795,7 @@ class PostgresUploadStore implements UploadStore {
       const stuck = stuckSql({ now: nowParam(), stuckAfter: params.add(filter.stuck_after_seconds ?? this.stuckRule.afterSeconds, 'bigint') });
       where.push(filter.stuck ? stuck : `NOT ${stuck}`);
     }
+    if (filter.cancel_unknown === false) where.push('cancel_unknown_since IS NULL');
     if (filter.purpose) where.push(`purpose = ${params.add(filter.purpose, 'text')}`);
     if (filter.client) where.push(`client_name = ${params.add(filter.client, 'text')}`);
     if (filter.older_than !== undefined) where.push(`created_at <= ${params.add(now - filter.older_than, 'bigint')}`);

@@ -31,6 +31,7 @@ export function filterSql(filter: StoreUploadFilter, now: number, stuckRule: Stu
   if (filter.status) where.push(effectiveStatusSql(filter.status, '@now'));
   if (filter.stuck === true) where.push(STUCK_SQL);
   if (filter.stuck === false) where.push(`NOT ${STUCK_SQL}`);
+  if (filter.cancel_unknown === false) where.push('cancel_unknown_since IS NULL');
   if (filter.purpose) {
     where.push('purpose = @purpose');
     params.purpose = filter.purpose;

@@ -339,6 +339,11 @@ export class SqliteUploadStore implements UploadStore {
     return this.stmt.jobsRunning.all().map((row) => this.toJob(row));
   }
 
+  async uploadsInRunningJobs(): Promise<string[]> {
+    const sql = "SELECT DISTINCT i.upload_id FROM bulk_jobs j JOIN bulk_job_items i ON i.job_id = j.id AND i.outcome IS NULL WHERE j.state = 'running'";
+    return this.prepared(sql).pluck().all() as string[];
+  }
+
   async listJobs(state?: BulkCancelJob['state']): Promise<BulkCancelJob[]> {
     const rows = state ? this.stmt.jobsByState.all(state, JOB_LIST_LIMIT) : this.stmt.jobsAll.all(JOB_LIST_LIMIT);
     return rows.map((row) => this.toJob(row));
