@@ -176,7 +176,7 @@ describe.skipIf(!server)('PostgreSQL store', () => {
       await sql.connect();
       try {
         const { rows } = await sql.query<{ name: string; total: number }>(
-          'SELECT client_name AS name, COUNT(*)::integer AS total FROM uploads WHERE client_name IS NOT NULL GROUP BY 1 ORDER BY 1 COLLATE "C"',
+          'SELECT client_name AS name, COUNT(*)::integer AS total FROM uploads WHERE client_name IS NOT NULL GROUP BY 1 ORDER BY client_name COLLATE "C"',
         );
         expect(rows.reduce((n, row) => n + row.total, 0)).toBe(40);
         expect((await a.countByClient(NOW)).map(({ name, total }) => ({ name, total }))).toEqual(rows);

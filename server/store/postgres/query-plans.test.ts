@@ -169,7 +169,7 @@ describe.skipIf(!testPostgres())('PostgreSQL query plans', () => {
     expect(indexesUsed(plan!).some((name) => name!.startsWith('uploads_by_status_')), describePlan(plan!)).toBe(true);
     // The totals the triggers kept through the bulk fill-in of owners above are the table's own.
     const { rows } = await explainer.query<{ name: string; n: number }>(
-      'SELECT client_name AS name, COUNT(*)::integer AS n FROM uploads WHERE client_name IS NOT NULL GROUP BY 1 ORDER BY 1 COLLATE "C"',
+      'SELECT client_name AS name, COUNT(*)::integer AS n FROM uploads WHERE client_name IS NOT NULL GROUP BY 1 ORDER BY client_name COLLATE "C"',
     );
     expect((await store.countByClient(NOW)).map((c) => ({ name: c.name, n: c.total }))).toEqual(rows);
   });
