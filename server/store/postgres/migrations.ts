@@ -400,6 +400,24 @@ export const postgresMigrations: readonly PostgresMigration[] = [
     END $$;
     CREATE TRIGGER uploads_clients_update AFTER UPDATE OF client_name ON uploads
       FOR EACH ROW WHEN (OLD.client_name IS DISTINCT FROM NEW.client_name) EXECUTE FUNCTION client_counts_track_owner();
+
+    -- fixclients: a status change locked its two upload_counts rows in the order a sequential scan
+    -- met them, and that order moves as the rows are updated: two changes pending -> completed at
+    -- once could each hold one row and wait for the other (found by the concurrency test). The
+    -- rows are now locked in name order first.
+    CREATE OR REPLACE FUNCTION upload_counts_track() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF TG_OP = 'INSERT' THEN
+        UPDATE upload_counts SET n = n + 1 WHERE status = NEW.status;
+      ELSIF TG_OP = 'DELETE' THEN
+        UPDATE upload_counts SET n = n - 1 WHERE status = OLD.status;
+      ELSE
+        PERFORM 1 FROM upload_counts WHERE status IN (OLD.status, NEW.status) ORDER BY status FOR UPDATE;
+        UPDATE upload_counts SET n = n + CASE WHEN status = NEW.status THEN 1 ELSE -1 END
+        WHERE status IN (OLD.status, NEW.status);
+      END IF;
+      RETURN NULL;
+    END $$;
     `,
   },
 ];
