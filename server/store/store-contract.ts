@@ -385,6 +385,53 @@ export function describeUploadStore(name: string, open: (options: OpenOptions) =
           { name: 'team-a', pending: 3, stuck: 0, total: 4 },
         ]);
       });
+      it('keeps client totals exact through inserts, owners filled in later, and retention purges', async () => {
+        // The oracle: every upload the list serves, grouped by its client's name.
+        const listedTotals = async () => {
+          const totals = new Map<string, number>();
+          for (const record of (await store.listUploads({ limit: 200 }, NOW)).data) {
+            if (record.client) totals.set(record.client.name, (totals.get(record.client.name) ?? 0) + 1);
+          }
+          return [...totals].sort(([a], [b]) => (a < b ? -1 : 1));
+        };
+        const countedTotals = async () => (await store.countByClient(NOW)).map((c) => [c.name, c.total] as const);
+        const expectExact = async (why: string) => expect(await countedTotals(), why).toEqual(await listedTotals());
+
+        const owners = [teamA, teamB, { name: 'ingest-bot', sdk: null }, null];
+        const statuses = ['completed', 'cancelled', 'expired', 'pending'] as const;
+        const old = NOW - 20_000;
+        for (let i = 0; i < 24; i++) {
+          // Old finished uploads (due for purging) and recent pending ones (kept), spread over every client.
+          const status = statuses[i % 4]!;
+          const at = status === 'pending' ? NOW - 10 : old + i;
+          const upload = makeUpload(idOf(i), { status, created_at: status === 'pending' ? NOW - 100 : old - 4000 + i });
+          await store.recordUpload(upload, { at, via: 'create', client: owners[Math.floor(i / 4) % 4] });
+        }
+        await expectExact('after inserts');
+        // Uploads first seen without a client take one later (an owner filled in), finished or pending.
+        for (const i of [12, 13, 15]) {
+          const upload = makeUpload(idOf(i), { status: statuses[i % 4]!, created_at: i === 15 ? NOW - 100 : old - 4000 + i });
+          await store.recordUpload(upload, { at: i === 15 ? NOW - 10 : old + i, via: 'complete', client: i === 13 ? { name: 'late-owner', sdk: null } : teamB });
+        }
+        expect(await countedTotals()).toContainEqual(['late-owner', 1]);
+        await expectExact('after owners filled in');
+        // Purged two at a time: exact after every batch; a client whose uploads are all gone leaves the list.
+        let batches = 0;
+        while ((await store.purgeFinishedUploads(NOW - 1000, 2)) > 0) {
+          batches++;
+          await expectExact(`after purge batch ${batches}`);
+        }
+        expect(batches).toBeGreaterThan(5);
+        expect(await store.countByClient(NOW)).toEqual([
+          { name: 'ingest-bot', pending: 1, stuck: 0, total: 1 },
+          { name: 'team-a', pending: 2, stuck: 0, total: 2 },
+          { name: 'team-b', pending: 3, stuck: 0, total: 3 },
+        ]);
+        // A client seen again after its uploads were purged counts from one.
+        await store.recordUpload(makeUpload('upload_new', { created_at: NOW - 5 }), { at: NOW - 5, via: 'create', client: { name: 'late-owner', sdk: null } });
+        await expectExact('after a purged client comes back');
+        expect(await countedTotals()).toContainEqual(['late-owner', 1]);
+      });
     });
 
     describe('sorting with keyset pagination', () => {

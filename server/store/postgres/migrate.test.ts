@@ -53,6 +53,26 @@ describe.skipIf(!testPostgres())('PostgreSQL migrations', () => {
     await expect(migratePostgres(pool())).rejects.toThrow(/newer than this build/);
   });
 
+  it("counts each client's uploads recorded before the client counts existed (migration 8's backfill)", async () => {
+    const clientCounts = postgresMigrations.find((m) => m.name === 'uploads per client kept by triggers')!;
+    await migratePostgres(pool(), postgresMigrations.filter((m) => m.version < clientCounts.version));
+    await pool().query(
+      `INSERT INTO uploads (id, status, created_at, expires_at, bytes, filename, purpose, object, first_seen_at, last_activity_at, seen_via, client_name)
+       SELECT 'upload_' || i, 'completed', 1, 3601, 1, 'a.jsonl', 'batch', '{}'::jsonb, 1, 1, 'create', (ARRAY['team-b', 'team-a', NULL])[1 + i % 3]
+       FROM generate_series(1, 10) AS i`,
+    );
+    expect(await migratePostgres(pool())).toEqual([clientCounts.version]);
+    const store = await openPostgresStore(db.url, { max: 2 });
+    try {
+      expect((await store.countByClient(2)).map(({ name, total }) => [name, total])).toEqual([
+        ['team-a', 4],
+        ['team-b', 3],
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('leaves nothing behind when a migration fails', async () => {
     const broken = [...postgresMigrations, { version: 1000, name: 'broken', sql: 'CREATE TABLE half_done (x int); SELECT no_such_function();' }];
     await expect(migratePostgres(pool(), broken)).rejects.toThrow(/no_such_function/);

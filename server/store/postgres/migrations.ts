@@ -359,4 +359,65 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       EXECUTE FUNCTION upload_activity_track();
     `,
   },
+  {
+    version: 8,
+    name: 'uploads per client kept by triggers',
+    sql: `
+    -- fixclients: uploads per client name, kept by triggers like upload_counts, so the clients list
+    -- reads one row per client instead of grouping every upload (pending and stuck per client stay
+    -- index ranges over pending uploads). A client's row stays at 0 once its uploads are purged.
+    -- Older replicas keep writing while this runs: hold their writes off until it commits, so the
+    -- backfill and the triggers see the same uploads.
+    LOCK TABLE uploads IN SHARE ROW EXCLUSIVE MODE;
+    CREATE TABLE client_counts (name text PRIMARY KEY, n bigint NOT NULL);
+    INSERT INTO client_counts (name, n)
+      SELECT client_name, COUNT(*) FROM uploads WHERE client_name IS NOT NULL GROUP BY client_name;
+    -- Lock order: every other trigger takes its status's upload_counts row, then activity buckets.
+    -- These take client rows after all of those: inserts and deletes by statement-level triggers,
+    -- which fire after every row-level one of their statement (a purge batch's many rows become
+    -- one upsert), and in name order, so transactions that take several client rows take them in
+    -- the same order; a change of owner (one row, the fill-in of a NULL owner) is its own statement
+    -- that changes no status. An upsert, as the clients' rows do not all exist from the start.
+    CREATE FUNCTION client_counts_track_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      INSERT INTO client_counts (name, n)
+        SELECT client_name, CASE WHEN TG_OP = 'INSERT' THEN COUNT(*) ELSE -COUNT(*) END
+        FROM changed WHERE client_name IS NOT NULL GROUP BY 1 ORDER BY 1
+      ON CONFLICT (name) DO UPDATE SET n = client_counts.n + EXCLUDED.n;
+      RETURN NULL;
+    END $$;
+    CREATE TRIGGER uploads_clients_insert AFTER INSERT ON uploads REFERENCING NEW TABLE AS changed
+      FOR EACH STATEMENT EXECUTE FUNCTION client_counts_track_rows();
+    CREATE TRIGGER uploads_clients_delete AFTER DELETE ON uploads REFERENCING OLD TABLE AS changed
+      FOR EACH STATEMENT EXECUTE FUNCTION client_counts_track_rows();
+    CREATE FUNCTION client_counts_track_owner() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      INSERT INTO client_counts (name, n)
+        SELECT c.name, SUM(c.n) FROM (VALUES (OLD.client_name, -1), (NEW.client_name, 1)) AS c (name, n)
+        WHERE c.name IS NOT NULL GROUP BY 1 ORDER BY 1
+      ON CONFLICT (name) DO UPDATE SET n = client_counts.n + EXCLUDED.n;
+      RETURN NULL;
+    END $$;
+    CREATE TRIGGER uploads_clients_update AFTER UPDATE OF client_name ON uploads
+      FOR EACH ROW WHEN (OLD.client_name IS DISTINCT FROM NEW.client_name) EXECUTE FUNCTION client_counts_track_owner();
+
+    -- fixclients: a status change locked its two upload_counts rows in the order a sequential scan
+    -- met them, and that order moves as the rows are updated: two changes pending -> completed at
+    -- once could each hold one row and wait for the other (found by the concurrency test). The
+    -- rows are now locked in name order first.
+    CREATE OR REPLACE FUNCTION upload_counts_track() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF TG_OP = 'INSERT' THEN
+        UPDATE upload_counts SET n = n + 1 WHERE status = NEW.status;
+      ELSIF TG_OP = 'DELETE' THEN
+        UPDATE upload_counts SET n = n - 1 WHERE status = OLD.status;
+      ELSE
+        PERFORM 1 FROM upload_counts WHERE status IN (OLD.status, NEW.status) ORDER BY status FOR UPDATE;
+        UPDATE upload_counts SET n = n + CASE WHEN status = NEW.status THEN 1 ELSE -1 END
+        WHERE status IN (OLD.status, NEW.status);
+      END IF;
+      RETURN NULL;
+    END $$;
+    `,
+  },
 ];

@@ -144,6 +144,49 @@ describe.skipIf(!server)('PostgreSQL store', () => {
       expect(new Set(claimed).size).toBe(6);
     });
 
+    it('purge, record and fill in owners at once across clients: no deadlock, client totals exact', async () => {
+      // Old finished uploads of four statuses and six clients (some without one yet), interleaved so
+      // one purge batch holds several clients' uploads in no particular name order.
+      const clients = ['zeta', 'alpha', 'mu', 'beta', 'omega', 'kappa'];
+      const statuses = ['completed', 'cancelled', 'expired', 'completed'] as const;
+      const old = Array.from({ length: 120 }, (_, i) => `upload_old${String(i).padStart(3, '0')}`);
+      for (const [i, id] of old.entries()) {
+        const client = i % 7 === 0 ? undefined : { name: clients[(i * 5) % 6]!, sdk: null };
+        await a.recordUpload(makeUpload(id, { status: statuses[i % 4]!, created_at: NOW - 90_000 + i }), { at: NOW - 80_000 + i, via: 'create', client });
+      }
+      const purgeAll = async (store: UploadStore) => {
+        while ((await store.purgeFinishedUploads(NOW - 10_000, 4)) > 0);
+      };
+      const fresh = Array.from({ length: 40 }, (_, i) => `upload_new${String(i).padStart(2, '0')}`);
+      await Promise.all([
+        purgeAll(a),
+        purgeAll(b),
+        ...fresh.map(async (id, i) => {
+          const store = i % 2 ? a : b;
+          // Recorded without a client, its owner filled in, then finished: one row, several statements.
+          await store.recordUpload(makeUpload(id, { created_at: NOW - 100 }), { at: NOW - 100, via: 'create' });
+          await store.recordUpload(makeUpload(id, { created_at: NOW - 100 }), { at: NOW - 90, via: 'create', client: { name: clients[i % 6]!, sdk: null } });
+          await store.recordUpload(makeUpload(id, { created_at: NOW - 100, status: i % 3 ? 'completed' : 'cancelled' }), { at: NOW - 80, via: 'complete' });
+        }),
+        // Owners of old uploads filled in while they are being purged.
+        ...old.filter((_, i) => i % 7 === 0).map((id, i) => b.recordUpload(makeUpload(id, { status: 'completed', created_at: NOW - 90_000 }), { at: NOW - 80_000, via: 'complete', client: { name: clients[(i * 5) % 6]!, sdk: null } })),
+      ]);
+      await purgeAll(a);
+      const sql = new pg.Client(db.url);
+      await sql.connect();
+      try {
+        const { rows } = await sql.query<{ name: string; total: number }>(
+          'SELECT client_name AS name, COUNT(*)::integer AS total FROM uploads WHERE client_name IS NOT NULL GROUP BY 1 ORDER BY client_name COLLATE "C"',
+        );
+        expect(rows.reduce((n, row) => n + row.total, 0)).toBe(40);
+        expect((await a.countByClient(NOW)).map(({ name, total }) => ({ name, total }))).toEqual(rows);
+        const { rows: stored } = await sql.query<{ n: number }>('SELECT COALESCE(SUM(n), 0)::integer AS n FROM client_counts');
+        expect(stored[0]?.n).toBe(40);
+      } finally {
+        await sql.end();
+      }
+    });
+
     it('sweep at once: each lapsed upload expired once', async () => {
       const ids = Array.from({ length: 30 }, (_, i) => `upload_lapsed${String(i).padStart(2, '0')}`);
       for (const id of ids) await a.recordUpload(makeUpload(id, { created_at: NOW - 5000 }), { at: NOW - 5000, via: 'create' });

@@ -306,9 +306,10 @@ class PostgresUploadStore implements UploadStore {
   }
 
   async countByClient(now: number): Promise<ClientCounts[]> {
-    // Totals from the client index; pending and stuck only over pending rows (the status index).
+    // Totals from the trigger-kept client_counts (migration 8); pending and stuck only over pending
+    // rows (the status index).
     const { rows } = await this.pool.query<ClientCounts>(
-      `WITH totals AS (SELECT client_name, COUNT(*) AS total FROM uploads WHERE client_name IS NOT NULL GROUP BY client_name),
+      `WITH totals AS (SELECT name AS client_name, n AS total FROM client_counts WHERE n > 0),
        open AS (
          SELECT client_name, COUNT(*) FILTER (WHERE expires_at > $1::bigint) AS pending,
            COUNT(*) FILTER (WHERE ${stuckSql({ now: '$1::bigint', stuckAfter: '$2::bigint' })}) AS stuck

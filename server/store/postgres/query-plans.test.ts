@@ -160,6 +160,20 @@ describe.skipIf(!testPostgres())('PostgreSQL query plans', () => {
     expect(indexesUsed(plan!).every((name) => name!.startsWith('uploads_by_status_') || name === 'upload_counts_pkey'), describePlan(plan!)).toBe(true);
   });
 
+  it('the clients list reads the trigger-kept totals and only the pending uploads, by the status index', async () => {
+    await explainer.query('ANALYZE client_counts');
+    const [plan] = await plansOf(() => store.countByClient(NOW));
+    expect(plan!.some((n) => n['Relation Name'] === 'client_counts'), describePlan(plan!)).toBe(true);
+    expect(scansTable(plan!), describePlan(plan!)).toBe(false);
+    expect(indexesUsed(plan!).every((name) => name!.startsWith('uploads_by_status_') || name === 'client_counts_pkey'), describePlan(plan!)).toBe(true);
+    expect(indexesUsed(plan!).some((name) => name!.startsWith('uploads_by_status_')), describePlan(plan!)).toBe(true);
+    // The totals the triggers kept through the bulk fill-in of owners above are the table's own.
+    const { rows } = await explainer.query<{ name: string; n: number }>(
+      'SELECT client_name AS name, COUNT(*)::integer AS n FROM uploads WHERE client_name IS NOT NULL GROUP BY 1 ORDER BY client_name COLLATE "C"',
+    );
+    expect((await store.countByClient(NOW)).map((c) => ({ name: c.name, n: c.total }))).toEqual(rows);
+  });
+
   it('the activity chart reads the bucket table by its key and only the pending uploads of the window, by the status index', async () => {
     await explainer.query('ANALYZE upload_activity');
     for (const range of [

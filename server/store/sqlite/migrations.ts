@@ -290,4 +290,22 @@ export const migrations: readonly string[] = [
       AND ((size = 300 AND bucket = OLD.created_at / 300) OR (size = 3600 AND bucket = OLD.created_at / 3600));
   END;
   `,
+  `
+  -- fixclients: uploads per client name, kept by triggers like upload_counts, so the clients list
+  -- reads one row per client instead of grouping every upload (pending and stuck per client stay
+  -- index ranges over pending uploads). A client's row stays at 0 once its uploads are purged.
+  CREATE TABLE client_counts (name TEXT PRIMARY KEY, n INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+  INSERT INTO client_counts (name, n) SELECT client_name, COUNT(*) FROM uploads WHERE client_name IS NOT NULL GROUP BY client_name;
+  CREATE TRIGGER uploads_clients_insert AFTER INSERT ON uploads WHEN NEW.client_name IS NOT NULL BEGIN
+    INSERT INTO client_counts (name, n) VALUES (NEW.client_name, 1) ON CONFLICT (name) DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER uploads_clients_update AFTER UPDATE OF client_name ON uploads WHEN OLD.client_name IS NOT NEW.client_name BEGIN
+    UPDATE client_counts SET n = n - 1 WHERE name = OLD.client_name;
+    INSERT INTO client_counts (name, n) SELECT NEW.client_name, 1 WHERE NEW.client_name IS NOT NULL
+      ON CONFLICT (name) DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER uploads_clients_delete AFTER DELETE ON uploads WHEN OLD.client_name IS NOT NULL BEGIN
+    UPDATE client_counts SET n = n - 1 WHERE name = OLD.client_name;
+  END;
+  `,
 ];

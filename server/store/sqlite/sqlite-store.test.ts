@@ -78,6 +78,26 @@ describe('the SQLite file', () => {
     db.close();
   });
 
+  it("counts each client's uploads recorded before the client counts existed (the last migration's backfill)", async () => {
+    const old = new Database(join(dir, 'old.sqlite'));
+    const before = migrations.findIndex((sql) => sql.includes('CREATE TABLE client_counts'));
+    for (const sql of migrations.slice(0, before)) old.exec(sql);
+    old.pragma(`user_version = ${before}`);
+    const insert = old.prepare(`INSERT INTO uploads (id, status, created_at, expires_at, bytes, filename, purpose, object_json, first_seen_at, last_activity_at, seen_via, client_name)
+      VALUES (?, 'completed', 1, 3601, 1, 'a.jsonl', 'batch', '{}', 1, 1, 'create', ?)`);
+    for (let i = 1; i <= 10; i++) insert.run(`upload_${i}`, ['team-b', 'team-a', null][i % 3]);
+    old.close();
+    const store = openSqliteStore(join(dir, 'old.sqlite'), createStuckRule());
+    try {
+      expect((await store.countByClient(2)).map(({ name, total }) => [name, total])).toEqual([
+        ['team-a', 4],
+        ['team-b', 3],
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('does not run a migration twice when it is reopened', async () => {
     const first = openSqliteStore(path, createStuckRule());
     await first.recordUpload({ id: 'upload_a', object: 'upload', bytes: 1, created_at: NOW, expires_at: NOW + 3600, filename: 'a.jsonl', purpose: 'batch', status: 'pending', file: null }, { at: NOW, via: 'create' });
@@ -168,6 +188,20 @@ describe('the activity chart statement', () => {
       expect(text).toMatch(/SEARCH upload_activity USING PRIMARY KEY \(size=\? AND bucket>\? AND bucket<\?\)/);
       expect(text).toMatch(/SEARCH uploads USING (COVERING )?INDEX uploads_by_status_created \(status=\? AND created_at>\? AND created_at<\?\)/);
       expect(text).not.toMatch(/SCAN (upload_activity|uploads)\b/);
+    } finally {
+      void store.close();
+    }
+  });
+});
+
+describe('the clients list statements', () => {
+  it('read the trigger-kept totals and only the pending uploads by the status index, scanning no uploads', () => {
+    const store = openSqliteStore(':memory:', createStuckRule());
+    try {
+      const text = store.explainClients(NOW).join(' | ');
+      expect(text).toMatch(/SCAN client_counts/);
+      expect(text).toMatch(/SEARCH uploads USING (COVERING )?INDEX uploads_by_status_\w+ \(status=\?/);
+      expect(text).not.toMatch(/SCAN uploads\b/);
     } finally {
       void store.close();
     }

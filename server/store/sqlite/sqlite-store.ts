@@ -94,6 +94,12 @@ export class SqliteUploadStore implements UploadStore {
     return (this.db.prepare(`EXPLAIN QUERY PLAN ${ACTIVITY_SQL}`).all(activityParams(range, now, this.stuckRule)) as { detail: string }[]).map((row) => row.detail);
   }
 
+  /** The same for the clients list's statements (totals, then pending and stuck). */
+  explainClients(now: number): string[] {
+    const explain = (sql: string, params: object) => (this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((row) => row.detail);
+    return [...explain(this.stmt.clientTotals.source, {}), ...explain(this.stmt.clientPending.source, { now, stuck_after: this.stuckRule.afterSeconds })];
+  }
+
   // ---- uploads -------------------------------------------------------------------------------
 
   /** Merges an Upload object; call inside a transaction. */

@@ -59,7 +59,8 @@ export function prepareStatements(db: Database.Database) {
     fillClient: db.prepare<{ id: string; client_name: string; client_sdk: string | null }>(
       'UPDATE uploads SET client_name = @client_name, client_sdk = @client_sdk WHERE id = @id AND client_name IS NULL',
     ),
-    clientTotals: db.prepare<[], { name: string; total: number }>('SELECT client_name AS name, COUNT(*) AS total FROM uploads WHERE client_name IS NOT NULL GROUP BY client_name'),
+    // Kept by triggers (client_counts), so the clients list never groups every upload.
+    clientTotals: db.prepare<[], { name: string; total: number }>('SELECT name, n AS total FROM client_counts WHERE n > 0 ORDER BY name'),
     clientPending: db.prepare<{ now: number; stuck_after: number }, Omit<ClientCounts, 'total'>>(`
       SELECT client_name AS name, COALESCE(SUM(expires_at > @now), 0) AS pending, COALESCE(SUM(${STUCK_SQL}), 0) AS stuck
       FROM uploads WHERE status = 'pending' AND client_name IS NOT NULL GROUP BY client_name`),

@@ -3,7 +3,7 @@ import type { ClientCounts, ClientList } from '#contract/dashboard-api.ts';
 import { apiClient, type Expected } from '#src/lib/api-client.ts';
 import { uploadKeys } from './upload-keys.ts';
 
-/** Stuck is a matter of time passing: the counts are asked again this often while shown. */
+/** Stuck is a matter of time passing: the counts are asked again this often while shown (and after live upload events, see live-updates.ts). */
 export const CLIENTS_REFRESH_MS = 15_000;
 
 const clientListShape: Expected<ClientList> = { object: 'list', keys: ['data'] };

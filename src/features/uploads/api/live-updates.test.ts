@@ -8,7 +8,7 @@ import { makeJob, makeList, makeRecord } from '#src/testing/fixtures.ts';
 import { createTestQueryClient } from '#src/testing/render.tsx';
 import { isCancelling, pendingCancelsFor } from '#src/features/uploads/stores/pending-cancels.ts';
 import { cancelUploadMutationOptions } from './cancel-upload.ts';
-import { ACTIVITY_REFETCH_MS, applyCountsEvent, applyJobEvent, applyUploadEvent, NEW_UPLOAD_REFETCH_MS, subscribeToLiveUpdates } from './live-updates.ts';
+import { ACTIVITY_REFETCH_MS, applyCountsEvent, CLIENTS_REFETCH_MS, applyJobEvent, applyUploadEvent, NEW_UPLOAD_REFETCH_MS, subscribeToLiveUpdates } from './live-updates.ts';
 import type { UploadListData } from './upload-cache.ts';
 import { bulkCancelKeys, uploadKeys } from './upload-keys.ts';
 
@@ -132,16 +132,19 @@ describe('the live stream', () => {
     // A listed upload is patched in place; only the chart refetches, as its bars may move.
     expect(calls(uploadKeys.lists())).toBe(0);
     expect(calls(uploadKeys.activities())).toBe(1);
+    expect(calls(uploadKeys.clients())).toBe(1);
 
     source.emit('upload', makeRecord({ id: 'upload_new1' }));
     source.emit('upload', makeRecord({ id: 'upload_new2' }));
     source.emit('upload', makeRecord({ id: 'upload_new3' }));
     expect(calls(uploadKeys.lists())).toBe(1);
     expect(calls(uploadKeys.activities())).toBe(1);
-    await vi.advanceTimersByTimeAsync(Math.max(NEW_UPLOAD_REFETCH_MS, ACTIVITY_REFETCH_MS));
+    expect(calls(uploadKeys.clients())).toBe(1);
+    await vi.advanceTimersByTimeAsync(Math.max(NEW_UPLOAD_REFETCH_MS, ACTIVITY_REFETCH_MS, CLIENTS_REFETCH_MS));
     // The events that came within the window make one more refetch each, not one per event.
     expect(calls(uploadKeys.lists())).toBe(2);
     expect(calls(uploadKeys.activities())).toBe(2);
+    expect(calls(uploadKeys.clients())).toBe(2);
 
     act(() => source.dispatchEvent(new Event('error')));
     expect(getLiveState().connected).toBe(false);

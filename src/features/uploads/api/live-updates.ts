@@ -17,6 +17,8 @@ const statusCountsShape: Expected<StatusCounts> = { keys: ['pending', 'completed
 export const NEW_UPLOAD_REFETCH_MS = 2_000;
 /** The uploads-over-time chart follows changes through a refetch, at most this often. */
 export const ACTIVITY_REFETCH_MS = 2_000;
+/** The per-client counts follow changes through a refetch, at most this often (between their polls). */
+export const CLIENTS_REFETCH_MS = 2_000;
 
 /**
  * Writes a changed record wherever it is cached, except over a row that is being cancelled (in
@@ -90,11 +92,14 @@ export function subscribeToLiveUpdates(client: QueryClient, url = '/api/events')
   const newUploads = throttle(refreshLists, NEW_UPLOAD_REFETCH_MS);
   // Any change to an upload may move the chart (a new bar segment, a status changing colour).
   const activity = throttle(() => void client.invalidateQueries({ queryKey: uploadKeys.activities() }), ACTIVITY_REFETCH_MS);
+  // And the per-client counts (a new upload, an owner filled in, a pending one finishing).
+  const clients = throttle(() => void client.invalidateQueries({ queryKey: uploadKeys.clients() }), CLIENTS_REFETCH_MS);
   const disconnect = connectLiveEvents(url, {
     handlers: {
       upload: (data) => {
         if (!hasShape(data, uploadRecordShape)) return;
         activity.call();
+        clients.call();
         if (!applyUploadEvent(client, data)) newUploads.call();
       },
       counts: (data) => {
@@ -114,12 +119,14 @@ export function subscribeToLiveUpdates(client: QueryClient, url = '/api/events')
         refreshLists();
         void client.invalidateQueries({ queryKey: bulkCancelKeys.all });
         activity.call();
+        clients.call();
       }
     },
   });
   return () => {
     newUploads.cancel();
     activity.cancel();
+    clients.cancel();
     disconnect();
   };
 }
