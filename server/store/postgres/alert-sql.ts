@@ -2,27 +2,19 @@
 // state moves by a conditional UPDATE (the second of two at once waits for the first's row lock,
 // re-checks, and finds nothing to change), and claims skip each other's rows (SKIP LOCKED).
 import type pg from 'pg';
+import { inTransaction } from '#server/store/postgres/pool.ts';
 import type { AlertAttempt, ClaimedAlert, LeaseTerms, NewAlert } from '#server/store/upload-store.ts';
 
 const ENQUEUE_SQL = 'INSERT INTO alert_outbox (key, body, created_at, next_attempt_at) VALUES ($1, $2, $3::bigint, $3::bigint) ON CONFLICT (key) DO NOTHING';
 
 export async function transitionAlertState(pool: pg.Pool, { name, initial, to, message }: { name: string; initial: string; to: string; message: NewAlert }): Promise<boolean> {
-  const client = await pool.connect();
-  let broken = false;
-  try {
-    await client.query('BEGIN');
+  return await inTransaction(pool, async (client) => {
     await client.query('INSERT INTO alert_states (name, state, changed_at) VALUES ($1, $2, $3::bigint) ON CONFLICT (name) DO NOTHING', [name, initial, message.created_at]);
     const { rowCount } = await client.query('UPDATE alert_states SET state = $2, changed_at = $3::bigint WHERE name = $1 AND state <> $2', [name, to, message.created_at]);
     const moved = (rowCount ?? 0) > 0;
     if (moved) await client.query(ENQUEUE_SQL, [message.key, message.body, message.created_at]);
-    await client.query('COMMIT');
     return moved;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => (broken = true));
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  });
 }
 
 export async function enqueueAlert(pool: pg.Pool, message: NewAlert): Promise<boolean> {

@@ -32,3 +32,24 @@ export function createPostgresPool(connectionString: string, options: PostgresPo
   pool.on('error', (error) => options.logger?.warn('PostgreSQL: an idle connection broke; the next query opens a new one', { error: error.message }));
   return pool;
 }
+
+/**
+ * Runs `work` in one transaction on one pooled client: committed if it resolves, rolled back if
+ * it throws. A client whose rollback fails is in an unknown state: it is dropped instead of
+ * returned to the pool. Every transaction of the PostgreSQL store goes through here.
+ */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => (broken = true));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}

@@ -3,6 +3,7 @@
 // row, which PostgreSQL serialises on the row lock: of replicas claiming at once, exactly one wins
 // (the others re-check the condition after the winner commits, and find the round moved on).
 import type pg from 'pg';
+import { inTransaction } from '#server/store/postgres/pool.ts';
 import type { PolicyChange, PolicyPause } from '#contract/policies.ts';
 import {
   PolicyNameTakenError,
@@ -149,19 +150,7 @@ export class PostgresPolicyStore implements PolicyStore {
     ]);
   }
 
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => (broken = true));
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+  private transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work);
   }
 }

@@ -24,7 +24,7 @@ import { decodeAuditCursor, decodeListCursor, encodeAuditCursor, nextListCursor 
 import { toJob, type StoredJob } from '#server/store/job-progress.ts';
 import { PostgresPolicyStore } from '#server/store/postgres/postgres-policy-store.ts';
 import { migratePostgres } from '#server/store/postgres/migrate.ts';
-import { createPostgresPool, type PostgresPoolOptions } from '#server/store/postgres/pool.ts';
+import { createPostgresPool, inTransaction, type PostgresPoolOptions } from '#server/store/postgres/pool.ts';
 import { claimAlerts, enqueueAlert, purgeSettledAlerts, settleAlert, transitionAlertState } from '#server/store/postgres/alert-sql.ts';
 import { purgeAuditEntries, purgeFinishedUploads } from '#server/store/postgres/retention-sql.ts';
 import { parseSearch, likeContaining } from '#server/store/search-query.ts';
@@ -832,21 +832,8 @@ class PostgresUploadStore implements UploadStore {
     ]);
   }
 
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      // A client whose rollback fails is in an unknown state: drop it instead of returning it to the pool.
-      await client.query('ROLLBACK').catch(() => (broken = true));
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+  private transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work);
   }
 
   private toRecord(row: UploadRow, now: number): UploadRecord {
