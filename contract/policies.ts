@@ -44,11 +44,24 @@ export function policyRuleProblem(rule: Pick<PolicyFields, 'stuck' | 'stuck_afte
   return null;
 }
 
+/**
+ * policyRuleProblem as JSON Schema, for the API's description (zod cannot derive it from the
+ * refinement): stuck, or an age with no stuck_after_minutes.
+ */
+const RULE_AS_JSON_SCHEMA = {
+  anyOf: [
+    { required: ['stuck'], properties: { stuck: { const: true } } },
+    { required: ['older_than_minutes'], properties: { older_than_minutes: { type: 'integer' }, stuck: { const: false }, stuck_after_minutes: { type: 'null' } } },
+  ],
+};
+
 const withRuleChecked = <T extends z.ZodType<Pick<PolicyFields, 'stuck' | 'stuck_after_minutes' | 'older_than_minutes'>>>(schema: T) =>
-  schema.superRefine((rule, ctx) => {
-    const problem = policyRuleProblem(rule);
-    if (problem) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
-  });
+  schema
+    .superRefine((rule, ctx) => {
+      const problem = policyRuleProblem(rule);
+      if (problem) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
+    })
+    .meta(RULE_AS_JSON_SCHEMA);
 
 const draftFields = policyFields
   .extend({
