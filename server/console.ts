@@ -17,7 +17,7 @@ import { createApp } from './app.ts';
 import { BulkCancelRunner, defaultReplicaId } from './cancel/bulk-cancel-runner.ts';
 import { CancelService } from './cancel/cancel-service.ts';
 import type { PolicyRun } from '#contract/policies.ts';
-import { PolicyRunner, policyGauges } from './policies/policy-runner.ts';
+import { PolicyRunner } from './policies/policy-runner.ts';
 import { PolicyService } from './policies/policy-service.ts';
 import { reconcileUnknownCancels } from './cancel/reconcile-unknown-cancels.ts';
 import { runDemoTraffic } from './demo/demo-traffic.ts';
@@ -215,7 +215,7 @@ export async function createConsole(config: ConsoleConfig) {
   );
   // Once across replicas per run (alerts: one message per run); also settable later on policyRunner.
   // The metrics gauge of policies running: their runs still cancelling, read from the (shared) store.
-  metrics?.setPoliciesRunning(async () => (await policyGauges(store)).running);
+  metrics?.setPoliciesRunning(async () => (await store.policies.unfinishedPolicyRuns()).length);
   const app = createApp({
     clock,
     store,

@@ -3,7 +3,9 @@
 // side is serveChild() in child-main.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const READY_PREFIX = 'READY ';
@@ -141,4 +143,28 @@ export function cpuSeconds(rootPid: number): number {
     for (const [child, stat] of stats) if (stat.ppid === pid) pending.push(child);
   }
   return ticks / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
+ * Polls `url` until it answers (with 200 when `expectOk`), for a server a bench started. Throws
+ * `exited()`'s reason as soon as the process has died, and `late()` once `timeoutMs` has passed.
+ */
+export async function waitUntilAnswering(
+  url: string,
+  options: { timeoutMs: number; everyMs: number; expectOk?: boolean; exited: () => string | null; late: () => Promise<Error> },
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    const death = options.exited();
+    if (death !== null) throw new Error(death);
+    try {
+      const response = await request(url, { method: 'GET' });
+      await response.body.dump();
+      if (!options.expectOk || response.statusCode === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw await options.late();
+    await sleep(options.everyMs);
+  }
 }

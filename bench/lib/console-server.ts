@@ -5,11 +5,10 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { request } from 'undici';
 import type { Upload } from '#contract/uploads.ts';
-import { REPO_ROOT } from './child.ts';
+import { REPO_ROOT, waitUntilAnswering } from './child.ts';
 import { CLIENT_TOKEN, EMULATOR_KEY, OPERATOR_TOKEN } from './console-app.ts';
 import { freePort } from './free-port.ts';
 
@@ -101,24 +100,19 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     await exited;
     clearTimeout(timer);
   };
-  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
-  for (;;) {
-    if (spawnError || child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`server/index.ts exited before it answered: ${spawnError ?? child.signalCode ?? child.exitCode}\n${output.trim()}`);
-    }
-    try {
-      const response = await request(`${origin}/healthz`);
-      await response.body.dump();
-      if (response.statusCode === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
+  await waitUntilAnswering(`${origin}/healthz`, {
+    timeoutMs: options.timeoutMs ?? 60_000,
+    everyMs: 100,
+    expectOk: true,
+    exited: () =>
+      spawnError || child.exitCode !== null || child.signalCode !== null
+        ? `server/index.ts exited before it answered: ${spawnError ?? child.signalCode ?? child.exitCode}\n${output.trim()}`
+        : null,
+    late: async () => {
       await stop();
-      throw new Error(`server/index.ts did not answer ${origin}/healthz within ${options.timeoutMs ?? 60_000} ms\n${output.trim()}`);
-    }
-    await sleep(100);
-  }
+      return new Error(`server/index.ts did not answer ${origin}/healthz within ${options.timeoutMs ?? 60_000} ms\n${output.trim()}`);
+    },
+  });
   return {
     origin,
     emulatorOrigin: `http://127.0.0.1:${emulatorPort}`,

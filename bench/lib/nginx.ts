@@ -4,8 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { request } from 'undici';
+import { waitUntilAnswering } from './child.ts';
 import { freePort } from './free-port.ts';
 
 export const NGINX_BINARY = '/usr/sbin/nginx';
@@ -71,21 +70,15 @@ http {
   const origin = `http://127.0.0.1:${port}`;
   const errorLog = () => (existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8').slice(-2000) : '');
 
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}: ${stderr}${errorLog()}`);
-    try {
-      const response = await request(`${origin}/`, { method: 'GET' });
-      await response.body.dump();
-      break;
-    } catch {
-      if (Date.now() > deadline) {
-        child.kill('SIGTERM');
-        throw new Error(`nginx did not answer on ${origin} within 10 s: ${stderr}${errorLog()}`);
-      }
-      await sleep(50);
-    }
-  }
+  await waitUntilAnswering(`${origin}/`, {
+    timeoutMs: 10_000,
+    everyMs: 50,
+    exited: () => (child.exitCode !== null ? `nginx exited with ${child.exitCode}: ${stderr}${errorLog()}` : null),
+    late: async () => {
+      child.kill('SIGTERM');
+      return new Error(`nginx did not answer on ${origin} within 10 s: ${stderr}${errorLog()}`);
+    },
+  });
 
   const version = await new Promise<string>((resolve) => {
     const probe = spawn(NGINX_BINARY, ['-v'], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -5,10 +5,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { request } from 'undici';
-import { REPO_ROOT } from './child.ts';
+import { REPO_ROOT, waitUntilAnswering } from './child.ts';
 import { freePort } from './free-port.ts';
 
 export const PORTKEY_VERSION = '1.15.2';
@@ -71,20 +69,14 @@ export async function startPortkey(options: { upstreamBaseUrl: string; log: (lin
   };
   const origin = `http://127.0.0.1:${port}`;
   const headers = { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': options.upstreamBaseUrl };
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the gateway exited with ${child.exitCode}: ${output.trim().slice(-300)}`);
-    try {
-      const response = await request(`${origin}/`, { method: 'GET' });
-      await response.body.dump();
-      break;
-    } catch {
-      if (Date.now() > deadline) {
-        await stop();
-        throw new Error(`the gateway did not answer on ${origin} within 30 s: ${output.trim().slice(-300)}`);
-      }
-      await sleep(100);
-    }
-  }
+  await waitUntilAnswering(`${origin}/`, {
+    timeoutMs: 30_000,
+    everyMs: 100,
+    exited: () => (child.exitCode !== null ? `the gateway exited with ${child.exitCode}: ${output.trim().slice(-300)}` : null),
+    late: async () => {
+      await stop();
+      return new Error(`the gateway did not answer on ${origin} within 30 s: ${output.trim().slice(-300)}`);
+    },
+  });
   return { origin, pid: child.pid!, version: PORTKEY_VERSION, headers, stop };
 }

@@ -162,9 +162,3 @@ export class PolicyRunner {
     }
   }
 }
-
-/** For a metrics gauge: policies enabled, runs still cancelling, and whether every policy is paused. */
-export async function policyGauges(store: UploadStore): Promise<{ enabled: number; running: number; paused: boolean }> {
-  const [policies, running, pause] = await Promise.all([store.policies.listPolicies(), store.policies.unfinishedPolicyRuns(), store.policies.getPolicyPause()]);
-  return { enabled: policies.filter((p) => p.enabled).length, running: running.length, paused: pause.paused };
-}
