@@ -6,6 +6,7 @@ import { decodeListCursor } from '#server/store/cursor.ts';
 import { likeContaining, parseSearch } from '#server/store/search-query.ts';
 import { effectiveStatusSql } from '#server/store/upload-record.ts';
 import type { StoreListQuery, StoreUploadFilter } from '#server/store/upload-store.ts';
+import { stuckSql } from '#server/domain/stuck-rule.ts';
 import { STUCK_SQL } from './statements.ts';
 
 /** The column each sort orders by; each has an index with id after it (migrations.ts). */
@@ -25,12 +26,22 @@ export interface FilterSql {
 
 export const PENDING_SQL = effectiveStatusSql('pending', '@now');
 
-export function filterSql(filter: StoreUploadFilter, now: number, stuckRule: StuckRule): FilterSql {
+/**
+ * `orderedBy`: the column a list walks in order (its filters then read that index and stop at the
+ * page). Ordered by anything but expiry, the pending and stuck conditions name the column as
+ * `+expires_at`, which no index serves: otherwise SQLite takes `status = 'pending' AND expires_at >
+ * @now` as a range on uploads_by_status_expiry_id and sorts every live pending upload in a temporary
+ * tree, where the (status, sort column, id) index reaches the page after a few rows. Counts keep the
+ * range (it skips pending uploads past expiry that the sweep has not marked yet).
+ */
+export function filterSql(filter: StoreUploadFilter, now: number, stuckRule: StuckRule, orderedBy?: string): FilterSql {
   const where: string[] = [];
   const params: SqlParams = { now, stuck_after: filter.stuck_after_seconds ?? stuckRule.afterSeconds };
-  if (filter.status) where.push(effectiveStatusSql(filter.status, '@now'));
-  if (filter.stuck === true) where.push(STUCK_SQL);
-  if (filter.stuck === false) where.push(`NOT ${STUCK_SQL}`);
+  const expiresAt = orderedBy === undefined || orderedBy === 'expires_at' ? 'expires_at' : '+expires_at';
+  const stuck = expiresAt === 'expires_at' ? STUCK_SQL : stuckSql({ now: '@now', stuckAfter: '@stuck_after', expiresAt });
+  if (filter.status) where.push(effectiveStatusSql(filter.status, '@now', filter.status === 'pending' ? expiresAt : undefined));
+  if (filter.stuck === true) where.push(stuck);
+  if (filter.stuck === false) where.push(`NOT ${stuck}`);
   if (filter.cancel_unknown === false) where.push('cancel_unknown_since IS NULL');
   if (filter.purpose) {
     where.push('purpose = @purpose');
@@ -81,10 +92,10 @@ const whereClause = (where: readonly string[]) => (where.length ? `WHERE ${where
 
 /** The statement listUploads runs for a query, with its parameters (it fetches one row more than the limit, to know whether more follow). */
 export function listUploadsSql(query: StoreListQuery, now: number, stuckRule: StuckRule): { sql: string; params: SqlParams } {
-  const { where, params } = filterSql(query, now, stuckRule);
   const sort = query.sort ?? 'created_at';
   const order = query.order ?? 'desc';
   const column = SORT_COLUMN[sort];
+  const { where, params } = filterSql(query, now, stuckRule, column);
   if (query.cursor !== undefined) {
     const cursor = decodeListCursor(query.cursor, sort, order);
     where.push(`(${column}, id) ${order === 'desc' ? '<' : '>'} (@after_value, @after_id)`);
