@@ -64,6 +64,8 @@ function stuckReason(upload: StuckInput, now: number, afterSeconds: number): Stu
 export interface StuckSqlParams {
   now: string;
   stuckAfter: string;
+  /** How the condition names the expires_at column (default `expires_at`): SQLite's list writes `+expires_at`, see filter-sql.ts. */
+  expiresAt?: string;
 }
 
 /**
@@ -73,9 +75,9 @@ export interface StuckSqlParams {
  * `NOT (…)` selects every upload that is not stuck. Plain SQL arithmetic, with each bound value
  * next to a column so that an engine which infers parameter types from context can.
  */
-export function stuckSql({ now, stuckAfter }: StuckSqlParams): string {
-  return `(status = 'pending' AND expires_at > ${now} AND (
+export function stuckSql({ now, stuckAfter, expiresAt = 'expires_at' }: StuckSqlParams): string {
+  return `(status = 'pending' AND ${expiresAt} > ${now} AND (
   ${now} - last_activity_at >= ${stuckAfter}
   OR (bytes_received > 0 AND last_activity_at > created_at AND bytes > bytes_received
-      AND (bytes - bytes_received) * (last_activity_at - created_at) > bytes_received * (expires_at - ${now}))))`;
+      AND (bytes - bytes_received) * (last_activity_at - created_at) > bytes_received * (${expiresAt} - ${now}))))`;
 }

@@ -256,6 +256,15 @@ export function describeUploadStore(name: string, open: (options: OpenOptions) =
         expect(await allIds(store, { q: 'nothing like it' })).toEqual([]);
       });
 
+      it('pages a filename search newest first in (created_at, id) order, uploads of the same second and recorded in any order included', async () => {
+        // Five uploads a second over six seconds, recorded out of order: neither the order of
+        // recording nor an id's place within its second follows the list's order.
+        const recorded = Array.from({ length: 30 }, (_, i) => ({ id: `upload_tie${String((i * 7) % 30).padStart(2, '0')}`, created_at: NOW - 100 + (i % 6) }));
+        for (const { id, created_at } of recorded) await store.recordUpload(makeUpload(id, { created_at, filename: `tied-${id}.jsonl` }), { at: created_at, via: 'create' });
+        const expected = [...recorded].sort((a, b) => b.created_at - a.created_at || (a.id < b.id ? 1 : -1)).map((u) => u.id);
+        for (const limit of [1, 4, 5, 7, 30]) expect((await pagesOf(store, { q: 'tied-upload' }, limit)).flat(), `limit ${limit}`).toEqual(expected);
+      });
+
       it('finds an id or an id prefix', async () => {
         expect(await allIds(store, { q: idOf(5).slice(0, -1) })).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0].map(idOf));
         expect(await allIds(store, { q: idOf(42) })).toEqual([idOf(42)]);

@@ -38,13 +38,13 @@ export function effectiveStatus(stored: UploadStatus, expiresAt: number, now: nu
   return stored === 'pending' && expiresAt <= now ? 'expired' : stored;
 }
 
-/** The same, as a SQL condition over the columns status and expires_at; `now` names the bound value. */
-export function effectiveStatusSql(status: UploadStatus, now: string): string {
+/** The same, as a SQL condition over the columns status and expires_at; `now` names the bound value, `expiresAt` the column (see stuckSql). */
+export function effectiveStatusSql(status: UploadStatus, now: string, expiresAt = 'expires_at'): string {
   switch (status) {
     case 'pending':
-      return `(status = 'pending' AND expires_at > ${now})`;
+      return `(status = 'pending' AND ${expiresAt} > ${now})`;
     case 'expired':
-      return `(status = 'expired' OR (status = 'pending' AND expires_at <= ${now}))`;
+      return `(status = 'expired' OR (status = 'pending' AND ${expiresAt} <= ${now}))`;
     default:
       return `status = '${status}'`;
   }

@@ -6,6 +6,7 @@ import { decodeListCursor } from '#server/store/cursor.ts';
 import { likeContaining, parseSearch } from '#server/store/search-query.ts';
 import { effectiveStatusSql } from '#server/store/upload-record.ts';
 import type { StoreListQuery, StoreUploadFilter } from '#server/store/upload-store.ts';
+import { stuckSql } from '#server/domain/stuck-rule.ts';
 import { STUCK_SQL } from './statements.ts';
 
 /** The column each sort orders by; each has an index with id after it (migrations.ts). */
@@ -25,12 +26,28 @@ export interface FilterSql {
 
 export const PENDING_SQL = effectiveStatusSql('pending', '@now');
 
-export function filterSql(filter: StoreUploadFilter, now: number, stuckRule: StuckRule): FilterSql {
+// The search index's rowid (migrations.ts, 'reads'): the upload's rowid in its low 31 bits, under
+// the key of its created_at, which ascends as created_at descends.
+const SEARCH_ROWID_MASK = 2147483647;
+const searchKeyOf = (createdAt: string) => `((4294967295 - MIN(MAX(${createdAt}, 0), 4294967295)) << 31)`;
+const SEARCH_IN_SQL = `rowid IN (SELECT rowid & ${SEARCH_ROWID_MASK} FROM uploads_search WHERE uploads_search MATCH @q_match)`;
+
+/**
+ * `orderedBy`: the column a list walks in order (its filters then read that index and stop at the
+ * page). Ordered by anything but expiry, the pending and stuck conditions name the column as
+ * `+expires_at`, which no index serves: otherwise SQLite takes `status = 'pending' AND expires_at >
+ * @now` as a range on uploads_by_status_expiry_id and sorts every live pending upload in a temporary
+ * tree, where the (status, sort column, id) index reaches the page after a few rows. Counts keep the
+ * range (it skips pending uploads past expiry that the sweep has not marked yet).
+ */
+export function filterSql(filter: StoreUploadFilter, now: number, stuckRule: StuckRule, orderedBy?: string): FilterSql {
   const where: string[] = [];
   const params: SqlParams = { now, stuck_after: filter.stuck_after_seconds ?? stuckRule.afterSeconds };
-  if (filter.status) where.push(effectiveStatusSql(filter.status, '@now'));
-  if (filter.stuck === true) where.push(STUCK_SQL);
-  if (filter.stuck === false) where.push(`NOT ${STUCK_SQL}`);
+  const expiresAt = orderedBy === undefined || orderedBy === 'expires_at' ? 'expires_at' : '+expires_at';
+  const stuck = expiresAt === 'expires_at' ? STUCK_SQL : stuckSql({ now: '@now', stuckAfter: '@stuck_after', expiresAt });
+  if (filter.status) where.push(effectiveStatusSql(filter.status, '@now', filter.status === 'pending' ? expiresAt : undefined));
+  if (filter.stuck === true) where.push(stuck);
+  if (filter.stuck === false) where.push(`NOT ${stuck}`);
   if (filter.cancel_unknown === false) where.push('cancel_unknown_since IS NULL');
   if (filter.purpose) {
     where.push('purpose = @purpose');
@@ -66,7 +83,7 @@ export function filterSql(filter: StoreUploadFilter, now: number, stuckRule: Stu
     } else if ([...search.text].length >= 3) {
       // The trigram index finds substrings of three characters or more, case-insensitively;
       // quoted as one FTS5 string, so its own syntax (quotes, operators) is taken literally.
-      where.push('rowid IN (SELECT rowid FROM uploads_search WHERE uploads_search MATCH @q_match)');
+      where.push(SEARCH_IN_SQL);
       params.q_match = `"${search.text.replaceAll('"', '""')}"`;
     } else {
       // Shorter than a trigram: a scan. LIKE ignores the case of ASCII letters only.
@@ -81,10 +98,12 @@ const whereClause = (where: readonly string[]) => (where.length ? `WHERE ${where
 
 /** The statement listUploads runs for a query, with its parameters (it fetches one row more than the limit, to know whether more follow). */
 export function listUploadsSql(query: StoreListQuery, now: number, stuckRule: StuckRule): { sql: string; params: SqlParams } {
-  const { where, params } = filterSql(query, now, stuckRule);
   const sort = query.sort ?? 'created_at';
   const order = query.order ?? 'desc';
   const column = SORT_COLUMN[sort];
+  const { where, params } = filterSql(query, now, stuckRule, column);
+  // A search with no other filter, newest first (the dashboard's search box): read in the index's order.
+  const searchOnly = sort === 'created_at' && order === 'desc' && where.length === 1 && where[0] === SEARCH_IN_SQL;
   if (query.cursor !== undefined) {
     const cursor = decodeListCursor(query.cursor, sort, order);
     where.push(`(${column}, id) ${order === 'desc' ? '<' : '>'} (@after_value, @after_id)`);
@@ -92,8 +111,26 @@ export function listUploadsSql(query: StoreListQuery, now: number, stuckRule: St
     params.after_id = cursor.id;
   }
   params.limit = query.limit + 1;
+  if (searchOnly) return { sql: newestMatchesSql(where.slice(1)), params };
   const sql = `SELECT rowid, * FROM uploads ${whereClause(where)} ORDER BY ${column} ${order}, id ${order} LIMIT @limit`;
   return { sql, params };
+}
+
+/**
+ * A newest-first page of a filename search, read from the search index in its own order (newest
+ * first by created_at, to the second) instead of producing every match and sorting them: the first
+ * @limit matches, then every match up to the end of the last one's second (ties within a second are
+ * not in (created_at, id) order there), sorted. Both steps stop early. With other filters too, a
+ * rare combination would walk every match twice, so those keep the plain form (SEARCH_IN_SQL).
+ */
+function newestMatchesSql(cursor: readonly string[]): string {
+  const from = [
+    `uploads_search s JOIN uploads ON uploads.rowid = s.rowid & ${SEARCH_ROWID_MASK} WHERE s.uploads_search MATCH @q_match`,
+    ...(cursor.length ? [`s.rowid >= ${searchKeyOf('@after_value')}`, ...cursor] : []),
+  ].join(' AND ');
+  const firstMatches = `SELECT s.rowid AS k FROM ${from} ORDER BY s.rowid LIMIT @limit`;
+  return `SELECT uploads.rowid, uploads.* FROM ${from} AND s.rowid < (SELECT ((MAX(k) >> 31) + 1) << 31 FROM (${firstMatches}))
+    ORDER BY created_at DESC, id DESC LIMIT @limit`;
 }
 
 export function pendingIdsSql(filter: StoreUploadFilter, now: number, stuckRule: StuckRule, limit: number): { sql: string; params: SqlParams } {

@@ -308,4 +308,31 @@ export const migrations: readonly string[] = [
     UPDATE client_counts SET n = n - 1 WHERE name = OLD.client_name;
   END;
   `,
+  `
+  -- reads: the search index keyed in the list's order, so a newest-first search reads its first
+  -- matches and stops instead of producing every match to sort them (filter-sql.ts). Its rowid is
+  -- (4294967295 - created_at) << 31 | the upload's rowid: ascending rowids are newest first, and
+  -- the upload's rowid is the low 31 bits (created_at clamped to 0..2^32-1, so the order holds for
+  -- any value; rowids stay below 2^31 for two billion uploads). Same writes as before: one FTS row.
+  DROP TRIGGER uploads_search_insert;
+  DROP TRIGGER uploads_search_update;
+  DROP TRIGGER uploads_search_delete;
+  DROP TABLE uploads_search;
+  CREATE VIRTUAL TABLE uploads_search USING fts5 (filename, tokenize = 'trigram');
+  INSERT INTO uploads_search (rowid, filename)
+    SELECT ((4294967295 - MIN(MAX(created_at, 0), 4294967295)) << 31) | rowid, filename FROM uploads;
+  CREATE TRIGGER uploads_search_insert AFTER INSERT ON uploads BEGIN
+    INSERT INTO uploads_search (rowid, filename)
+      VALUES (((4294967295 - MIN(MAX(NEW.created_at, 0), 4294967295)) << 31) | NEW.rowid, NEW.filename);
+  END;
+  CREATE TRIGGER uploads_search_update AFTER UPDATE OF filename, created_at ON uploads
+    WHEN OLD.filename IS NOT NEW.filename OR OLD.created_at IS NOT NEW.created_at BEGIN
+    DELETE FROM uploads_search WHERE rowid = ((4294967295 - MIN(MAX(OLD.created_at, 0), 4294967295)) << 31) | OLD.rowid;
+    INSERT INTO uploads_search (rowid, filename)
+      VALUES (((4294967295 - MIN(MAX(NEW.created_at, 0), 4294967295)) << 31) | NEW.rowid, NEW.filename);
+  END;
+  CREATE TRIGGER uploads_search_delete AFTER DELETE ON uploads BEGIN
+    DELETE FROM uploads_search WHERE rowid = ((4294967295 - MIN(MAX(OLD.created_at, 0), 4294967295)) << 31) | OLD.rowid;
+  END;
+  `,
 ];

@@ -11,6 +11,8 @@ import { migrations } from './migrations.ts';
 import { openSqliteStore, type SqliteUploadStore } from './sqlite-store.ts';
 
 const NOW = 1_800_000_000;
+/** How the name of each sort's indexes (migrations.ts) spells its column. */
+const SORT_INDEX_COLUMN = { created_at: 'created', expires_at: 'expiry_id', bytes: 'bytes', last_activity_at: 'activity' } as const;
 
 describeUploadStore('sqlite', async ({ stuckRule, willReopen }) => {
   // In memory unless the test reopens it: filling a file row by row is several times slower.
@@ -167,6 +169,15 @@ describe('the list queries the store builds', () => {
 
   for (const sort of SORT_FIELDS) {
     for (const order of ['asc', 'desc'] as const) {
+      it(`${sort} ${order}: the Stuck view walks an index in the list's order, sorting nothing`, () => {
+        // Not a range on (status, expires_at) and a sort of every live pending upload: the page after the first rows.
+        for (const cursor of [undefined, cursorFor(sort, order)]) {
+          const plan = store.explainList({ sort, order, stuck: true, limit: 50, cursor }, NOW).join(' ');
+          expect(plan, plan).not.toContain('TEMP B-TREE');
+          expect(plan, plan).toMatch(new RegExp(`USING INDEX uploads_by_status_${SORT_INDEX_COLUMN[sort]}\\b`));
+        }
+      });
+
       it(`${sort} ${order}: every page, with or without a status, is an index range in order`, () => {
         // Not 'expired': it is two ranges (swept, and pending past expiry), merged and then sorted.
         for (const status of [undefined, 'pending', 'completed'] as const) {
