@@ -286,22 +286,27 @@ class PostgresUploadStore implements UploadStore {
   }
 
   async countByStatus(now: number): Promise<StatusCounts> {
-    // The four stored counts come from the trigger-kept table; lapsed (pending past expiry, not
-    // swept yet) and stuck are index ranges over pending uploads (status, expires_at).
+    // The four stored counts come from the trigger-kept table. Of the stored pending ones, only the
+    // live ones (not expired yet) are walked, one index range over (status, expires_at) that counts
+    // them and the stuck among them; the lapsed ones (past expiry, not swept yet: as many as the
+    // sweeper is behind) are the stored pending count minus the live ones. One statement, so the
+    // counts table and the range are read in the same snapshot.
     const { rows } = await this.pool.query<{ status: string; n: number }>(
       `SELECT status, n FROM upload_counts
-       UNION ALL SELECT 'lapsed', COUNT(*) FROM uploads WHERE status = 'pending' AND expires_at <= $1::bigint
-       UNION ALL SELECT 'stuck', COUNT(*) FROM uploads WHERE ${stuckSql({ now: '$1::bigint', stuckAfter: '$2::bigint' })}`,
+       UNION ALL SELECT t.status, t.n FROM (
+         SELECT COUNT(*) AS live, COUNT(*) FILTER (WHERE ${stuckSql({ now: '$1::bigint', stuckAfter: '$2::bigint' })}) AS stuck
+         FROM uploads WHERE status = 'pending' AND expires_at > $1::bigint) AS p,
+       LATERAL (VALUES ('live', p.live), ('stuck', p.stuck)) AS t (status, n)`,
       [now, this.stuckRule.afterSeconds],
     );
     const counts: StatusCounts = { pending: 0, completed: 0, cancelled: 0, expired: 0, stuck: 0 };
-    let lapsed = 0;
+    let live = 0;
     for (const { status, n } of rows) {
-      if (status === 'lapsed') lapsed = n;
+      if (status === 'live') live = n;
       else counts[status as keyof StatusCounts] += n;
     }
-    counts.pending -= lapsed;
-    counts.expired += lapsed;
+    counts.expired += counts.pending - live;
+    counts.pending = live;
     return counts;
   }
 
