@@ -209,11 +209,13 @@ export class SqliteUploadStore implements UploadStore {
     const counts: StatusCounts = { pending: 0, completed: 0, cancelled: 0, expired: 0, stuck: 0 };
     // upload_counts is kept by triggers, so the tabs never count the whole table.
     for (const { status, n } of this.stmt.counters.all()) counts[status] += n;
-    // Pending uploads past expiry that the sweeper has not marked yet: an index range, usually empty.
-    const lapsed = this.stmt.lapsed.get({ now })!.n;
-    counts.pending -= lapsed;
-    counts.expired += lapsed;
-    counts.stuck = this.stmt.stuckCount.get({ now, stuck_after: this.stuckRule.afterSeconds })!.n;
+    // Only the live pending uploads are walked (one index range, counting the stuck among them); the
+    // lapsed ones (past expiry, not swept yet: as many as the sweeper is behind) are the stored
+    // pending count minus the live ones. Same statement shape as the PostgreSQL store's.
+    const { live, stuck } = this.stmt.livePending.get({ now, stuck_after: this.stuckRule.afterSeconds })!;
+    counts.expired += counts.pending - live;
+    counts.pending = live;
+    counts.stuck = stuck;
     return counts;
   }
 

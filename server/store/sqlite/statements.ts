@@ -90,8 +90,10 @@ export function prepareStatements(db: Database.Database) {
     // One log, in the order things happened (seq), whatever second they share.
     events: db.prepare<[string], EventRow>('SELECT at, kind, actor, detail FROM upload_events WHERE upload_id = ? ORDER BY seq'),
     counters: db.prepare<[], { status: UploadStatus; n: number }>('SELECT status, n FROM upload_counts'),
-    lapsed: db.prepare<{ now: number }, { n: number }>("SELECT COUNT(*) AS n FROM uploads WHERE status = 'pending' AND expires_at <= @now"),
-    stuckCount: db.prepare<{ now: number; stuck_after: number }, { n: number }>(`SELECT COUNT(*) AS n FROM uploads WHERE ${STUCK_SQL}`),
+    // The live pending uploads (not past expiry) and the stuck among them: one range of (status, expires_at).
+    livePending: db.prepare<{ now: number; stuck_after: number }, { live: number; stuck: number }>(
+      `SELECT COUNT(*) AS live, COALESCE(SUM(${STUCK_SQL}), 0) AS stuck FROM uploads WHERE status = 'pending' AND expires_at > @now`,
+    ),
     expire: db.prepare<{ now: number; limit: number }, UploadRow>(`
       UPDATE uploads SET status = 'expired', object_json = json_set(object_json, '$.status', 'expired')
       WHERE rowid IN (SELECT rowid FROM uploads WHERE status = 'pending' AND expires_at <= @now AND cancel_unknown_since IS NULL ORDER BY expires_at LIMIT @limit)
