@@ -7,12 +7,13 @@
 //
 // The writes run one after the other without savepoints: a savepoint per write made SQLite copy
 // every page each write touched into its sub-journal and flush the FTS5 search index's pending
-// rows at every savepoint (measured: about a fifth of a recorded cancel's store time). If a write
-// fails (or ends the transaction), that pass is rolled back and the whole group runs again, each
-// write in a savepoint of its own: one failing write (its savepoint rolled back) then does not fail
-// the others, except when its error makes SQLite roll back the whole transaction (SQLITE_FULL,
-// IOERR, NOMEM, a RAISE(ROLLBACK)): then none of the group is written, and each caller is told so
-// (see GroupRolledBack). So a write's work may run twice, and must be SQLite statements only.
+// rows at every savepoint (measured: a tenth to a fifth of the CPU time of recording a cancel).
+// If a write fails (or ends the transaction), that pass is rolled back and the whole group runs
+// again, each write in a savepoint of its own: one failing write (its savepoint rolled back) then
+// does not fail the others, except when its error makes SQLite roll back the whole transaction
+// (SQLITE_FULL, IOERR, NOMEM, a RAISE(ROLLBACK)): then none of the group is written, and each
+// caller is told so (see GroupRolledBack). So a write's work may run twice, and must be SQLite
+// statements only.
 import type Database from 'better-sqlite3';
 
 interface Queued {

@@ -37,6 +37,7 @@ import {
 } from '#server/store/upload-store.ts';
 import { ACTIVITY_SQL, activityParams } from './activity-sql.ts';
 import { countMatchingSql, listUploadsSql, pendingIdsSql, type SqlParams } from './filter-sql.ts';
+import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
 import { GroupCommit } from './group-commit.ts';
 import { migrations } from './migrations.ts';
 import { SqlitePolicyStore } from './sqlite-policy-store.ts';
@@ -56,7 +57,8 @@ export function openSqliteStore(path: string, stuckRule: StuckRule): SqliteUploa
   // filled and deleted a temporary file per transaction (most of a recorded cancel's system time).
   db.pragma('temp_store = MEMORY');
   migrate(db);
-  return new SqliteUploadStore(db, stuckRule);
+  // A file's WAL is checkpointed on a worker thread (checkpointer.ts); an in-memory database has none.
+  return new SqliteUploadStore(db, stuckRule, path === ':memory:' ? null : startCheckpointer(db, path));
 }
 
 /** Applies the migrations this file has not seen yet; PRAGMA user_version counts those applied. */
@@ -80,6 +82,7 @@ export class SqliteUploadStore implements UploadStore {
   constructor(
     private readonly db: Database.Database,
     private readonly stuckRule: StuckRule,
+    private readonly checkpointer: Checkpointer | null = null,
   ) {
     this.stmt = prepareStatements(db);
     this.policies = new SqlitePolicyStore(db);
@@ -528,6 +531,8 @@ export class SqliteUploadStore implements UploadStore {
 
   async close(): Promise<void> {
     this.grouped.flush();
+    await this.checkpointer?.close();
+    // The last connection to close checkpoints the whole WAL and removes it.
     this.db.close();
   }
 }
