@@ -196,9 +196,10 @@ export interface UploadStore {
   /**
    * THE one write of a cancel's result, in one transaction: reads the upload's status just before
    * (that is the audit entry's previous_status), applies `change` to the upload, writes the audit
-   * entry (with the upload's client as it is after the change) (and, for anything but a success, a cancel_attempt timeline event), and for a bulk item
-   * settles its outcome. If that bulk item was already settled, nothing at all is written and null
-   * comes back. If any part fails, nothing is kept.
+   * entry (with the upload's client as it is after the change) (and, for anything but a success, a
+   * cancel_attempt timeline event if the upload is recorded), and for a bulk item settles its
+   * outcome. If that bulk item was already settled, nothing at all is written and null comes back.
+   * If any part fails, nothing is kept.
    */
   recordCancelOutcome(write: CancelWrite): Promise<CancelWritten | null>;
 

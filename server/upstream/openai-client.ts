@@ -1,9 +1,12 @@
 // The one module that talks to the upstream Uploads API: the real OpenAI API or the embedded
 // emulator, over real HTTP either way. undici's request() on a keep-alive pool is several times
-// cheaper per call than the global fetch (measured in the benchmarks).
+// cheaper per call than the global fetch (measured in the benchmarks), and the dispatcher's own
+// request({ origin, path }) cheaper again than request(url): the URL is split once, here, rather
+// than parsed into a URL object per call (about a third of the client's CPU time per call, in
+// an in-process measurement).
 import type { Readable } from 'node:stream';
 // undici's own FormData: the global one belongs to Node's bundled undici, which this one cannot encode.
-import { Agent, FormData, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import { Agent, FormData, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { uploadPartSchema, uploadSchema, UPLOAD_ID_PATTERN, type Upload, type UploadPart } from '#contract/uploads.ts';
 import { UpstreamError } from './upstream-error.ts';
@@ -69,6 +72,10 @@ export interface UpstreamClient {
 
 export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
+  // The base URL's origin and path, split once: every call then names only its path below it.
+  const base = new URL(config.baseUrl);
+  const origin = base.origin;
+  const basePath = base.pathname.replace(/\/+$/, '');
   const baseHeaders: Record<string, string> = {
     authorization: `Bearer ${config.apiKey}`,
     accept: 'application/json',
@@ -90,11 +97,12 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
     }
     let response: Dispatcher.ResponseData;
     try {
-      response = await request(`${config.baseUrl}${path}`, {
+      response = await dispatcher.request({
+        origin,
+        path: `${basePath}${path}`,
         method: 'POST',
         headers,
         body: body && 'form' in body ? (body.form as unknown as Dispatcher.DispatchOptions['body']) : payload,
-        dispatcher,
         signal: AbortSignal.timeout(config.timeoutMs),
       });
     } catch (error) {
@@ -134,11 +142,12 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
     const timeout = forwarded.signal ? AbortSignal.timeout(timeoutMs) : null;
     const signal = forwarded.signal && timeout ? AbortSignal.any([timeout, forwarded.signal]) : undefined;
     try {
-      const response = await request(`${config.baseUrl}${forwarded.path}`, {
+      const response = await dispatcher.request({
+        origin,
+        path: `${basePath}${forwarded.path}`,
         method: 'POST',
         headers: { ...forwarded.headers, ...baseHeaders, 'user-agent': forwarded.headers['user-agent'] ?? baseHeaders['user-agent']! },
         body: forwarded.body,
-        dispatcher,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
         ...(signal ? { signal } : {}),

@@ -426,8 +426,7 @@ class PostgresUploadStore implements UploadStore {
       const after = (await this.applyCancelChange(c, change, entry, client)) ?? (await this.lockedRow(c, entry.upload_id));
       // Decided with what this transaction saw: a cancel by id is one of an upload never seen before.
       const source = !before && sourceIfUnseen ? sourceIfUnseen : entry.source;
-      const owner = after ? clientOf(after.client_name, after.client_sdk) : null;
-      const audit = await this.insertAudit(c, { ...entry, source, previous_status: before?.status ?? null }, owner);
+      const audit = await this.insertAudit(c, { ...entry, source, previous_status: before?.status ?? null }, after);
       const changed = after !== undefined && (before?.status !== after.status || (before.cancel_unknown_since === null) !== (after.cancel_unknown_since === null));
       return { after, audit, changed };
     });
@@ -458,8 +457,13 @@ class PostgresUploadStore implements UploadStore {
 
   // ---- audit ---------------------------------------------------------------------------------
 
-  /** The audit row, and for anything but a success a cancel_attempt timeline event. Filename left to the caller. */
-  private async insertAudit(c: Queryable, entry: NewAuditEntry, client: AuditEntry['client']): Promise<AuditEntry> {
+  /**
+   * The audit row (with the client of `upload`, the row after the change), and for anything but a
+   * success a cancel_attempt timeline event, when the upload is recorded (a timeline is only shown
+   * for a recorded upload; the audit log keeps the attempts on the others). Filename left to the caller.
+   */
+  private async insertAudit(c: Queryable, entry: NewAuditEntry, upload: UploadRow | undefined): Promise<AuditEntry> {
+    const client = upload ? clientOf(upload.client_name, upload.client_sdk) : null;
     const { rows } = await c.query<{ id: number }>(
       `INSERT INTO audit_log (at, actor, action, source, upload_id, reason, previous_status, outcome, upstream_status, request_id, job_id, message, client_name, client_sdk)
        VALUES ($1, $2, 'cancel', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
@@ -480,7 +484,7 @@ class PostgresUploadStore implements UploadStore {
       ],
     );
     // A successful cancel shows in the timeline as 'cancelled'; an attempt that did not is news too.
-    if (entry.outcome !== 'cancelled') {
+    if (upload && entry.outcome !== 'cancelled') {
       await this.event(c, entry.upload_id, entry.at, 'cancel_attempt', entry.actor, { outcome: entry.outcome, message: entry.message });
     }
     return { ...entry, id: rows[0]!.id, action: 'cancel', filename: null, client };

@@ -47,19 +47,33 @@ describe('GroupCommit', () => {
     expect(seenAtAnswer).toEqual([['a', 'b', 'c'], ['a', 'b', 'c'], ['a', 'b', 'c']]);
   });
 
+  it('runs each write once when none fails', async () => {
+    const group = new GroupCommit(db);
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    const runs = [0, 0, 0];
+    await Promise.all(['a', 'b', 'c'].map((v, i) => group.run(() => (runs[i]!++, insert.run(v)))));
+    expect(runs).toEqual([1, 1, 1]);
+    expect(committed()).toEqual(['a', 'b', 'c']);
+  });
+
   it('rolls back a failing write alone: the others of its group are committed', async () => {
     const group = new GroupCommit(db);
     const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    const runs = [0, 0, 0];
     const results = await Promise.allSettled([
-      group.run(() => insert.run('x')),
+      group.run(() => (runs[0]!++, insert.run('x'))),
       group.run(() => {
+        runs[1]!++;
         insert.run('half-done');
         insert.run('x'); // UNIQUE: this write fails after writing a row
       }),
-      group.run(() => insert.run('y')),
+      group.run(() => (runs[2]!++, insert.run('y'))),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[0] as PromiseFulfilledResult<Database.RunResult>).value.lastInsertRowid).toBe(1);
     expect(committed()).toEqual(['x', 'y']);
+    // The first pass (no savepoints) stopped at the failure and was rolled back; the second ran every write in its own savepoint.
+    expect(runs).toEqual([2, 2, 1]);
   });
 
   it('when one write makes SQLite roll back the whole transaction, reports every write of the group as not committed, and commits none', async () => {

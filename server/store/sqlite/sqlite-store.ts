@@ -37,6 +37,7 @@ import {
 } from '#server/store/upload-store.ts';
 import { ACTIVITY_SQL, activityParams } from './activity-sql.ts';
 import { countMatchingSql, listUploadsSql, pendingIdsSql, type SqlParams } from './filter-sql.ts';
+import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
 import { GroupCommit } from './group-commit.ts';
 import { migrations } from './migrations.ts';
 import { SqlitePolicyStore } from './sqlite-policy-store.ts';
@@ -52,8 +53,12 @@ export function openSqliteStore(path: string, stuckRule: StuckRule): SqliteUploa
   // In WAL mode NORMAL is durable across process crashes (only an OS crash can lose the last commits).
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  // Statement and savepoint journals in memory: on disk, a group commit (group-commit.ts) created,
+  // filled and deleted a temporary file per transaction (most of a recorded cancel's system time).
+  db.pragma('temp_store = MEMORY');
   migrate(db);
-  return new SqliteUploadStore(db, stuckRule);
+  // A file's WAL is checkpointed on a worker thread (checkpointer.ts); an in-memory database has none.
+  return new SqliteUploadStore(db, stuckRule, path === ':memory:' ? null : startCheckpointer(db, path));
 }
 
 /** Applies the migrations this file has not seen yet; PRAGMA user_version counts those applied. */
@@ -77,6 +82,7 @@ export class SqliteUploadStore implements UploadStore {
   constructor(
     private readonly db: Database.Database,
     private readonly stuckRule: StuckRule,
+    private readonly checkpointer: Checkpointer | null = null,
   ) {
     this.stmt = prepareStatements(db);
     this.policies = new SqlitePolicyStore(db);
@@ -102,9 +108,8 @@ export class SqliteUploadStore implements UploadStore {
 
   // ---- uploads -------------------------------------------------------------------------------
 
-  /** Merges an Upload object; call inside a transaction. */
-  private recordTx(upload: Upload, ctx: RecordContext): UploadRow {
-    const existing = this.stmt.get.get(upload.id);
+  /** Merges an Upload object; call inside a transaction. `existing`: its row as just read, when the caller has it. */
+  private recordTx(upload: Upload, ctx: RecordContext, existing = this.stmt.get.get(upload.id)): UploadRow {
     const plan = planMerge(existing, upload, ctx);
     const columns = { id: upload.id, status: upload.status, created_at: upload.created_at, expires_at: upload.expires_at, bytes: upload.bytes, filename: upload.filename, purpose: upload.purpose };
     const object_json = JSON.stringify(upload);
@@ -258,10 +263,9 @@ export class SqliteUploadStore implements UploadStore {
     const written = await this.grouped.run(() => {
       if (jobItem && !this.settleJobItemTx(entry, jobItem.seq)) return null;
       const before = this.stmt.get.get(entry.upload_id);
-      this.applyCancelChangeTx(change, entry, client);
-      const after = this.stmt.get.get(entry.upload_id);
+      const after = this.applyCancelChangeTx(change, entry, client, before);
       const source = !before && sourceIfUnseen ? sourceIfUnseen : entry.source;
-      const audit = this.auditTx({ ...entry, source, previous_status: before?.status ?? null }, after ? clientOf(after.client_name, after.client_sdk) : null);
+      const audit = this.auditTx({ ...entry, source, previous_status: before?.status ?? null }, after);
       const changed = after !== undefined && (before?.status !== after.status || (before.cancel_unknown_since === null) !== (after.cancel_unknown_since === null));
       return { after, audit, changed };
     }); // reads the status before it writes: the group transaction is IMMEDIATE
@@ -270,22 +274,20 @@ export class SqliteUploadStore implements UploadStore {
     return { record: after ? this.toRecord(after, entry.at) : null, audit: { ...audit, filename: after ? filenameOf(after) : null }, changed };
   }
 
-  private applyCancelChangeTx(change: CancelChange, entry: CancelWrite['entry'], client: CancelWrite['client']): void {
+  /** Applies the change to the upload (`before`: its row as just read); its row afterwards, if it has one. */
+  private applyCancelChangeTx(change: CancelChange, entry: CancelWrite['entry'], client: CancelWrite['client'], before: UploadRow | undefined): UploadRow | undefined {
+    const id = entry.upload_id;
     switch (change.kind) {
       case 'object':
-        this.recordTx(change.upload, { at: entry.at, via: 'cancel', actor: entry.actor, client: client ?? null });
-        return;
+        return this.recordTx(change.upload, { at: entry.at, via: 'cancel', actor: entry.actor, client: client ?? null }, before);
       case 'status':
-        this.setStatusTx(entry.upload_id, change.status, entry.at);
-        return;
+        return this.setStatusTx(id, change.status, entry.at) ? this.stmt.get.get(id) : before;
       case 'mark_unknown':
-        this.stmt.markUnknown.run({ id: entry.upload_id, at: entry.at });
-        return;
+        return this.stmt.markUnknown.run({ id, at: entry.at }).changes > 0 ? this.stmt.get.get(id) : before;
       case 'clear_unknown':
-        this.stmt.clearUnknown.run(entry.upload_id);
-        return;
+        return this.stmt.clearUnknown.run(id).changes > 0 ? this.stmt.get.get(id) : before;
       case 'none':
-        return;
+        return before;
     }
   }
 
@@ -295,11 +297,16 @@ export class SqliteUploadStore implements UploadStore {
     return this.stmt.jobItemFinish.run({ job_id, seq, outcome, message, upstream_status }).changes > 0;
   }
 
-  /** Writes the audit row, and for anything but a success a cancel_attempt timeline event. */
-  private auditTx(entry: NewAuditEntry, client: AuditEntry['client']): Omit<AuditEntry, 'filename'> {
+  /**
+   * Writes the audit row (with the client of `upload`, the row after the change), and for anything
+   * but a success a cancel_attempt timeline event, when the upload is recorded (a timeline is only
+   * shown for a recorded upload; the audit log keeps the attempts on the others).
+   */
+  private auditTx(entry: NewAuditEntry, upload: UploadRow | undefined): Omit<AuditEntry, 'filename'> {
+    const client = upload ? clientOf(upload.client_name, upload.client_sdk) : null;
     const { id } = this.stmt.auditInsert.get({ ...entry, client_name: client?.name ?? null, client_sdk: client?.sdk ?? null })!;
     // A successful cancel shows in the timeline as 'cancelled'; an attempt that did not is news too.
-    if (entry.outcome !== 'cancelled') this.event(entry.upload_id, entry.at, 'cancel_attempt', entry.actor, { outcome: entry.outcome, message: entry.message });
+    if (upload && entry.outcome !== 'cancelled') this.event(entry.upload_id, entry.at, 'cancel_attempt', entry.actor, { outcome: entry.outcome, message: entry.message });
     return { ...entry, id, action: 'cancel', client };
   }
 
@@ -526,6 +533,8 @@ export class SqliteUploadStore implements UploadStore {
 
   async close(): Promise<void> {
     this.grouped.flush();
+    await this.checkpointer?.close();
+    // The last connection to close checkpoints the whole WAL and removes it.
     this.db.close();
   }
 }
