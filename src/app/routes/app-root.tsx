@@ -8,7 +8,7 @@ import { toast } from '#src/components/ui/toaster.tsx';
 import { paths } from '#src/config/paths.ts';
 import { sessionQueryOptions, useSession } from '#src/features/auth/api/get-session.ts';
 import { useLogout } from '#src/features/auth/api/logout.ts';
-import { useLiveUpdates } from '#src/features/uploads/api/live-updates.ts';
+import { useLiveUpdates } from '#src/features/uploads/api/use-live-updates.ts';
 import { isServerUnavailable, isUnauthorized } from '#src/lib/api-client.ts';
 import { OperatorAccessProvider } from '#src/lib/operator-access.tsx';
 
