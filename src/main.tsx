@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createApp } from './app/app.tsx';
+import { createApp, onCaughtError } from './app/app.tsx';
 import './index.css';
 
 const root = document.getElementById('root');
@@ -8,7 +8,7 @@ if (!root) throw new Error('index.html has no #root element');
 
 const { App } = createApp();
 
-createRoot(root).render(
+createRoot(root, { onCaughtError }).render(
   <StrictMode>
     <App />
   </StrictMode>,

@@ -1,19 +1,38 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { createBrowserRouter, matchPath } from 'react-router-dom';
+import { lazy, memo, Suspense, useDeferredValue, useLayoutEffect } from 'react';
+import { matchPath, matchRoutes, Outlet, useLocation, useNavigate, useRoutes, type Location, type NavigateFunction, type RouteObject } from 'react-router-dom';
 import { paths } from '#src/config/paths.ts';
-import { AppRoot, AppRootError, AppRootHydrateFallback, appRootLoader } from './routes/app-root.tsx';
-import { auditLoader } from './routes/audit-loader.ts';
-import { loginLoader } from './routes/login-loader.ts';
+import { NavigationBusyContext } from './navigation-busy.ts';
+import type { RouteLoad } from './route-load.ts';
+import { RouteErrorBoundary } from './route-error-boundary.tsx';
+import { AppRoot, AppRootError, AppRootHydrateFallback } from './routes/app-root.tsx';
+import { auditLoad } from './routes/audit-load.ts';
+import { LoginGate } from './routes/login-gate.tsx';
 import { NotFoundRoute } from './routes/not-found.tsx';
-import { uploadLoader } from './routes/upload-loader.ts';
-import { UploadsRoute, uploadsLoader } from './routes/uploads.tsx';
+import { uploadLoad } from './routes/upload-load.ts';
+import { UploadsRoute, uploadsLoad } from './routes/uploads.tsx';
+
+// The router decides when, the query cache decides what (TkDodo, "React Query meets React
+// Router"): each route names what it asks of the cache (`handle.load`), started the moment the
+// router goes there; a page that cannot render without its data reads it with a suspense query
+// (the session, an upload), so the page on screen stays, under the shell's progress bar, until
+// the next one's data and code are there. On a first load the spinner shows meanwhile.
+//
+// React Router's declarative mode (<BrowserRouter>, useRoutes), not its data router
+// (createBrowserRouter and loaders): the data router's own code is 16.5 kB gz of the first
+// screen's JS (bench/weight.ts), and what this app used of it (loaders that fill the cache,
+// pending navigations, route error boundaries, redirects) is React's own Suspense, deferred
+// rendering and error boundaries here.
+
+interface AppRouteHandle {
+  load?: RouteLoad;
+}
 
 /**
  * Pages other than the uploads list are fetched when first needed, or as soon as a link to them
- * is pointed at or focused (preloadPagesOnIntent). Their loaders stay in the first chunk, so the
- * data and the page's code load side by side rather than one after the other; meanwhile the
- * current page stays on screen under the shell's progress bar (on a first load, the
- * HydrateFallback spinner shows).
+ * is pointed at or focused (preloadPagesOnIntent). What they ask of the cache (`load`) stays in
+ * the first chunk, so the data and the page's code load side by side rather than one after the
+ * other.
  */
 const lazyPages = {
   login: () => import('./routes/login.tsx'),
@@ -22,39 +41,106 @@ const lazyPages = {
   policies: () => import('./routes/policies.tsx'),
 };
 
-export function createAppRouter(queryClient: QueryClient) {
-  return createBrowserRouter([
+const LoginPage = lazy(async () => ({ default: (await lazyPages.login()).LoginRoute }));
+const UploadPage = lazy(async () => ({ default: (await lazyPages.upload()).UploadRoute }));
+const UploadPageError = lazy(async () => ({ default: (await lazyPages.upload()).UploadRouteError }));
+const AuditPage = lazy(async () => ({ default: (await lazyPages.audit()).AuditRoute }));
+const PoliciesPage = lazy(async () => ({ default: (await lazyPages.policies()).PoliciesRoute }));
+
+export function createAppRoutes(queryClient: QueryClient): RouteObject[] {
+  const handle = (load: RouteLoad): AppRouteHandle => ({ load });
+  const pages: RouteObject[] = [
     {
       path: paths.login.path,
-      loader: loginLoader(queryClient),
-      lazy: { Component: async () => (await lazyPages.login()).LoginRoute },
-      HydrateFallback: AppRootHydrateFallback,
+      element: (
+        <LoginGate preload={lazyPages.login}>
+          <LoginPage />
+        </LoginGate>
+      ),
     },
     {
       path: '/',
-      loader: appRootLoader(queryClient),
-      Component: AppRoot,
-      ErrorBoundary: AppRootError,
-      HydrateFallback: AppRootHydrateFallback,
+      element: <AppRoot />,
       children: [
-        { index: true, loader: uploadsLoader(queryClient), Component: UploadsRoute },
+        { index: true, element: <UploadsRoute />, handle: handle(uploadsLoad(queryClient)) },
         {
           path: paths.upload.path,
-          loader: uploadLoader(queryClient),
-          lazy: {
-            Component: async () => (await lazyPages.upload()).UploadRoute,
-            ErrorBoundary: async () => (await lazyPages.upload()).UploadRouteError,
-          },
+          element: (
+            <RouteErrorBoundary fallback={UploadPageError}>
+              <UploadPage />
+            </RouteErrorBoundary>
+          ),
+          handle: handle(uploadLoad(queryClient)),
         },
-        { path: paths.audit.path, loader: auditLoader(queryClient), lazy: { Component: async () => (await lazyPages.audit()).AuditRoute } },
-        { path: paths.policies.path, lazy: { Component: async () => (await lazyPages.policies()).PoliciesRoute } },
-        { path: '*', Component: NotFoundRoute },
+        { path: paths.audit.path, element: <AuditPage />, handle: handle(auditLoad(queryClient)) },
+        { path: paths.policies.path, element: <PoliciesPage /> },
+        { path: '*', element: <NotFoundRoute /> },
       ],
     },
-  ]);
+  ];
+  // Any error below ends in the app's error page, rendered where the page failed (its location);
+  // another page lets go of it.
+  return [
+    {
+      element: (
+        <RouteErrorBoundary fallback={AppRootError}>
+          <Outlet />
+        </RouteErrorBoundary>
+      ),
+      children: pages,
+    },
+  ];
 }
 
-export type AppRouter = ReturnType<typeof createAppRouter>;
+/** The routes as they read at `location`; memoized, so a render that leaves it alone skips them. */
+const RoutesAt = memo(function RoutesAt({ routes, location }: { routes: RouteObject[]; location: Location }) {
+  return useRoutes(routes, location);
+});
+
+/** What code outside React needs of the router (a 401's handler): its navigate, and where it is or is going. */
+export interface RouterHandle {
+  navigate: NavigateFunction;
+  location: Location;
+}
+
+interface AppRoutesProps {
+  routes: RouteObject[];
+  /** Told the router's navigate and location whenever the location changes. */
+  onChange?: (router: RouterHandle) => void;
+}
+
+/**
+ * Renders `routes` inside a <BrowserRouter useTransitions={false}>: the location changes at once,
+ * the routes follow it as a deferred value. While the next page suspends (its code, its data) the
+ * deferred value holds the current one on screen, and the shell shows that a navigation is under
+ * way.
+ */
+export function AppRoutes({ routes, onChange }: AppRoutesProps) {
+  const location = useLocation();
+  const navigate = useNavigate();
+  const shown = useDeferredValue(location);
+
+  // The router has gone somewhere: start what its routes ask of the cache, before they render.
+  useLayoutEffect(() => {
+    const url = new URL(location.pathname + location.search, window.location.origin);
+    for (const match of matchRoutes(routes, location) ?? []) {
+      (match.route.handle as AppRouteHandle | undefined)?.load?.({ params: match.params, url });
+    }
+  }, [routes, location]);
+
+  useLayoutEffect(() => onChange?.({ navigate, location }), [onChange, navigate, location]);
+
+  return (
+    // Another page on its way shows the shell's progress bar; a new query string on the same page
+    // (a filter, a sort) does not: the list has its own way of showing that it is loading.
+    <NavigationBusyContext value={shown !== location && shown.pathname !== location.pathname}>
+      {/* Outside the routes' error boundary: Try again keeps the error page up while it tries. */}
+      <Suspense fallback={<AppRootHydrateFallback />}>
+        <RoutesAt routes={routes} location={shown} />
+      </Suspense>
+    </NavigationBusyContext>
+  );
+}
 
 const preloadable: [path: string, load: () => Promise<unknown>][] = [
   [paths.login.path, lazyPages.login],
@@ -87,10 +173,9 @@ export function preloadPagesOnIntent(target: Document = document): () => void {
 
 /**
  * Where a 401 from any request ends up: the login page, remembering where the operator was
- * (or was going, if a navigation is under way).
+ * (or was going, if a navigation is under way: the location changes as it starts).
  */
-export function sendToLogin(router: AppRouter): void {
-  const location = router.state.navigation.location ?? router.state.location;
+export function sendToLogin({ navigate, location }: RouterHandle): void {
   if (location.pathname === paths.login.path) return;
-  void router.navigate(paths.login.getHref(location.pathname + location.search), { replace: true });
+  void navigate(paths.login.getHref(location.pathname + location.search), { replace: true });
 }

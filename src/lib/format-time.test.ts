@@ -1,7 +1,7 @@
-import { format, formatDistanceStrict, type FormatDistanceToken, type Locale } from 'date-fns';
+import { format, formatDistanceStrict, lightFormat, type FormatDistanceToken, type Locale } from 'date-fns';
 import { enUS } from 'date-fns/locale';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { formatCountdown, formatExact, formatRelative } from './format-time.ts';
+import { formatClock, formatCountdown, formatExact, formatRelative } from './format-time.ts';
 
 const now = Date.UTC(2025, 10, 21, 12, 0, 0);
 
@@ -67,5 +67,22 @@ describe('formatCountdown', () => {
 describe('formatExact', () => {
   it.each([0, 1_763_756_343, 1_751_328_000, 1_700_000_000])('%d reads as date-fns format writes it', (unixSeconds) => {
     expect(formatExact(unixSeconds)).toBe(format(unixSeconds * 1000, 'yyyy-MM-dd HH:mm:ss O'));
+  });
+});
+
+describe.each(['UTC', 'Europe/Berlin', 'America/St_Johns', 'Asia/Kathmandu'])('formatClock in %s', (zone) => {
+  afterAll(() => {
+    vi.unstubAllEnvs();
+  });
+  it('reads as date-fns lightFormat HH:mm writes it, midnight and noon included', () => {
+    vi.stubEnv('TZ', zone);
+    // Every quarter of an hour across two days, and a few odd seconds.
+    const start = Date.UTC(2025, 2, 29, 0, 0, 0) / 1000;
+    for (let step = 0; step < 2 * 24 * 4; step++) {
+      for (const seconds of [0, 59]) {
+        const unixSeconds = start + step * 900 + seconds;
+        expect(formatClock(unixSeconds)).toBe(lightFormat(unixSeconds * 1000, 'HH:mm'));
+      }
+    }
   });
 });

@@ -1,7 +1,8 @@
 // Times on the wire are unix seconds; these helpers turn them into what an operator reads.
 // Written out rather than taken from date-fns: its distance and format functions bring a locale
-// (parsing included) into the first screen's JS for the few words a dense table needs. The tests
-// check both against date-fns itself.
+// (parsing included) into the first screen's JS for the few words a dense table needs, and even
+// its lightFormat (for "14:05") is more code than these few lines. The tests check them all
+// against date-fns itself.
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -46,12 +47,19 @@ function gmtOffset(date: Date): string {
   return `GMT${offset < 0 ? '-' : '+'}${hours}${minutes === 0 ? '' : `:${String(minutes).padStart(2, '0')}`}`;
 }
 
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** "14:05": a moment's local clock time on the 24-hour clock (date-fns `HH:mm`). */
+export function formatClock(unixSeconds: number): string {
+  const date = toDate(unixSeconds);
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
 /** "2025-11-21 20:19:03 GMT+1": the exact local date-time, for titles and the detail page. */
 export function formatExact(unixSeconds: number): string {
   const date = toDate(unixSeconds);
-  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
   const day = `${pad(date.getFullYear(), 4)}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-  return `${day} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())} ${gmtOffset(date)}`;
+  return `${day} ${formatClock(unixSeconds)}:${pad(date.getSeconds())} ${gmtOffset(date)}`;
 }
 
 /** "17:32" or "1:02:03": a countdown that keeps its width while it ticks. */
@@ -60,6 +68,5 @@ export function formatCountdown(totalSeconds: number): string {
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   const s = seconds % 60;
-  const pad = (n: number) => String(n).padStart(2, '0');
   return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${pad(m)}:${pad(s)}`;
 }

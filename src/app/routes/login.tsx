@@ -1,4 +1,4 @@
-// Loaded lazily (see router.tsx); its loader, in login-loader.ts, is not.
+// Loaded lazily (see router.tsx); the check that sends a signed-in operator on, in login-gate.tsx, is not.
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { ThemeToggle } from '#src/components/ui/theme-toggle.tsx';
 import { paths, safeNext } from '#src/config/paths.ts';

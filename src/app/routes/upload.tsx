@@ -1,7 +1,9 @@
-// Loaded lazily (see router.tsx); its loader, in upload-loader.ts, is not.
-import { isRouteErrorResponse, useParams, useRouteError } from 'react-router-dom';
+// Loaded lazily (see router.tsx); what it asks of the cache, in upload-load.ts, is not.
+import { useParams } from 'react-router-dom';
+import { UPLOAD_ID_PATTERN } from '#contract/constants.ts';
 import { RouteErrorCard } from '#src/components/ui/route-error-card.tsx';
 import { isApiError } from '#src/lib/api-client.ts';
+import type { RouteErrorProps } from '#src/app/route-error-boundary.tsx';
 import { useUpload } from '#src/features/uploads/api/get-upload.ts';
 import { ServerErrorBanner } from '#src/features/uploads/components/server-error-banner.tsx';
 import { UploadDetail } from '#src/features/uploads/components/upload-detail.tsx';
@@ -9,6 +11,13 @@ import { UploadNotFound } from '#src/features/uploads/components/upload-not-foun
 
 export function UploadRoute() {
   const { id = '' } = useParams();
+  // Nothing that isn't an upload id goes into a request path.
+  if (!UPLOAD_ID_PATTERN.test(id)) return <UploadNotFound id={id} />;
+  return <UploadPage id={id} />;
+}
+
+/** Suspends until the upload is there (seeded from the list, or fetched); a 404 ends in UploadRouteError. */
+function UploadPage({ id }: { id: string }) {
   const query = useUpload(id);
   const problem = query.failureReason ?? (query.isError ? query.error : null);
   return (
@@ -19,13 +28,8 @@ export function UploadRoute() {
   );
 }
 
-function isNotFound(error: unknown): boolean {
-  return (isApiError(error) || isRouteErrorResponse(error)) && error.status === 404;
-}
-
-export function UploadRouteError() {
-  const error = useRouteError();
+export function UploadRouteError({ error, retry, retrying }: RouteErrorProps) {
   const { id } = useParams();
-  if (isNotFound(error)) return <UploadNotFound id={id} />;
-  return <RouteErrorCard title="This upload couldn't be loaded" fallbackMessage="Something went wrong." />;
+  if (isApiError(error) && error.status === 404) return <UploadNotFound id={id} />;
+  return <RouteErrorCard title="This upload couldn't be loaded" error={error} onRetry={retry} retrying={retrying} fallbackMessage="Something went wrong." />;
 }

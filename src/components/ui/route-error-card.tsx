@@ -1,5 +1,4 @@
 import type { ReactNode } from 'react';
-import { useRevalidator, useRouteError } from 'react-router-dom';
 import { cn } from '#src/lib/cn.ts';
 import { Button } from './button.tsx';
 import { EmptyState } from './empty-state.tsx';
@@ -7,6 +6,11 @@ import { AlertTriangleIcon } from './icons.tsx';
 
 interface RouteErrorCardProps {
   title: string;
+  /** What went wrong; its message is shown when it has one. */
+  error: unknown;
+  onRetry: () => void;
+  /** Try again is under way. */
+  retrying: boolean;
   icon?: ReactNode;
   /** Shown when the route's error carries no message of its own. */
   fallbackMessage: string;
@@ -14,18 +18,15 @@ interface RouteErrorCardProps {
   className?: string;
 }
 
-/** A route whose loader failed: what went wrong, and Try again, which runs the loaders again. */
-export function RouteErrorCard({ title, icon = <AlertTriangleIcon className="size-5" />, fallbackMessage, className = 'shadow-xs' }: RouteErrorCardProps) {
-  const error = useRouteError();
-  const revalidator = useRevalidator();
-  const retrying = revalidator.state === 'loading';
+/** A page that could not be shown: what went wrong, and Try again. */
+export function RouteErrorCard({ title, error, onRetry, retrying, icon = <AlertTriangleIcon className="size-5" />, fallbackMessage, className = 'shadow-xs' }: RouteErrorCardProps) {
   return (
     <div className={cn('rounded-lg border border-slate-200 bg-white', className)}>
       <EmptyState
         icon={icon}
         title={title}
         action={
-          <Button variant="primary" onClick={() => void revalidator.revalidate()} disabled={retrying}>
+          <Button variant="primary" onClick={onRetry} disabled={retrying}>
             {retrying ? 'Trying again…' : 'Try again'}
           </Button>
         }

@@ -24,7 +24,7 @@ export function sessionQueryOptions() {
   });
 }
 
-/** For routes whose loader has already made sure of the session. */
+/** Suspends until the session is known (the server usually writes it into the page); a 401 or a failure goes to the route's error boundary. */
 export function useSession() {
   return useSuspenseQuery(sessionQueryOptions());
 }

@@ -19,7 +19,7 @@ export function uploadDetailQueryOptions(id: string) {
   });
 }
 
-/** For routes whose loader has already put the record in the cache. */
+/** Suspends until the record is there (seeded from a list, or fetched: see upload-load.ts); a failure with no record goes to the error boundary. */
 export function useUpload(id: string) {
   return useSuspenseQuery(uploadDetailQueryOptions(id));
 }

@@ -1,7 +1,7 @@
 // Applies the server's live events (GET /api/events) to the query cache, so every open list and
-// detail shows a change within a moment of it happening, whoever made it.
-import { useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+// detail shows a change within a moment of it happening, whoever made it. Its own chunk, loaded
+// just after the first screen (use-live-updates.ts).
+import type { QueryClient } from '@tanstack/react-query';
 import type { BulkCancelJob, StatusCounts, UploadRecord } from '#contract/dashboard-api.ts';
 import { hasShape, type Expected } from '#src/lib/api-client.ts';
 import { connectLiveEvents } from '#src/lib/live-events.ts';
@@ -129,10 +129,4 @@ export function subscribeToLiveUpdates(client: QueryClient, url = '/api/events')
     clients.cancel();
     disconnect();
   };
-}
-
-/** Mounted once for the signed-in part of the app. */
-export function useLiveUpdates(): void {
-  const client = useQueryClient();
-  useEffect(() => subscribeToLiveUpdates(client), [client]);
 }

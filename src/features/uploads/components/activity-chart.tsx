@@ -11,10 +11,11 @@ import type { ActivityBucket, StatusCounts } from '#contract/dashboard-api.ts';
 import { AlertTriangleIcon } from '#src/components/ui/icons.tsx';
 import { Tooltip } from '#src/components/ui/tooltip.tsx';
 import { cn } from '#src/lib/cn.ts';
+import { formatClock } from '#src/lib/format-time.ts';
 import { useUploadActivity } from '#src/features/uploads/api/get-upload-activity.ts';
 import { CHART_MARK_ROOM as MARK_ROOM, CHART_PLOT_HEIGHT as PLOT_HEIGHT, ChartBarsSkeleton } from './activity-chart-placeholder.tsx';
 import { WINDOW_LABELS, activitySummary, barLabel, breakdown, totalOf } from '#src/features/uploads/utils/activity-summary.ts';
-import { clock, dayLabel, spanLabel } from '#src/features/uploads/utils/activity-wording.ts';
+import { dayLabel, spanLabel } from '#src/features/uploads/utils/activity-wording.ts';
 
 /** The window the operator chose last, kept like the colour scheme (a preference, not part of a link). */
 const WINDOW_STORAGE_KEY = 'uploads-console:activity-window';
@@ -313,7 +314,7 @@ export default function ActivityChart({ createdAfter, createdBefore, onSelect }:
             )}
             <div aria-hidden="true" className="mt-1 flex justify-between pr-6 text-[11px] text-slate-500 tabular-nums">
               <span>
-                {dayLabel(data.start, nowMs)} {clock(data.start)}
+                {dayLabel(data.start, nowMs)} {formatClock(data.start)}
               </span>
               <span>Now</span>
             </div>

@@ -33,7 +33,8 @@ function serve(onCancel: (id: string) => Response) {
 
 async function openDialog() {
   fireEvent.click(await screen.findByRole('button', { name: 'Cancel by id' }));
-  const dialog = screen.getByRole('dialog', { name: 'Cancel an upload by id' });
+  // The file's first click comes before the dialog's code has arrived: it opens once that is there.
+  const dialog = await screen.findByRole('dialog', { name: 'Cancel an upload by id' });
   const input = within(dialog).getByLabelText('Upload id');
   return { dialog, input, submit: within(dialog).getByRole('button', { name: 'Cancel upload' }) };
 }

@@ -4,14 +4,13 @@ import { UPLOAD_ID_PATTERN } from '#contract/constants.ts';
 import { Button } from '#src/components/ui/button.tsx';
 import { Dialog, DialogFooter } from '#src/components/ui/dialog.tsx';
 import { Field, FormAlert, inputClass } from '#src/components/ui/field.tsx';
-import { BanIcon, SpinnerIcon } from '#src/components/ui/icons.tsx';
+import { SpinnerIcon } from '#src/components/ui/icons.tsx';
 import { toast } from '#src/components/ui/toaster.tsx';
-import { Tooltip } from '#src/components/ui/tooltip.tsx';
 import { paths } from '#src/config/paths.ts';
 import { cn } from '#src/lib/cn.ts';
-import { READ_ONLY_REASON, useOperatorAccess } from '#src/lib/operator-access.tsx';
 import { useCancelUpload } from '#src/features/uploads/api/cancel-upload.ts';
 import { describeCancelError } from '#src/features/uploads/utils/describe-cancel-error.ts';
+import { CancelByIdButton } from './cancel-by-id-button.tsx';
 
 /** Checked before sending: the server would refuse these anyway, and no id should reach a URL unchecked. */
 function idProblem(id: string): string | null {
@@ -20,35 +19,20 @@ function idProblem(id: string): string | null {
 }
 
 /**
- * "Cancel by id" and the dialog it opens. OpenAI has no list endpoint, so an upload the console
- * has never seen can only be reached through an id found elsewhere (a log, a client's output);
- * once cancelled, the server records it and the list shows it from then on.
+ * "Cancel by id" and the dialog it opens, for an operator who may cancel (cancel-by-id-action.tsx
+ * puts it on the page). OpenAI has no list endpoint, so an upload the console has never seen can
+ * only be reached through an id found elsewhere (a log, a client's output); once cancelled, the
+ * server records it and the list shows it from then on. Cancels at once, without an undo window:
+ * the dialog itself is the deliberate step.
  */
-export function CancelByIdDialog() {
-  const { readOnly } = useOperatorAccess();
-  if (readOnly) {
-    return (
-      <Tooltip content={READ_ONLY_REASON} align="end" side="bottom">
-        {(describedBy) => (
-          <Button aria-disabled="true" aria-describedby={describedBy}>
-            <BanIcon className="size-3.5" />
-            Cancel by id
-          </Button>
-        )}
-      </Tooltip>
-    );
-  }
-  return <CancelByIdDialogForOperator />;
-}
-
-/** Cancels at once, without an undo window: the dialog itself is the deliberate step. */
-function CancelByIdDialogForOperator() {
-  const [open, setOpen] = useState(false);
+export function CancelByIdDialog({ openOnArrival = false }: { openOnArrival?: boolean }) {
+  // Open from the start when its button was clicked before this code had arrived.
+  const [open, setOpen] = useState(openOnArrival);
   const [value, setValue] = useState('');
   // Validation speaks up after the first attempt to send, then follows every keystroke.
   const [attempted, setAttempted] = useState(false);
   // Read by the mutation's callbacks, which can run after the operator has closed the dialog.
-  const openRef = useRef(false);
+  const openRef = useRef(openOnArrival);
   const inputRef = useRef<HTMLInputElement>(null);
   const failureId = useId();
   const navigate = useNavigate();
@@ -103,10 +87,7 @@ function CancelByIdDialogForOperator() {
 
   return (
     <>
-      <Button aria-haspopup="dialog" onClick={openDialog}>
-        <BanIcon className="size-3.5 text-slate-500" />
-        Cancel by id
-      </Button>
+      <CancelByIdButton onClick={openDialog} />
       <Dialog
         open={open}
         onClose={() => show(false)}

@@ -1,15 +1,7 @@
 import { useId } from 'react';
 import { KeyboardIcon } from '#src/components/ui/icons.tsx';
 import { cn } from '#src/lib/cn.ts';
-
-const SHORTCUTS: Array<[string[], string]> = [
-  [['/'], 'Search'],
-  [['j', 'k'], 'Next / previous row'],
-  [['x'], 'Select the row'],
-  [['c'], 'Cancel the row (with undo)'],
-  [['Esc'], 'Clear the selection'],
-  [['?'], 'Show these shortcuts'],
-];
+import { DeferredKeyboardShortcutList } from './uploads-list-later.ts';
 
 interface KeyboardShortcutsProps {
   open: boolean;
@@ -17,10 +9,9 @@ interface KeyboardShortcutsProps {
   readOnly: boolean;
 }
 
-/** A small popover listing the list's keys; `?` opens it too. */
+/** A small popover listing the list's keys; `?` opens it too. The list itself comes after the first screen. */
 export function KeyboardShortcuts({ open, onOpenChange, readOnly }: KeyboardShortcutsProps) {
   const panelId = useId();
-  const shortcuts = readOnly ? SHORTCUTS.filter(([keys]) => !['x', 'c', 'Esc'].includes(keys[0]!)) : SHORTCUTS;
   return (
     <div className="relative">
       <button
@@ -46,20 +37,7 @@ export function KeyboardShortcuts({ open, onOpenChange, readOnly }: KeyboardShor
         hidden={!open}
         className="absolute top-full right-0 z-30 mt-1.5 w-64 rounded-lg border border-slate-200 bg-white p-3 text-xs text-slate-700 shadow-lg"
       >
-        <ul className="space-y-1.5">
-          {shortcuts.map(([keys, what]) => (
-            <li key={what} className="flex items-center justify-between gap-3">
-              <span>{what}</span>
-              <span className="flex gap-1">
-                {keys.map((key) => (
-                  <kbd key={key} className="min-w-5 rounded border border-slate-200 bg-slate-50 px-1.5 py-px text-center font-mono text-[11px] text-slate-600 shadow-[0_1px_0_var(--color-slate-200)]">
-                    {key}
-                  </kbd>
-                ))}
-              </span>
-            </li>
-          ))}
-        </ul>
+        {open && <DeferredKeyboardShortcutList readOnly={readOnly} />}
       </div>
     </div>
   );

@@ -11,6 +11,7 @@ import { renderWithProviders } from '#src/testing/render.tsx';
 import { uploadKeys } from '#src/features/uploads/api/upload-keys.ts';
 import { UNDO_WINDOW_MS } from '#src/features/uploads/stores/pending-cancels.ts';
 import { UploadsList } from './uploads-list.tsx';
+import { preloadListParts } from './uploads-list-later.ts';
 
 const pending = makeRecord({ id: 'upload_pending1', filename: 'training.jsonl' });
 const other = makeRecord({ id: 'upload_pending2', filename: 'eval.jsonl' });
@@ -43,9 +44,12 @@ const cancelRequests = (requests: MockRequest[]) => requests.filter((r) => r.met
 configure({ asyncUtilTimeout: 4_000 });
 
 let restoreLayout: () => void;
-beforeAll(() => {
+beforeAll(async () => {
   installDialogPolyfill();
   restoreLayout = installLayoutStub();
+  // As in a browser once the first rows are painted: the parts that come after them are there
+  // (their arrival itself is tested in cancel-by-id-dialog.test.tsx and deferred-component.test.tsx).
+  await preloadListParts();
 });
 afterAll(() => restoreLayout());
 

@@ -1,8 +1,9 @@
-import { lazy, Suspense, useCallback, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { UploadRecord } from '#contract/dashboard-api.ts';
 import { Button } from '#src/components/ui/button.tsx';
 import { SpinnerIcon } from '#src/components/ui/icons.tsx';
 import { isUnauthorized } from '#src/lib/api-client.ts';
+import { whenIdle } from '#src/lib/deferred-component.tsx';
 import { useLiveConnected } from '#src/lib/live-events.ts';
 import { useOperatorAccess } from '#src/lib/operator-access.tsx';
 import { UPLOADS_LIVE_REFRESH_MS, UPLOADS_REFRESH_MS, useUploads } from '#src/features/uploads/api/get-uploads.ts';
@@ -18,24 +19,28 @@ import { useCancellingIds, withPendingCancel } from '#src/features/uploads/store
 import { filterForRequest, hasNarrowingFilters } from '#src/features/uploads/utils/list-search-params.ts';
 import { bulkTargetFor, headerCheckState, isSelectable, type BulkCancelTarget } from '#src/features/uploads/utils/selection.ts';
 import { ActivityChartPlaceholder } from './activity-chart-placeholder.tsx';
-import { BulkCancelDialog } from './bulk-cancel-dialog.tsx';
-import { BulkCancelProgress } from './bulk-cancel-progress.tsx';
-import { CancelByIdDialog } from './cancel-by-id-dialog.tsx';
+import { CancelByIdAction } from './cancel-by-id-action.tsx';
 import { KeyboardShortcuts } from './keyboard-shortcuts.tsx';
 import { HistoryWindow } from './history-window.tsx';
 import { LastUpdated } from './last-updated.tsx';
-import { LiveAnnouncer } from './live-announcer.tsx';
-import { SelectionBar } from './selection-bar.tsx';
 import { ServerErrorBanner } from './server-error-banner.tsx';
 import { StatusFilterTabs, totalCount } from './status-filter-tabs.tsx';
 import { UploadsListBody } from './uploads-list-body.tsx';
 import { UploadsTableContext, type UploadsTableState } from './uploads-table-context.tsx';
 import { UploadsToolbar } from './uploads-toolbar.tsx';
+import {
+  DeferredBulkCancelDialog,
+  DeferredBulkCancelProgress,
+  DeferredLiveAnnouncer,
+  DeferredSelectionBar,
+  preloadListParts,
+} from './uploads-list-later.ts';
 
 /** Its own chunk, fetched once the first rows are on screen: the first screen's JS does not carry it. */
 const ActivityChart = lazy(() => import('./activity-chart.tsx'));
 
 const number = new Intl.NumberFormat('en-US');
+const preloadParts = () => void preloadListParts();
 const noRecords: UploadRecord[] = [];
 
 /**
@@ -69,6 +74,10 @@ export function UploadsList() {
   const active = useActiveRow(loaded);
   const [helpOpen, setHelpOpen] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
+
+  // Once the first rows are on screen, the code for what comes after them.
+  const painted = records !== undefined;
+  useEffect(() => (painted ? whenIdle(preloadParts) : undefined), [painted]);
 
   const fetchNextPage = query.fetchNextPage;
   const canLoadMore = query.hasNextPage && !query.isFetchingNextPage && !query.isError;
@@ -167,8 +176,12 @@ export function UploadsList() {
       </>
     );
 
+  const footerBar = footer && <div className="flex items-center justify-end gap-4 border-t border-slate-100 px-4 py-2.5 text-xs text-slate-500">{footer}</div>;
+
   return (
-    <div className="space-y-4">
+    // A pointer over the page, or focus in it, is intent: the parts behind its buttons load now if
+    // they have not yet (each is fetched once).
+    <div className="space-y-4" onPointerOver={preloadParts} onFocus={preloadParts}>
       <div className="flex flex-wrap items-center justify-between gap-x-4 gap-y-2">
         <div>
           <div className="flex items-center gap-2.5">
@@ -178,10 +191,10 @@ export function UploadsList() {
             Every upload that has gone through this proxy. <HistoryWindow />
           </p>
         </div>
-        <CancelByIdDialog />
+        <CancelByIdAction />
       </div>
 
-      <LiveAnnouncer records={fetched} scope={scope} cancellingIds={cancellingIds} />
+      <DeferredLiveAnnouncer records={fetched} scope={scope} cancellingIds={cancellingIds} />
 
       <ServerErrorBanner error={shownProblem} hasData={records !== undefined} what="uploads" onRetry={() => void query.refetch()} />
 
@@ -215,7 +228,7 @@ export function UploadsList() {
         />
 
         {follower.job && (
-          <BulkCancelProgress job={follower.job} retryable={follower.failures.size} settled={follower.settled} onDismiss={follower.dismiss} />
+          <DeferredBulkCancelProgress job={follower.job} retryable={follower.failures.size} settled={follower.settled} onDismiss={follower.dismiss} />
         )}
 
         <UploadsTableContext value={tableState}>
@@ -233,7 +246,7 @@ export function UploadsList() {
         </UploadsTableContext>
 
         {selecting ? (
-          <SelectionBar
+          <DeferredSelectionBar
             count={selection.allMatching ? (matching.data?.cancellable ?? 0) : selection.ids.size}
             allMatching={selection.allMatching}
             matching={matching.data?.cancellable}
@@ -242,13 +255,14 @@ export function UploadsList() {
             onClear={selection.clear}
             cancelBlocked={follower.busy ? 'Wait for the running bulk cancel to finish' : null}
             trailing={footer}
+            fallback={footerBar}
           />
         ) : (
-          footer && <div className="flex items-center justify-end gap-4 border-t border-slate-100 px-4 py-2.5 text-xs text-slate-500">{footer}</div>
+          footerBar
         )}
       </div>
 
-      <BulkCancelDialog
+      <DeferredBulkCancelDialog
         target={confirm}
         onClose={() => setConfirm(null)}
         onStarted={(job) => {

@@ -2,8 +2,7 @@
 // bucket's span ("Today 14:00–15:00") and the chip's label. Local time, 24-hour clock, as the rest
 // of the dashboard writes it. (The chip is on the first screen; the chart's own wording, counts
 // and summaries, is in activity-summary.ts, loaded with the chart.)
-import { lightFormat } from 'date-fns';
-import { toDate } from '#src/lib/format-time.ts';
+import { formatClock, toDate } from '#src/lib/format-time.ts';
 
 const weekday = new Intl.DateTimeFormat('en-US', { weekday: 'short', day: 'numeric', month: 'short' });
 
@@ -17,22 +16,19 @@ export function dayLabel(unixSeconds: number, nowMs: number): string {
   return weekday.format(toDate(unixSeconds));
 }
 
-/** "14:05": a moment's local clock time. */
-export const clock = (unixSeconds: number) => lightFormat(toDate(unixSeconds), 'HH:mm');
-
 /** "Today 14:00–15:00", or across midnight "Yesterday 18:00 – Today 00:00". */
 export function spanLabel(start: number, end: number, nowMs: number): string {
   const from = dayLabel(start, nowMs);
   // The end is exclusive: a span ending at midnight belongs to the day it started.
   const to = dayLabel(end - 1, nowMs);
-  if (from === to) return `${from} ${clock(start)}–${clock(end)}`;
-  return `${from} ${clock(start)} – ${dayLabel(end, nowMs)} ${clock(end)}`;
+  if (from === to) return `${from} ${formatClock(start)}–${formatClock(end)}`;
+  return `${from} ${formatClock(start)} – ${dayLabel(end, nowMs)} ${formatClock(end)}`;
 }
 
 /** What the list's chip says of a created-time filter: "Created Today 14:00–15:00", "Created after Today 14:00". */
 export function createdWindowLabel(after: number | undefined, before: number | undefined, nowMs: number): string {
   if (after !== undefined && before !== undefined) return `Created ${spanLabel(after, before, nowMs)}`;
-  if (after !== undefined) return `Created after ${dayLabel(after, nowMs)} ${clock(after)}`;
-  if (before !== undefined) return `Created before ${dayLabel(before, nowMs)} ${clock(before)}`;
+  if (after !== undefined) return `Created after ${dayLabel(after, nowMs)} ${formatClock(after)}`;
+  if (before !== undefined) return `Created before ${dayLabel(before, nowMs)} ${formatClock(before)}`;
   return '';
 }
