@@ -43,6 +43,8 @@ async function tabThrough(page: Page, limit = 120): Promise<Stop[]> {
 }
 
 test('every control of the uploads list is reached by Tab and shows a focus ring, in light and dark', async ({ page, seed }) => {
+  // It tabs through every stop of the page twice (the chart's bars included), checking each ring: on a loaded machine that passed 30 s.
+  test.slow();
   const tag = uniqueTag('keyboard');
   const upload = await seed.pending(`${tag}-a`);
   await seed.completed(`${tag}-b`);
