@@ -265,6 +265,11 @@ export function describeUploadStore(name: string, open: (options: OpenOptions) =
         for (const limit of [1, 4, 5, 7, 30]) expect((await pagesOf(store, { q: 'tied-upload' }, limit)).flat(), `limit ${limit}`).toEqual(expected);
       });
 
+      it('finds uploads created at the epoch too (the lowest created_at the search index keys)', async () => {
+        for (const id of ['upload_epoch0', 'upload_epoch1']) await store.recordUpload(makeUpload(id, { created_at: 0, filename: `epoch-${id}.jsonl` }), { at: NOW, via: 'create' });
+        expect(await allIds(store, { q: 'epoch-upload' })).toEqual(['upload_epoch1', 'upload_epoch0']);
+      });
+
       it('finds an id or an id prefix', async () => {
         expect(await allIds(store, { q: idOf(5).slice(0, -1) })).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0].map(idOf));
         expect(await allIds(store, { q: idOf(42) })).toEqual([idOf(42)]);

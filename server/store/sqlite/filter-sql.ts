@@ -119,8 +119,9 @@ export function listUploadsSql(query: StoreListQuery, now: number, stuckRule: St
 /**
  * A newest-first page of a filename search, read from the search index in its own order (newest
  * first by created_at, to the second) instead of producing every match and sorting them: the first
- * @limit matches, then every match up to the end of the last one's second (ties within a second are
- * not in (created_at, id) order there), sorted. Both steps stop early. With other filters too, a
+ * @limit matches, then every match up to the last key of the last one's second (its key with every
+ * rowid bit set; no shift, so a created_at of 0 does not overflow): ties within a second are not in
+ * (created_at, id) order there, so they are sorted. Both steps stop early. With other filters too, a
  * rare combination would walk every match twice, so those keep the plain form (SEARCH_IN_SQL).
  */
 function newestMatchesSql(cursor: readonly string[]): string {
@@ -129,7 +130,7 @@ function newestMatchesSql(cursor: readonly string[]): string {
     ...(cursor.length ? [`s.rowid >= ${searchKeyOf('@after_value')}`, ...cursor] : []),
   ].join(' AND ');
   const firstMatches = `SELECT s.rowid AS k FROM ${from} ORDER BY s.rowid LIMIT @limit`;
-  return `SELECT uploads.rowid, uploads.* FROM ${from} AND s.rowid < (SELECT ((MAX(k) >> 31) + 1) << 31 FROM (${firstMatches}))
+  return `SELECT uploads.rowid, uploads.* FROM ${from} AND s.rowid <= (SELECT MAX(k) | ${SEARCH_ROWID_MASK} FROM (${firstMatches}))
     ORDER BY created_at DESC, id DESC LIMIT @limit`;
 }
 
