@@ -1,6 +1,6 @@
 // What a stored upload means at a given moment: its effective status (in JS for one row, in SQL for
 // a filter; the two sit together so they change together) and the record the dashboard reads.
-import type { UploadClient, UploadRecord } from '#contract/dashboard-api.ts';
+import type { StatusCounts, UploadClient, UploadRecord } from '#contract/dashboard-api.ts';
 import type { Upload, UploadStatus } from '#contract/uploads.ts';
 import type { StuckRule } from '#server/domain/stuck-rule.ts';
 import type { SeenVia } from './upload-store.ts';
@@ -36,6 +36,16 @@ export const TERMINAL_STATUSES: ReadonlySet<UploadStatus> = new Set(['completed'
 /** A pending upload past its expiry reads as expired even before the sweeper marks it. */
 export function effectiveStatus(stored: UploadStatus, expiresAt: number, now: number): UploadStatus {
   return stored === 'pending' && expiresAt <= now ? 'expired' : stored;
+}
+
+/**
+ * The tabs' counts from the stored ones (the trigger-kept table) and the live pending uploads (not
+ * past expiry) with the stuck among them: the lapsed ones (pending past expiry, not swept yet) read
+ * as expired, as effectiveStatus does for one row. Both engines read `live` and `stuck` in one
+ * index range, so the lapsed ones are never walked.
+ */
+export function withLiveAndLapsed(stored: StatusCounts, live: number, stuck: number): StatusCounts {
+  return { ...stored, pending: live, expired: stored.expired + stored.pending - live, stuck };
 }
 
 /** The same, as a SQL condition over the columns status and expires_at; `now` names the bound value, `expiresAt` the column (see stuckSql). */

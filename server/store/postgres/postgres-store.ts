@@ -30,7 +30,7 @@ import { purgeAuditEntries, purgeFinishedUploads } from '#server/store/postgres/
 import { parseSearch, likeContaining } from '#server/store/search-query.ts';
 import { toTimelineEvent, type EventDetail } from '#server/store/timeline-wording.ts';
 import { planMerge } from '#server/store/upload-merge.ts';
-import { clientOf, effectiveStatusSql, toUploadRecord, type StoredUpload, type StoredUploadColumns } from '#server/store/upload-record.ts';
+import { clientOf, effectiveStatusSql, toUploadRecord, withLiveAndLapsed, type StoredUpload, type StoredUploadColumns } from '#server/store/upload-record.ts';
 import {
   JOB_CANCELLED_ITEMS_SHOWN,
   JOB_LIST_LIMIT,
@@ -299,15 +299,13 @@ class PostgresUploadStore implements UploadStore {
        LATERAL (VALUES ('live', p.live), ('stuck', p.stuck)) AS t (status, n)`,
       [now, this.stuckRule.afterSeconds],
     );
-    const counts: StatusCounts = { pending: 0, completed: 0, cancelled: 0, expired: 0, stuck: 0 };
+    const stored: StatusCounts = { pending: 0, completed: 0, cancelled: 0, expired: 0, stuck: 0 };
     let live = 0;
     for (const { status, n } of rows) {
       if (status === 'live') live = n;
-      else counts[status as keyof StatusCounts] += n;
+      else stored[status as keyof StatusCounts] += n;
     }
-    counts.expired += counts.pending - live;
-    counts.pending = live;
-    return counts;
+    return withLiveAndLapsed(stored, live, stored.stuck);
   }
 
   async countByClient(now: number): Promise<ClientCounts[]> {

@@ -12,7 +12,7 @@ import { decodeAuditCursor, encodeAuditCursor, nextListCursor } from '#server/st
 import { toJob, type StoredJob } from '#server/store/job-progress.ts';
 import { type EventDetail, toTimelineEvent } from '#server/store/timeline-wording.ts';
 import { planMerge } from '#server/store/upload-merge.ts';
-import { clientOf, toUploadRecord } from '#server/store/upload-record.ts';
+import { clientOf, toUploadRecord, withLiveAndLapsed } from '#server/store/upload-record.ts';
 import {
   JOB_CANCELLED_ITEMS_SHOWN,
   JOB_LIST_LIMIT,
@@ -108,8 +108,8 @@ export class SqliteUploadStore implements UploadStore {
 
   // ---- uploads -------------------------------------------------------------------------------
 
-  /** Merges an Upload object; call inside a transaction. `existing`: its row as just read, when the caller has it. */
-  private recordTx(upload: Upload, ctx: RecordContext, existing = this.stmt.get.get(upload.id)): UploadRow {
+  /** Merges an Upload object; call inside a transaction. `existing`: its row as just read (undefined: not recorded yet). */
+  private recordTx(upload: Upload, ctx: RecordContext, existing: UploadRow | undefined): UploadRow {
     const plan = planMerge(existing, upload, ctx);
     const columns = { id: upload.id, status: upload.status, created_at: upload.created_at, expires_at: upload.expires_at, bytes: upload.bytes, filename: upload.filename, purpose: upload.purpose };
     const object_json = JSON.stringify(upload);
@@ -155,7 +155,7 @@ export class SqliteUploadStore implements UploadStore {
   async recordUpload(upload: Upload, ctx: RecordContext): Promise<UploadRecord> {
     // IMMEDIATE (the group transaction): the merge reads before it writes; taking the write lock first
     // keeps another process sharing the file from writing in between (a deferred one would fail to upgrade).
-    const row = await this.grouped.run(() => this.recordTx(upload, ctx));
+    const row = await this.grouped.run(() => this.recordTx(upload, ctx, this.stmt.get.get(upload.id)));
     return this.toRecord(row, ctx.at);
   }
 
@@ -211,18 +211,22 @@ export class SqliteUploadStore implements UploadStore {
   }
 
   async countByStatus(now: number): Promise<StatusCounts> {
-    const counts: StatusCounts = { pending: 0, completed: 0, cancelled: 0, expired: 0, stuck: 0 };
-    // upload_counts is kept by triggers, so the tabs never count the whole table.
-    for (const { status, n } of this.stmt.counters.all()) counts[status] += n;
-    // Only the live pending uploads are walked (one index range, counting the stuck among them); the
-    // lapsed ones (past expiry, not swept yet: as many as the sweeper is behind) are the stored
-    // pending count minus the live ones. Same statement shape as the PostgreSQL store's.
-    const { live, stuck } = this.stmt.livePending.get({ now, stuck_after: this.stuckRule.afterSeconds })!;
-    counts.expired += counts.pending - live;
-    counts.pending = live;
-    counts.stuck = stuck;
-    return counts;
+    return this.readCounts(now);
   }
+
+  /**
+   * upload_counts is kept by triggers, so the tabs never count the whole table. Only the live pending
+   * uploads are walked (one index range, counting the stuck among them); the lapsed ones (past
+   * expiry, not swept yet: as many as the sweeper is behind) are the stored pending count minus the
+   * live ones. Both reads in one transaction: one snapshot, even with another process writing the file.
+   */
+  private readonly readCounts = (now: number): StatusCounts =>
+    this.db.transaction(() => {
+      const stored: StatusCounts = { pending: 0, completed: 0, cancelled: 0, expired: 0, stuck: 0 };
+      for (const { status, n } of this.stmt.counters.all()) stored[status] += n;
+      const { live, stuck } = this.stmt.livePending.get({ now, stuck_after: this.stuckRule.afterSeconds })!;
+      return withLiveAndLapsed(stored, live, stuck);
+    })();
 
   async countByClient(now: number): Promise<ClientCounts[]> {
     const pending = new Map(this.stmt.clientPending.all({ now, stuck_after: this.stuckRule.afterSeconds }).map((row) => [row.name, row]));
@@ -532,8 +536,9 @@ export class SqliteUploadStore implements UploadStore {
   }
 
   async close(): Promise<void> {
-    this.grouped.flush();
+    // The worker first: a write queued while it stops is still flushed below, before the connection closes.
     await this.checkpointer?.close();
+    this.grouped.flush();
     // The last connection to close checkpoints the whole WAL and removes it.
     this.db.close();
   }
