@@ -1,13 +1,11 @@
 // The SQL of the list, its filters and its sorts, for SQLite: named parameters, and an FTS5
 // trigram index (uploads_search, see migrations.ts) for filename substrings.
 import type { SortField } from '#contract/dashboard-api.ts';
-import type { StuckRule } from '#server/domain/stuck-rule.ts';
+import { stuckSql, type StuckRule } from '#server/domain/stuck-rule.ts';
 import { decodeListCursor } from '#server/store/cursor.ts';
 import { likeContaining, parseSearch } from '#server/store/search-query.ts';
 import { effectiveStatusSql } from '#server/store/upload-record.ts';
 import type { StoreListQuery, StoreUploadFilter } from '#server/store/upload-store.ts';
-import { stuckSql } from '#server/domain/stuck-rule.ts';
-import { STUCK_SQL } from './statements.ts';
 
 /** The column each sort orders by; each has an index with id after it (migrations.ts). */
 export const SORT_COLUMN: Readonly<Record<SortField, string>> = {
@@ -44,7 +42,7 @@ export function filterSql(filter: StoreUploadFilter, now: number, stuckRule: Stu
   const where: string[] = [];
   const params: SqlParams = { now, stuck_after: filter.stuck_after_seconds ?? stuckRule.afterSeconds };
   const expiresAt = orderedBy === undefined || orderedBy === 'expires_at' ? 'expires_at' : '+expires_at';
-  const stuck = expiresAt === 'expires_at' ? STUCK_SQL : stuckSql({ now: '@now', stuckAfter: '@stuck_after', expiresAt });
+  const stuck = stuckSql({ now: '@now', stuckAfter: '@stuck_after', expiresAt });
   if (filter.status) where.push(effectiveStatusSql(filter.status, '@now', filter.status === 'pending' ? expiresAt : undefined));
   if (filter.stuck === true) where.push(stuck);
   if (filter.stuck === false) where.push(`NOT ${stuck}`);

@@ -4,7 +4,7 @@ import { Navigate, useLocation, useSearchParams } from 'react-router-dom';
 import { paths, safeNext } from '#src/config/paths.ts';
 import { sessionQueryOptions } from '#src/features/auth/api/get-session.ts';
 
-/** One check per visit to the login page (a visit is a location key), shared by its renders. */
+/** One check per visit to the login page (a visit is a location key), shared by its renders; only the current visit's is kept. */
 const checks = new Map<string, Promise<boolean>>();
 
 /**
@@ -24,6 +24,7 @@ export function LoginGate({ preload, children }: { preload: () => Promise<unknow
       () => true,
       () => false,
     );
+    checks.clear();
     checks.set(key, check);
   }
   if (use(check)) return <Navigate to={safeNext(searchParams.get('next')) ?? paths.uploads.getHref()} replace />;
