@@ -74,6 +74,12 @@ describe.each(['UTC', 'Europe/Berlin', 'America/St_Johns', 'Asia/Kathmandu'])('f
   afterAll(() => {
     vi.unstubAllEnvs();
   });
+  it('reads the zone’s own clock, not UTC’s', () => {
+    vi.stubEnv('TZ', zone);
+    const midnightUtc = Date.UTC(2025, 2, 29, 0, 0, 0) / 1000; // before Berlin's summer time, after St John's
+    const expected: Record<string, string> = { UTC: '00:00', 'Europe/Berlin': '01:00', 'America/St_Johns': '21:30', 'Asia/Kathmandu': '05:45' };
+    expect(formatClock(midnightUtc)).toBe(expected[zone]);
+  });
   it('reads as date-fns lightFormat HH:mm writes it, midnight and noon included', () => {
     vi.stubEnv('TZ', zone);
     // Every quarter of an hour across two days, and a few odd seconds.
