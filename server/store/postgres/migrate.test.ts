@@ -61,13 +61,34 @@ describe.skipIf(!testPostgres())('PostgreSQL migrations', () => {
        SELECT 'upload_' || i, 'completed', 1, 3601, 1, 'a.jsonl', 'batch', '{}'::jsonb, 1, 1, 'create', (ARRAY['team-b', 'team-a', NULL])[1 + i % 3]
        FROM generate_series(1, 10) AS i`,
     );
-    expect(await migratePostgres(pool())).toEqual([clientCounts.version]);
+    expect(await migratePostgres(pool(), postgresMigrations.filter((m) => m.version <= clientCounts.version))).toEqual([clientCounts.version]);
     const store = await openPostgresStore(db.url, { max: 2 });
     try {
       expect((await store.countByClient(2)).map(({ name, total }) => [name, total])).toEqual([
         ['team-a', 4],
         ['team-b', 3],
       ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('finds by filename, in any case, the uploads recorded before the folded filename existed (migration 9)', async () => {
+    const folded = postgresMigrations.find((m) => m.name === 'filename search on a folded column the created index carries')!;
+    await migratePostgres(pool(), postgresMigrations.filter((m) => m.version < folded.version));
+    await pool().query(
+      `INSERT INTO uploads (id, status, created_at, expires_at, bytes, filename, purpose, object, first_seen_at, last_activity_at, seen_via)
+       SELECT 'upload_' || i, 'completed', i, i + 3600, 1, (ARRAY['Quarterly-Report-', 'notes-'])[1 + i % 2] || i || '.jsonl', 'batch',
+              jsonb_build_object('id', 'upload_' || i, 'object', 'upload', 'bytes', 1, 'created_at', i, 'expires_at', i + 3600,
+                'filename', 'x', 'purpose', 'batch', 'status', 'completed', 'file', null), 1, 1, 'create'
+       FROM generate_series(1, 6) AS i`,
+    );
+    expect(await migratePostgres(pool())).toEqual([folded.version]);
+    const store = await openPostgresStore(db.url, { max: 2 });
+    try {
+      const ids = async (q: string) => (await store.listUploads({ q, limit: 10 }, 10)).data.map((r) => r.upload.id);
+      expect(await ids('quarterly-REPORT')).toEqual(['upload_6', 'upload_4', 'upload_2']);
+      expect(await ids('NOTES-3')).toEqual(['upload_3']);
     } finally {
       await store.close();
     }

@@ -6,7 +6,8 @@
 // - the Upload object is `jsonb` (column `object`): key order is not kept, values are;
 // - ids sort in binary order (COLLATE "C"), as SQLite's do, so keyset ties and id-prefix ranges agree;
 // - btree indexes are scanned both ways, so one (sort_col, id) index serves asc and desc;
-// - filename search is a pg_trgm GIN index that `ILIKE '%…%'` uses (no search table to keep in sync);
+// - filename search is `LIKE '%…%'` on a lower-cased copy of the filename (migration 9): walked in
+//   uploads_by_created, which carries it, or looked up in a pg_trgm GIN index (no search table to keep in sync);
 // - every change to an upload or a bulk job is announced with NOTIFY (see migration 1, "Live updates").
 
 export interface PostgresMigration {
@@ -418,6 +419,24 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       END IF;
       RETURN NULL;
     END $$;
+    `,
+  },
+  {
+    version: 9,
+    name: 'filename search on a folded column the created index carries',
+    sql: `
+    -- A newest-first filename search walked uploads_by_created and read each row from the heap to
+    -- test filename ILIKE (a locale-aware fold of every filename it met): about a hundred rows per
+    -- match at a 1 % match rate, 17 ms at 100,000 uploads. The filename is now also kept folded
+    -- (lower(), binary collation, so LIKE compares bytes), and uploads_by_created carries it, so the
+    -- search walks that index alone (an index-only scan) and reads only the page's rows from the
+    -- heap. The trigram index moves to the folded column, for rare matches. Adding a stored column
+    -- rewrites the table once, under this migration's lock.
+    ALTER TABLE uploads ADD COLUMN filename_folded text COLLATE "C" GENERATED ALWAYS AS (lower(filename)) STORED;
+    DROP INDEX uploads_by_created;
+    CREATE INDEX uploads_by_created ON uploads (created_at, id) INCLUDE (filename_folded);
+    DROP INDEX uploads_filename_trgm;
+    CREATE INDEX uploads_filename_trgm ON uploads USING gin (filename_folded gin_trgm_ops);
     `,
   },
 ];

@@ -253,8 +253,14 @@ class PostgresUploadStore implements UploadStore {
       const cursor = decodeListCursor(query.cursor, sort, order);
       where.push(`(${sort}, id) ${order === 'desc' ? '<' : '>'} (${params.add(cursor.value, 'bigint')}, ${params.add(cursor.id, 'text')})`);
     }
-    const sql = `SELECT ${UPLOAD_COLUMNS} FROM uploads ${whereSql(where)}
-      ORDER BY ${sort} ${order}, id ${order} LIMIT ${params.add(query.limit + 1, 'integer')}`;
+    const orderBy = `ORDER BY ${sort} ${order}, id ${order}`;
+    const limit = `LIMIT ${params.add(query.limit + 1, 'integer')}`;
+    // A filename search picks the page's ids first: walking uploads_by_created, which carries the
+    // folded filename, it tests each upload without reading its row, and reads only the page's rows.
+    const sql =
+      query.q && parseSearch(query.q).kind === 'filename'
+        ? `SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE id IN (SELECT id FROM uploads ${whereSql(where)} ${orderBy} ${limit}) ${orderBy}`
+        : `SELECT ${UPLOAD_COLUMNS} FROM uploads ${whereSql(where)} ${orderBy} ${limit}`;
     const { rows } = await this.pool.query<UploadRow>(sql, params.values);
     const page = rows.slice(0, query.limit).map((row) => this.toRecord(row, now));
     return { data: page, nextCursor: nextListCursor(page, rows.length > query.limit, sort, order) };
@@ -816,8 +822,9 @@ class PostgresUploadStore implements UploadStore {
         // A range on the primary key (binary order: every id that starts with the prefix sorts inside it).
         where.push(`id >= ${params.add(search.prefix, 'text')} AND id < ${params.add(`${search.prefix}\u{10FFFF}`, 'text')}`);
       } else {
-        // The pg_trgm GIN index answers ILIKE for three characters or more; shorter ones scan.
-        where.push(`filename ILIKE ${params.add(likeContaining(search.text), 'text')} ESCAPE '\\'`);
+        // On the folded copy (migration 9): uploads_by_created carries it for a walk in order; the
+        // pg_trgm GIN index answers rare matches of three characters or more.
+        where.push(`filename_folded LIKE lower(${params.add(likeContaining(search.text), 'text')}) ESCAPE '\\'`);
       }
     }
     return where;

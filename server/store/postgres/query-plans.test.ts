@@ -134,6 +134,14 @@ describe.skipIf(!testPostgres())('PostgreSQL query plans', () => {
     expect(scansTable(byId)).toBe(false);
   });
 
+  it('a common filename term walks uploads_by_created index-only, testing the folded filename it carries, and reads only the page from the table', async () => {
+    const plan = await listPlan({ q: 'Beta-Report' });
+    const walk = plan.find((n) => n['Index Name'] === 'uploads_by_created');
+    expect(walk?.['Node Type'], describePlan(plan)).toBe('Index Only Scan');
+    expect(indexesUsed(plan), describePlan(plan)).toEqual(['uploads_by_created', 'uploads_pkey']);
+    expect(scansTable(plan)).toBe(false);
+  });
+
   it('a rare purpose walks uploads_by_purpose_created; a common one may walk the sort index instead, never sorting', async () => {
     const rare = await listPlan({ purpose: 'vision' });
     expect(indexesUsed(rare), describePlan(rare)).toEqual(['uploads_by_purpose_created']);
