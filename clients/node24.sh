@@ -6,6 +6,8 @@
 #
 #   bash clients/node24.sh            vitest run + the node and curl clients on Node 24
 #   bash clients/node24.sh vitest     only the suite;   bash clients/node24.sh clients   only the clients
+#   bash clients/node24.sh prepare    only fetch Node 24 and install the copy's node_modules (.ci/run
+#                                     does it in the background while npm test runs)
 #
 # Cached under clients/.cache/node24 (git-ignored): the Node binary, and the copy's node_modules,
 # reinstalled only when package-lock.json changes.
@@ -61,6 +63,8 @@ if [ "$(cat "$copy/node_modules/.node24-lock" 2>/dev/null)" != "$lock_hash-$NODE
 fi
 (cd "$copy" && node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()") \
   || { echo "node24: better-sqlite3 does not load on Node $NODE24_VERSION" >&2; exit 1; }
+
+[ "$what" = prepare ] && exit 0
 
 status=0
 if [ "$what" = all ] || [ "$what" = vitest ]; then

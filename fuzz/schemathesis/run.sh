@@ -7,6 +7,7 @@
 #
 #   bash fuzz/schemathesis/run.sh            (npm run fuzz:api)
 #   FUZZ_MAX_EXAMPLES=200 FUZZ_SEED=42 FUZZ_SURFACES=v1 bash fuzz/schemathesis/run.sh
+#   bash fuzz/schemathesis/run.sh --prepare   only install Schemathesis (.ci/run, in the background)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -30,6 +31,7 @@ if [ "$("$VENV/bin/st" --version 2>/dev/null)" != "st, version $SCHEMATHESIS_VER
   "$python" -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
+[ "${1:-}" = --prepare ] && exit 0
 
 work=$(mktemp -d -t uc-fuzz-XXXXXX)
 token() { "$python" -c 'import secrets; print(secrets.token_urlsafe(24))'; }
