@@ -13,7 +13,7 @@ export interface StoreConfig {
   databaseUrl?: string | null | undefined;
   /** The same rule the rest of the console reads, so the store's stuck view and the dashboard agree. */
   stuckRule: StuckRule;
-  /** Told when a pooled PostgreSQL connection breaks while idle. */
+  /** Told when a pooled PostgreSQL connection breaks while idle, or SQLite's checkpoint worker fails. */
   logger?: Logger | undefined;
 }
 
@@ -21,5 +21,5 @@ export async function openStore(config: StoreConfig): Promise<UploadStore> {
   if (config.databaseUrl) {
     return openPostgresStore(config.databaseUrl, { stuckRule: config.stuckRule, ...(config.logger ? { logger: config.logger } : {}) });
   }
-  return openSqliteStore(config.databasePath, config.stuckRule);
+  return openSqliteStore(config.databasePath, config.stuckRule, config.logger);
 }

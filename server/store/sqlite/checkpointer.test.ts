@@ -88,9 +88,12 @@ describe('the checkpointer (a worker thread)', () => {
     expect(rowsInFile()).toBe(30_000);
   });
 
-  it('gives checkpoints back to the main connection when the worker is gone', async () => {
-    checkpointer = startCheckpointer(db, join(dir, 'no-such-file.sqlite'));
+  it('gives checkpoints back to the main connection when the worker is gone, and says so in the log', async () => {
+    const warnings: { message: string; fields?: Record<string, unknown> }[] = [];
+    const logger = { info: () => {}, error: () => {}, warn: (message: string, fields?: Record<string, unknown>) => void warnings.push({ message, fields }) };
+    checkpointer = startCheckpointer(db, join(dir, 'no-such-file.sqlite'), { logger });
     await eventually(() => expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000));
+    expect(warnings).toEqual([{ message: expect.stringMatching(/checkpoint worker failed/), fields: { error: 'SQLITE_CANTOPEN' } }]);
   });
 });
 

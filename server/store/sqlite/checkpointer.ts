@@ -13,6 +13,7 @@
 // next open.
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
+import type { Logger } from '#server/lib/logger.ts';
 
 /** How often the worker checkpoints what has been committed since its last checkpoint. */
 const CHECKPOINT_INTERVAL_MS = 100;
@@ -31,11 +32,13 @@ export interface CheckpointerOptions {
   intervalMs?: number;
   /** The main connection's own checkpoint threshold while the worker runs (default 8192 pages). */
   mainCheckpointPages?: number;
+  /** Told when the worker fails (the main connection then checkpoints as SQLite does by default). */
+  logger?: Logger | undefined;
 }
 
 /** Starts checkpointing the WAL of `db` (a file in WAL mode, at `path`) on a worker thread. */
 export function startCheckpointer(db: Database.Database, path: string, options: CheckpointerOptions = {}): Checkpointer {
-  const { intervalMs = CHECKPOINT_INTERVAL_MS, mainCheckpointPages = MAIN_CHECKPOINT_PAGES } = options;
+  const { intervalMs = CHECKPOINT_INTERVAL_MS, mainCheckpointPages = MAIN_CHECKPOINT_PAGES, logger } = options;
   const worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), { workerData: { path, intervalMs } });
   // A store left open (a test that never closes it) must not keep the process alive.
   worker.unref();
@@ -48,7 +51,12 @@ export function startCheckpointer(db: Database.Database, path: string, options: 
     });
   });
   // The worker's error ends it; the 'exit' above hands checkpoints back to the main connection.
-  worker.on('error', () => {});
+  // A SqliteError thrown in the worker arrives as a structured clone that keeps only its `code`.
+  worker.on('error', (error: unknown) =>
+    logger?.warn('SQLite: the checkpoint worker failed; the main connection checkpoints the WAL from now on', {
+      error: error instanceof Error ? error.message : String((error as { code?: unknown } | null)?.code ?? error),
+    }),
+  );
   return {
     async close() {
       closing = true;

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import type { AuditEntry, BulkCancelItem, BulkCancelJob, ClientCounts, StatusCounts, TimelineEvent, UploadRecord } from '#contract/dashboard-api.ts';
 import type { Upload, UploadPart, UploadStatus } from '#contract/uploads.ts';
 import type { StuckRule } from '#server/domain/stuck-rule.ts';
+import type { Logger } from '#server/lib/logger.ts';
 import { activityFromRows, type ActivityRange, type ActivityRow } from '#server/store/activity-buckets.ts';
 import { decodeAuditCursor, encodeAuditCursor, nextListCursor } from '#server/store/cursor.ts';
 import { toJob, type StoredJob } from '#server/store/job-progress.ts';
@@ -46,7 +47,7 @@ import { prepareRetentionStatements, type RetentionStatements } from './retentio
 import { AUDIT_SELECT, prepareStatements, storedUpload, type AuditRow, type Statements, type UploadRow } from './statements.ts';
 
 /** Opens (creating if needed) the SQLite store: WAL, migrations applied, statements prepared once. */
-export function openSqliteStore(path: string, stuckRule: StuckRule): SqliteUploadStore {
+export function openSqliteStore(path: string, stuckRule: StuckRule, logger?: Logger): SqliteUploadStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -58,7 +59,7 @@ export function openSqliteStore(path: string, stuckRule: StuckRule): SqliteUploa
   db.pragma('temp_store = MEMORY');
   migrate(db);
   // A file's WAL is checkpointed on a worker thread (checkpointer.ts); an in-memory database has none.
-  return new SqliteUploadStore(db, stuckRule, path === ':memory:' ? null : startCheckpointer(db, path));
+  return new SqliteUploadStore(db, stuckRule, path === ':memory:' ? null : startCheckpointer(db, path, { logger }));
 }
 
 /** Applies the migrations this file has not seen yet; PRAGMA user_version counts those applied. */
