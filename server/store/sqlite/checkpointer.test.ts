@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createStuckRule } from '#server/domain/stuck-rule.ts';
+import { silentLogger, type Logger } from '#server/lib/logger.ts';
 import { eventually } from '#server/test-support/eventually.ts';
 import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
 import { openSqliteStore } from './sqlite-store.ts';
@@ -90,7 +91,7 @@ describe('the checkpointer (a worker thread)', () => {
 
   it('gives checkpoints back to the main connection when the worker is gone, and says so in the log', async () => {
     const warnings: { message: string; fields?: Record<string, unknown> }[] = [];
-    const logger = { info: () => {}, error: () => {}, warn: (message: string, fields?: Record<string, unknown>) => void warnings.push({ message, fields }) };
+    const logger: Logger = { ...silentLogger, warn: (message, fields) => void warnings.push({ message, fields }) };
     checkpointer = startCheckpointer(db, join(dir, 'no-such-file.sqlite'), { logger });
     await eventually(() => expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000));
     expect(warnings).toEqual([{ message: expect.stringMatching(/checkpoint worker failed/), fields: { error: 'SQLITE_CANTOPEN' } }]);
