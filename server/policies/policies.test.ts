@@ -210,6 +210,8 @@ describe('the policies API', () => {
       ['/api/policies', send('POST', { name: 'x', older_than_minutes: '60' }), 400, 'older_than_minutes'],
       ['/api/policies', send('POST', { name: 'x', stuck_after_minutes: 5, older_than_minutes: 5 }), 400, 'stuck_after_minutes'],
       ['/api/policies/preview', send('POST', {}), 400, 'stuck'],
+      // 81 characters as sent, as the description's maxLength counts them; 80 once the tab is trimmed.
+      ['/api/policies/preview', send('POST', { stuck: true, name: `\t${'n'.repeat(80)}` }), 400, 'name'],
       ['/api/policies/pause', send('PUT', { paused: 'yes' }), 400, 'paused'],
       ['/api/policies/policy_nope', send('PATCH', { enabled: false }), 400, 'id'],
       [`/api/policies/policy_${'0'.repeat(24)}`, send('PATCH', { enabled: false }), 404, 'id'],
