@@ -14,6 +14,18 @@ export type SortField = (typeof SORT_FIELDS)[number];
 export const ROLES = ['operator', 'read_only'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** The longest reason an operator may give for a cancel (kept in the audit log beside it). */
+export const CANCEL_REASON_MAX_LENGTH = 500;
+
+/** The bounds of a cleanup policy's fields, which the dashboard's form checks as the server does. */
+export const POLICY_LIMITS = {
+  nameLength: 80,
+  /** Of `client` and `purpose`. */
+  matchLength: 64,
+  stuckAfterMinutes: 7 * 24 * 60,
+  olderThanMinutes: 365 * 24 * 60,
+} as const;
+
 export const CANCEL_OUTCOMES = ['cancelled', 'already_finished', 'not_found', 'failed', 'unknown', 'skipped'] as const;
 export type CancelOutcome = (typeof CANCEL_OUTCOMES)[number];
 

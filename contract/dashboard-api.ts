@@ -1,6 +1,6 @@
 // Shapes of the dashboard's own API (/api/*), shared by the proxy and the dashboard.
 import { z } from 'zod';
-import { ACTIVITY_WINDOWS, AUDIT_SOURCES, CANCEL_OUTCOMES, ROLES, SORT_FIELDS, UPLOAD_ID_PATTERN, UPLOAD_STATUSES } from './constants.ts';
+import { ACTIVITY_WINDOWS, AUDIT_SOURCES, CANCEL_OUTCOMES, CANCEL_REASON_MAX_LENGTH, ROLES, SORT_FIELDS, UPLOAD_ID_PATTERN, UPLOAD_STATUSES } from './constants.ts';
 import { uploadSchema } from './uploads.ts';
 
 export {
@@ -75,8 +75,7 @@ const NO_NUL = /^[^\u0000]*$/;
  */
 const trimmedText = (max: number) => z.string().max(max).trim();
 export const nonBlank = (max: number) => trimmedText(max).min(1).regex(NOT_BLANK, 'must not be blank').regex(NO_NUL, 'must not contain the NUL character');
-/** Why an operator cancels: kept in the audit log beside the cancel. */
-const cancelReason = trimmedText(500).optional();
+const cancelReason = trimmedText(CANCEL_REASON_MAX_LENGTH).optional();
 
 /** `true`/`false` as a query string value, or as a JSON boolean in a request body. */
 const boolParam = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);

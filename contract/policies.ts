@@ -1,6 +1,7 @@
 // Shapes of the cleanup policies API (/api/policies/*): rules an operator writes once, that the
 // server runs every POLICY_INTERVAL_SECONDS to cancel the pending uploads they match.
 import { z } from 'zod';
+import { POLICY_LIMITS } from './constants.ts';
 import { nonBlank, uploadRecordSchema } from './dashboard-api.ts';
 
 /** The id of a policy, as POST /api/policies makes it. */
@@ -19,18 +20,18 @@ const minutes = (max: number) => z.number().int().min(1).max(max);
  */
 const policyFields = z.object({
   /** Shown in lists, and the actor and reason of every cancel the policy makes. */
-  name: nonBlank(80),
+  name: nonBlank(POLICY_LIMITS.nameLength),
   enabled: z.boolean(),
   /** Only stuck uploads: idle for `stuck_after_minutes` (or the console's threshold), or too slow to finish before they expire. */
   stuck: z.boolean(),
   /** With `stuck`: minutes without a part that count as stuck for this rule; null keeps the console's STUCK_AFTER_MINUTES. */
-  stuck_after_minutes: minutes(7 * 24 * 60).nullable(),
+  stuck_after_minutes: minutes(POLICY_LIMITS.stuckAfterMinutes).nullable(),
   /** Only uploads created at least this many minutes ago. */
-  older_than_minutes: minutes(365 * 24 * 60).nullable(),
+  older_than_minutes: minutes(POLICY_LIMITS.olderThanMinutes).nullable(),
   /** Only uploads made through this client token (its name in CLIENT_TOKENS). */
-  client: nonBlank(64).nullable(),
+  client: nonBlank(POLICY_LIMITS.matchLength).nullable(),
   /** Only uploads with this purpose. */
-  purpose: nonBlank(64).nullable(),
+  purpose: nonBlank(POLICY_LIMITS.matchLength).nullable(),
 });
 
 type PolicyFields = z.output<typeof policyFields>;

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { POLICY_LIMITS } from '#contract/constants.ts';
 import type { Policy, PolicyPreview } from '#contract/policies.ts';
 import { describePolicyRule } from '#contract/policy-wording.ts';
 import { Button } from '#src/components/ui/button.tsx';
@@ -133,7 +134,7 @@ export function PolicyFormDialog({ open, policy, stuckAfterMinutes, onClose }: {
         <div className="grid gap-5 px-5 py-4 md:grid-cols-[minmax(0,5fr)_minmax(0,6fr)]">
           <div className="space-y-4">
             <Field label="Name" hint="The actor and reason of its cancels in the audit log." error={shown(errors.name)}>
-              {(control) => <input ref={nameRef} {...control} value={values.name} onChange={(e) => set('name', e.target.value)} maxLength={80} autoComplete="off" className={inputClass} />}
+              {(control) => <input ref={nameRef} {...control} value={values.name} onChange={(e) => set('name', e.target.value)} maxLength={POLICY_LIMITS.nameLength} autoComplete="off" className={inputClass} />}
             </Field>
             <fieldset className="space-y-3">
               <legend className="mb-1 text-[13px] font-medium text-slate-800">Match pending uploads that are</legend>
@@ -155,10 +156,10 @@ export function PolicyFormDialog({ open, policy, stuckAfterMinutes, onClose }: {
               </Field>
               <div className="grid grid-cols-2 gap-3">
                 <Field label="Client" hint="Blank: any.">
-                  {(control) => <input {...control} value={values.client} onChange={(e) => set('client', e.target.value)} maxLength={64} autoComplete="off" className={inputClass} />}
+                  {(control) => <input {...control} value={values.client} onChange={(e) => set('client', e.target.value)} maxLength={POLICY_LIMITS.matchLength} autoComplete="off" className={inputClass} />}
                 </Field>
                 <Field label="Purpose" hint="Blank: any.">
-                  {(control) => <input {...control} value={values.purpose} onChange={(e) => set('purpose', e.target.value)} maxLength={64} autoComplete="off" placeholder="batch" className={inputClass} />}
+                  {(control) => <input {...control} value={values.purpose} onChange={(e) => set('purpose', e.target.value)} maxLength={POLICY_LIMITS.matchLength} autoComplete="off" placeholder="batch" className={inputClass} />}
                 </Field>
               </div>
             </fieldset>

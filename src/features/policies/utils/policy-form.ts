@@ -1,5 +1,6 @@
 // The policy form's values (as typed) and the rule they make, checked as the server checks it, so
 // the preview is asked for only once the rule is one the server would take.
+import { POLICY_LIMITS } from '#contract/constants.ts';
 import type { Policy, PolicyDraft } from '#contract/policies.ts';
 import type { PolicyRuleDraft } from '#src/features/policies/api/preview-policy.ts';
 
@@ -45,14 +46,16 @@ const orNull = (text: string) => (text.trim() === '' ? null : text.trim());
 /** The rule, or what is wrong with the values. */
 export function readPolicyForm(values: PolicyFormValues): { rule: Required<PolicyRuleDraft> | null; draft: PolicyDraft | null; errors: PolicyFormErrors } {
   const errors: PolicyFormErrors = {};
-  const stuckAfter = values.stuck ? minutesOf(values.stuckAfterMinutes, 7 * 24 * 60) : null;
-  const olderThan = minutesOf(values.olderThanMinutes, 365 * 24 * 60);
-  if (stuckAfter === undefined) errors.stuckAfterMinutes = 'Enter whole minutes, from 1 to 10080 (a week), or leave it blank';
-  if (olderThan === undefined) errors.olderThanMinutes = 'Enter whole minutes, from 1 to 525600 (a year), or leave it blank';
+  const stuckAfter = values.stuck ? minutesOf(values.stuckAfterMinutes, POLICY_LIMITS.stuckAfterMinutes) : null;
+  const olderThan = minutesOf(values.olderThanMinutes, POLICY_LIMITS.olderThanMinutes);
+  if (stuckAfter === undefined) errors.stuckAfterMinutes = `Enter whole minutes, from 1 to ${POLICY_LIMITS.stuckAfterMinutes} (a week), or leave it blank`;
+  if (olderThan === undefined) errors.olderThanMinutes = `Enter whole minutes, from 1 to ${POLICY_LIMITS.olderThanMinutes} (a year), or leave it blank`;
   if (!values.stuck && olderThan === null) errors.rule = 'Match stuck uploads, or uploads older than some minutes (or both)';
   if (values.name.trim() === '') errors.name = 'Give the policy a name: it is the actor of its cancels in the audit log';
-  else if (values.name.trim().length > 80) errors.name = 'At most 80 characters';
-  if (values.client.trim().length > 64 || values.purpose.trim().length > 64) errors.rule = 'Client and purpose are at most 64 characters';
+  else if (values.name.trim().length > POLICY_LIMITS.nameLength) errors.name = `At most ${POLICY_LIMITS.nameLength} characters`;
+  if (values.client.trim().length > POLICY_LIMITS.matchLength || values.purpose.trim().length > POLICY_LIMITS.matchLength) {
+    errors.rule = `Client and purpose are at most ${POLICY_LIMITS.matchLength} characters`;
+  }
   const ruleOk = stuckAfter !== undefined && olderThan !== undefined && !errors.rule;
   const rule: Required<PolicyRuleDraft> | null = ruleOk
     ? { stuck: values.stuck, stuck_after_minutes: stuckAfter, older_than_minutes: olderThan, client: orNull(values.client), purpose: orNull(values.purpose) }

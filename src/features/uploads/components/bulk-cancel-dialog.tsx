@@ -1,4 +1,5 @@
 import { useRef, useState, type FormEvent, type RefObject } from 'react';
+import { CANCEL_REASON_MAX_LENGTH } from '#contract/constants.ts';
 import type { BulkCancelJob, BulkCancelRequest } from '#contract/dashboard-api.ts';
 import { Button } from '#src/components/ui/button.tsx';
 import { Dialog, DialogFooter } from '#src/components/ui/dialog.tsx';
@@ -103,7 +104,7 @@ function BulkCancelForm({ target, onClose, onStarted, reasonRef }: BulkCancelFor
               ref={reasonRef}
               name="reason"
               type="text"
-              maxLength={500}
+              maxLength={CANCEL_REASON_MAX_LENGTH}
               autoComplete="off"
               placeholder="e.g. stalled client, see INC-1234"
               value={reason}
