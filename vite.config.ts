@@ -26,6 +26,12 @@ export default defineConfig({
     // compute, so Vitest's default (a core less, one worker on a 2-core machine) left a core idle
     // (the whole suite: 530 s with one worker, 302 s with two on a 2-core machine).
     maxWorkers: availableParallelism(),
+    // A guard against a hang, not a speed check (the bench measures speed). Vitest's 5 s failed tests
+    // that take 2.5 s on a quiet 2-core machine once two files and .ci/run's background builds share
+    // it: the first dashboard test to open a lazy dialog, which also pays for transforming it, and the
+    // cancel tests that wait out three 700 ms upstream timeouts (3.2–4.8 s in that run).
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
     projects: [
       {
         extends: true,
@@ -44,7 +50,12 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'dashboard', include: ['src/**/*.test.{ts,tsx}'], environment: 'jsdom', setupFiles: ['src/testing/setup.ts'] },
+        test: {
+          name: 'dashboard',
+          include: ['src/**/*.test.{ts,tsx}'],
+          environment: 'jsdom',
+          setupFiles: ['src/testing/setup.ts'],
+        },
       },
     ],
   },
