@@ -7,7 +7,7 @@
 #   bash clients/node24.sh            the server's tests + the node and curl clients on Node 24
 #   bash clients/node24.sh vitest     only the suite;   bash clients/node24.sh clients   only the clients
 #   bash clients/node24.sh prepare    only fetch Node 24 and install the copy's node_modules (.ci/run
-#                                     does it in the background while npm test runs)
+#                                     does it in the background during npm test's Playwright run)
 #
 # Cached under clients/.cache/node24 (git-ignored): the Node binary, and the copy's node_modules,
 # reinstalled only when package-lock.json changes.
@@ -68,10 +68,10 @@ fi
 
 status=0
 if [ "$what" = all ] || [ "$what" = vitest ]; then
-  # What runs on the server's Node: server/ and contract/ (and PostgreSQL's). Not the dashboard's
-  # tests (browser code, run in jsdom) nor the bench's smoke test (a harness, not the product).
-  log "vitest run --project server --project postgres server/ contract/ on $(node --version)"
-  (cd "$copy" && node node_modules/vitest/vitest.mjs run --project server --project postgres server/ contract/) || status=1
+  # What runs on the server's Node: server/'s tests, SQLite's and PostgreSQL's. Not the dashboard's
+  # (browser code, run in jsdom) nor the bench's smoke test (a harness, not the product).
+  log "vitest run --project server --project postgres server/ on $(node --version)"
+  (cd "$copy" && node node_modules/vitest/vitest.mjs run --project server --project postgres server/) || status=1
 fi
 if [ "$what" = all ] || [ "$what" = clients ]; then
   log "test:clients (node, curl) on $(node --version), openai $(openai_version "$copy")"

@@ -62,7 +62,7 @@ describe('the reconciler', () => {
     // Overlapping rounds would have shared the call in flight, and said so in their entries.
     expect(rounds.map((e) => [e.actor, e.outcome, e.message])).toEqual([['console', 'cancelled', 'Confirmed by a repeated cancel: the earlier one had landed']]);
     expect(entries.at(-1)).toMatchObject({ source: 'api', outcome: 'unknown' });
-  }, 15_000);
+  });
 });
 
 describe('stop()', () => {

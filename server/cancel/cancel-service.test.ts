@@ -332,7 +332,7 @@ describe('a cancel whose outcome is unknown', () => {
     expect(await h.reconcile()).toBe(1);
     expect(await record(upload.id)).toMatchObject({ status: 'cancelled', cancel_outcome_unknown: false });
     expect((await auditOf(upload.id))[0]).toMatchObject({ actor: 'console', source: 'reconcile', outcome: 'cancelled' });
-  }, 15_000);
+  });
 
   it('a timeout followed by server errors ends as unknown, not failed, and the row says so', async () => {
     const upload = await create('timeout-then-500.jsonl');
@@ -342,7 +342,7 @@ describe('a cancel whose outcome is unknown', () => {
     expect(res.status).toBe(500);
     expect(await record(upload.id)).toMatchObject({ status: 'pending', cancel_outcome_unknown: true });
     expect((await auditOf(upload.id))[0]!.outcome).toBe('unknown');
-  }, 15_000);
+  });
 
   it('an outage during reconciliation keeps the doubt; the next round settles it', async () => {
     const upload = await create('reconcile-outage.jsonl');

@@ -329,7 +329,7 @@ describe('the view in the URL', () => {
     expect(screen.getByRole('link', { name: 'team-b.jsonl' })).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Clear filters' }));
     await waitFor(() => expect(router.state.location.search).toBe(''));
-  }, 15_000);
+  });
 
   it('puts the search into the URL once typing settles, replacing the history entry', async () => {
     serveConsole([pending]);
