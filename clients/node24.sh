@@ -7,7 +7,7 @@
 #   bash clients/node24.sh            the server's tests + the node and curl clients on Node 24
 #   bash clients/node24.sh vitest     only the suite;   bash clients/node24.sh clients   only the clients
 #   bash clients/node24.sh prepare    only fetch Node 24 and install the copy's node_modules (.ci/run
-#                                     does it in the background during npm test's Playwright run)
+#                                     does it in the background while npm test runs)
 #
 # Cached under clients/.cache/node24 (git-ignored): the Node binary, and the copy's node_modules,
 # reinstalled only when package-lock.json changes.
