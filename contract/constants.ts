@@ -17,11 +17,14 @@ export type Role = (typeof ROLES)[number];
 /** The longest reason an operator may give for a cancel (kept in the audit log beside it). */
 export const CANCEL_REASON_MAX_LENGTH = 500;
 
+/** The longest `client` or `purpose` value a list filter or a cleanup policy matches on. */
+export const MATCH_VALUE_MAX_LENGTH = 64;
+
 /** The bounds of a cleanup policy's fields, which the dashboard's form checks as the server does. */
 export const POLICY_LIMITS = {
   nameLength: 80,
   /** Of `client` and `purpose`. */
-  matchLength: 64,
+  matchLength: MATCH_VALUE_MAX_LENGTH,
   stuckAfterMinutes: 7 * 24 * 60,
   olderThanMinutes: 365 * 24 * 60,
 } as const;

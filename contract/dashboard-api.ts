@@ -1,6 +1,6 @@
 // Shapes of the dashboard's own API (/api/*), shared by the proxy and the dashboard.
 import { z } from 'zod';
-import { ACTIVITY_WINDOWS, AUDIT_SOURCES, CANCEL_OUTCOMES, CANCEL_REASON_MAX_LENGTH, ROLES, SORT_FIELDS, UPLOAD_ID_PATTERN, UPLOAD_STATUSES } from './constants.ts';
+import { ACTIVITY_WINDOWS, AUDIT_SOURCES, CANCEL_OUTCOMES, CANCEL_REASON_MAX_LENGTH, MATCH_VALUE_MAX_LENGTH, ROLES, SORT_FIELDS, UPLOAD_ID_PATTERN, UPLOAD_STATUSES } from './constants.ts';
 import { uploadSchema } from './uploads.ts';
 
 export {
@@ -102,9 +102,9 @@ export const uploadFilterSchema = z.object({
   status: z.enum(UPLOAD_STATUSES).optional(),
   /** Only stuck pending uploads. */
   stuck: boolParam.optional(),
-  purpose: nonBlank(64).optional(),
+  purpose: nonBlank(MATCH_VALUE_MAX_LENGTH).optional(),
   /** Only uploads made through this client token (its name in CLIENT_TOKENS). */
-  client: nonBlank(64).optional(),
+  client: nonBlank(MATCH_VALUE_MAX_LENGTH).optional(),
   /** Case-insensitive filename substring, or an id (or id prefix) starting with `upload_`. */
   q: nonBlank(200).optional(),
   /** Created at least this many seconds ago. */
