@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -135,4 +135,26 @@ describe('a SQLite store killed while its checkpointer works', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe('a SQLite store closed as a process ends', () => {
+  it('finishes closing when nothing else keeps the process alive: the WAL is checkpointed and removed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uc-checkpointer-close-'));
+    const path = join(dir, 'store.sqlite');
+    try {
+      // The worker thread is unref'd, so a store left open does not hold a process; its close still
+      // has to wait for it (before the fix, the process ended in that wait: the bench's load run stopped there, silently).
+      const child = spawn(process.execPath, ['--import', 'tsx', 'server/test-support/checkpointed-writer.ts', path, '4'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      expect(stdout.trim().split('\n').at(-1)).toBe('closed');
+      expect(existsSync(`${path}-wal`), 'the WAL left behind').toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -60,6 +60,9 @@ export function startCheckpointer(db: Database.Database, path: string, options: 
   return {
     async close() {
       closing = true;
+      // Held from here until the worker has gone: unref'd, with nothing else left to wait for (a
+      // shutdown's last step), the process would end here, before the store finished closing.
+      worker.ref();
       worker.postMessage('close');
       await exited;
     },
