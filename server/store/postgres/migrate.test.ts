@@ -83,7 +83,7 @@ describe.skipIf(!testPostgres())('PostgreSQL migrations', () => {
                 'filename', 'x', 'purpose', 'batch', 'status', 'completed', 'file', null), 1, 1, 'create'
        FROM generate_series(1, 6) AS i`,
     );
-    expect(await migratePostgres(pool())).toEqual([folded.version]);
+    expect(await migratePostgres(pool(), postgresMigrations.filter((m) => m.version <= folded.version))).toEqual([folded.version]);
     const store = await openPostgresStore(db.url, { max: 2 });
     try {
       const ids = async (q: string) => (await store.listUploads({ q, limit: 10 }, 10)).data.map((r) => r.upload.id);

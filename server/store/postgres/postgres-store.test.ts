@@ -59,6 +59,27 @@ describe.skipIf(!server)('PostgreSQL store', () => {
       expect((await store.countByStatus(NOW)).completed).toBe(before.completed + 1000);
     });
 
+    it('a status change holds the shared counts rows for its commit only: another one does not queue behind it meanwhile', async () => {
+      // Both in the same 5-minute bucket: before migration 10 the two cancels below took the same
+      // counts and activity rows at their UPDATE, and the second waited for the first's COMMIT.
+      for (const id of ['upload_held', 'upload_free']) await store.recordUpload(makeUpload(id, { created_at: NOW - 100 }), { at: NOW - 100, via: 'create' });
+      await sql.query('BEGIN');
+      await sql.query("UPDATE uploads SET status = 'cancelled' WHERE id = 'upload_held'");
+      // The store's cancel of the other upload, while that transaction is still open.
+      const cancel = store.recordUpload(makeUpload('upload_free', { status: 'cancelled', created_at: NOW - 100 }), { at: NOW, via: 'cancel', actor: 'ops' });
+      try {
+        const first = await Promise.race([cancel.then(() => 'committed'), new Promise((resolve) => setTimeout(resolve, 3_000, 'still waiting after 3 s'))]);
+        expect(first, 'the cancel beside an open status change').toBe('committed');
+        expect(await store.countByStatus(NOW)).toMatchObject({ pending: 1, cancelled: 1 });
+      } finally {
+        await sql.query('COMMIT');
+        await cancel;
+      }
+      expect(await store.countByStatus(NOW)).toMatchObject({ pending: 0, cancelled: 2 });
+      const buckets = await store.activityBuckets({ from: NOW - 3600, to: NOW, bucketSeconds: 300 }, NOW);
+      expect([...buckets.values()].reduce((sum, counts) => sum + counts.cancelled, 0)).toBe(2);
+    });
+
     it('reads bigint columns as Numbers, on its own pool only', async () => {
       const big = makeUpload('upload_big', { bytes: 2 ** 40 + 3 });
       expect((await store.recordUpload(big, { at: NOW, via: 'create' })).upload.bytes).toBe(2 ** 40 + 3);

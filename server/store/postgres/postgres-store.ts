@@ -24,7 +24,7 @@ import { decodeAuditCursor, decodeListCursor, encodeAuditCursor, nextListCursor 
 import { toJob, type StoredJob } from '#server/store/job-progress.ts';
 import { PostgresPolicyStore } from '#server/store/postgres/postgres-policy-store.ts';
 import { migratePostgres } from '#server/store/postgres/migrate.ts';
-import { createPostgresPool, inTransaction, type PostgresPoolOptions } from '#server/store/postgres/pool.ts';
+import { createPostgresPool, inTransaction, type PostgresPoolOptions, type TransactionClient } from '#server/store/postgres/pool.ts';
 import { claimAlerts, enqueueAlert, purgeSettledAlerts, settleAlert, transitionAlertState } from '#server/store/postgres/alert-sql.ts';
 import { purgeAuditEntries, purgeFinishedUploads } from '#server/store/postgres/retention-sql.ts';
 import { parseSearch, likeContaining } from '#server/store/search-query.ts';
@@ -71,7 +71,7 @@ export async function openPostgresStore(connectionString: string, options: Postg
   return new PostgresUploadStore(pool, options.stuckRule ?? createStuckRule());
 }
 
-type Queryable = Pick<pg.PoolClient, 'query'>;
+type Queryable = TransactionClient;
 
 /** What UPLOAD_COLUMNS returns: the shared columns, and the Upload object as jsonb. */
 interface UploadRow extends StoredUploadColumns {
@@ -122,10 +122,14 @@ class PostgresUploadStore implements UploadStore {
     return this.toRecord(row, ctx.at);
   }
 
-  /** The merge rule (upload-merge.ts), inside the caller's transaction. */
-  private async merge(c: Queryable, upload: Upload, ctx: RecordContext): Promise<UploadRow> {
-    await c.query(LOCK_UPLOAD_SQL, [upload.id]);
-    const existing = await this.lockedRow(c, upload.id);
+  /**
+   * The merge rule (upload-merge.ts), inside the caller's transaction. `locked`: the caller has
+   * already taken the upload's lock and read its row in this transaction (`row`, undefined when
+   * none): two round trips fewer.
+   */
+  private async merge(c: Queryable, upload: Upload, ctx: RecordContext, locked?: { row: UploadRow | undefined }): Promise<UploadRow> {
+    if (!locked) await c.query(LOCK_UPLOAD_SQL, [upload.id]);
+    const existing = locked ? locked.row : await this.lockedRow(c, upload.id);
     const plan = planMerge(existing, upload, ctx);
     let row: UploadRow | undefined;
     switch (plan.kind) {
@@ -427,7 +431,7 @@ class PostgresUploadStore implements UploadStore {
       if (jobItem && !(await this.settleItem(c, entry.job_id!, jobItem.seq, entry))) return null; // already settled: say nothing twice
       await c.query(LOCK_UPLOAD_SQL, [entry.upload_id]);
       const before = await this.lockedRow(c, entry.upload_id);
-      const after = (await this.applyCancelChange(c, change, entry, client)) ?? (await this.lockedRow(c, entry.upload_id));
+      const after = (await this.applyCancelChange(c, change, entry, client, before)) ?? (await this.lockedRow(c, entry.upload_id));
       // Decided with what this transaction saw: a cancel by id is one of an upload never seen before.
       const source = !before && sourceIfUnseen ? sourceIfUnseen : entry.source;
       const audit = await this.insertAudit(c, { ...entry, source, previous_status: before?.status ?? null }, after);
@@ -444,10 +448,16 @@ class PostgresUploadStore implements UploadStore {
   }
 
   /** Inside recordCancelOutcome's transaction; the row after the change, when the change wrote one. */
-  private async applyCancelChange(c: Queryable, change: CancelChange, entry: CancelWrite['entry'], client: CancelWrite['client']): Promise<UploadRow | undefined> {
+  private async applyCancelChange(
+    c: Queryable,
+    change: CancelChange,
+    entry: CancelWrite['entry'],
+    client: CancelWrite['client'],
+    before: UploadRow | undefined,
+  ): Promise<UploadRow | undefined> {
     switch (change.kind) {
       case 'object':
-        return this.merge(c, change.upload, { at: entry.at, via: 'cancel', actor: entry.actor, client: client ?? null });
+        return this.merge(c, change.upload, { at: entry.at, via: 'cancel', actor: entry.actor, client: client ?? null }, { row: before });
       case 'status':
         return this.learnStatus(c, entry.upload_id, change.status, entry.at);
       case 'mark_unknown':
@@ -846,7 +856,7 @@ class PostgresUploadStore implements UploadStore {
     ]);
   }
 
-  private transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  private transaction<T>(work: (client: TransactionClient) => Promise<T>): Promise<T> {
     return inTransaction(this.pool, work);
   }
 
