@@ -117,6 +117,13 @@ function gitCommit(): string | null {
   }
 }
 
+// A benchmark awaiting what nothing will ever settle (no timer, socket or child left) lets the event
+// loop run dry: Node then exits with 0 in the middle of it, printing nothing. Say so and fail instead.
+process.once('beforeExit', () => {
+  console.error('A benchmark stopped half-way: it awaited something nothing was left to settle (the event loop ran dry). No results were written.');
+  process.exit(1);
+});
+
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {

@@ -476,9 +476,9 @@ export const postgresMigrations: readonly PostgresMigration[] = [
     -- trigger) and held to COMMIT: one client's creates, and the cancels of uploads recorded by
     -- them, queued there (a statement-level trigger cannot be deferred). Each connection now adds
     -- to a slot of its own (its backend's pid mod 16), so concurrent transactions seldom share a
-    -- row; a client's count is the sum of its slots. The rows are still taken in name order, in one
-    -- statement per change, after nothing but the statement's own rows. client_counts becomes a
-    -- view of those sums, so what reads it (an older replica, during a rolling upgrade) reads the same.
+    -- row; a client's count is the sum of its slots. A transaction's slot never changes, and its
+    -- rows are still taken in name order, one statement per change. client_counts becomes a view
+    -- of those sums, so what reads it (an older replica, during a rolling upgrade) reads the same.
     ALTER TABLE client_counts RENAME TO client_count_slots;
     ALTER INDEX client_counts_pkey RENAME TO client_count_slots_pkey;
     ALTER TABLE client_count_slots ADD COLUMN slot smallint NOT NULL DEFAULT 0;
