@@ -443,17 +443,17 @@ export const postgresMigrations: readonly PostgresMigration[] = [
     version: 10,
     name: 'shared counts held for a commit only, client counts in slots',
     sql: `
-    -- Every status change takes its statuses' upload_counts rows (and its buckets' upload_activity
-    -- rows), and held them from its UPDATE to its COMMIT: across the round trips after it (the
-    -- timeline event, the audit entry, COMMIT), each waiting for a proxy's busy event loop to send
-    -- it. All cancels, of every replica, queued on the same few rows: 364 recorded cancels/s through
-    -- the proxy, against 1,537 on SQLite (npm run bench -- --only passthrough). The same triggers
-    -- now fire at COMMIT (deferred constraint triggers), so those rows are held for the commit alone.
-    -- The rows are taken in the order they were before (a row's count rows, in name order, then its
-    -- buckets; the triggers still fire in name order per row): only later, after every other lock
-    -- the transaction takes. client_counts (statement-level triggers, which cannot be deferred) is
-    -- now taken before them instead of after, by every writer alike, so no two transactions take
-    -- the two in opposite orders. Nothing reads these tables inside a transaction that changes uploads.
+    -- Every status change took its statuses' upload_counts rows (and its buckets' upload_activity
+    -- rows) at its UPDATE and held them to its COMMIT, across the round trips in between (the
+    -- timeline event, the audit entry, COMMIT), each waiting for a busy proxy's event loop: the
+    -- status changes of every replica queued on the same few rows (README, Performance). The same
+    -- triggers now fire at COMMIT (deferred constraint triggers), so those rows are held from then
+    -- on only (with durable commits, through the commit's WAL flush). They are taken in the order
+    -- they were before (a row's count rows, in name order, then its buckets; the triggers still fire
+    -- in name order per row), now after every other lock the transaction takes. The client counts
+    -- (below; their insert and delete triggers are statement-level, which cannot be deferred) are
+    -- therefore taken before them instead of after, by every writer alike, so no two transactions
+    -- take the two in opposite orders. Nothing reads these tables inside a transaction that writes.
     DROP TRIGGER upload_counts_insert_delete ON uploads;
     DROP TRIGGER upload_counts_update ON uploads;
     DROP TRIGGER uploads_activity_insert_delete ON uploads;
@@ -472,13 +472,13 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.created_at IS DISTINCT FROM NEW.created_at)
       EXECUTE FUNCTION upload_activity_track();
 
-    -- A client's count was one row, taken by every upload it creates (an INSERT's statement-level
-    -- trigger) and held to COMMIT: one client's creates, and the cancels of uploads recorded by
-    -- them, queued there (a statement-level trigger cannot be deferred). Each connection now adds
-    -- to a slot of its own (its backend's pid mod 16), so concurrent transactions seldom share a
-    -- row; a client's count is the sum of its slots. A transaction's slot never changes, and its
-    -- rows are still taken in name order, one statement per change. client_counts becomes a view
-    -- of those sums, so what reads it (an older replica, during a rolling upgrade) reads the same.
+    -- A client's count was one row, taken by every first record of an upload it owns (an INSERT's
+    -- statement-level trigger: a create, or a cancel of an upload the proxy had not seen) and held
+    -- to COMMIT: all of one client's such writes queued there. Each connection now adds to the slot
+    -- of its backend's pid mod 16, so concurrent transactions seldom share a row; a client's count is
+    -- the sum of its slots. A transaction's slot never changes, and its rows are still taken in name
+    -- order, one statement per change. client_counts becomes a view of those sums, so what reads it
+    -- (an older replica, during a rolling upgrade) reads the same.
     ALTER TABLE client_counts RENAME TO client_count_slots;
     ALTER INDEX client_counts_pkey RENAME TO client_count_slots_pkey;
     ALTER TABLE client_count_slots ADD COLUMN slot smallint NOT NULL DEFAULT 0;

@@ -33,21 +33,17 @@ export function createPostgresPool(connectionString: string, options: PostgresPo
   return pool;
 }
 
-/** What a transaction's work is given: queries only (the connection itself stays with inTransaction). */
-export type TransactionClient = Pick<pg.PoolClient, 'query'>;
-
 /**
  * Runs `work` in one transaction on one pooled client: committed if it resolves, rolled back if
  * it throws. A client whose rollback fails is in an unknown state: it is dropped instead of
- * returned to the pool. Every transaction of the PostgreSQL store goes through here. Its
- * statements with parameters are prepared once per connection (see preparedName).
+ * returned to the pool. Every transaction of the PostgreSQL store goes through here.
  */
-export async function inTransaction<T>(pool: pg.Pool, work: (client: TransactionClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken = false;
   try {
     await client.query('BEGIN');
-    const result = await work(preparing(client));
+    const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
@@ -56,35 +52,4 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: Transaction
   } finally {
     client.release(broken);
   }
-}
-
-/**
- * The statements of the store's transactions are a fixed set, run over and over on the same few
- * connections: parsed and planned once per connection as named prepared statements, instead of on
- * every call (an unnamed statement). A recorded cancel through the proxy is seven of them; on our
- * 2-core machine PostgreSQL's own CPU per cancel bounds the rate. Named by their text, so the same
- * text is one statement everywhere; past MAX_PREPARED texts (SQL built per call would otherwise
- * grow every connection's set without end) a new text runs unnamed, as before.
- */
-const MAX_PREPARED = 200;
-const preparedNames = new Map<string, string>();
-
-function preparedName(text: string): string | undefined {
-  let name = preparedNames.get(text);
-  if (name === undefined && preparedNames.size < MAX_PREPARED) {
-    name = `uc_${preparedNames.size + 1}`;
-    preparedNames.set(text, name);
-  }
-  return name;
-}
-
-function preparing(client: pg.PoolClient): TransactionClient {
-  const query = (text: unknown, values?: unknown) => {
-    if (typeof text === 'string' && Array.isArray(values)) {
-      const name = preparedName(text);
-      if (name) return client.query({ name, text, values });
-    }
-    return (client.query as (text: unknown, values?: unknown) => unknown)(text, values);
-  };
-  return { query: query as pg.PoolClient['query'] };
 }

@@ -3,7 +3,7 @@
 // row, which PostgreSQL serialises on the row lock: of replicas claiming at once, exactly one wins
 // (the others re-check the condition after the winner commits, and find the round moved on).
 import type pg from 'pg';
-import { inTransaction, type TransactionClient } from '#server/store/postgres/pool.ts';
+import { inTransaction } from '#server/store/postgres/pool.ts';
 import type { PolicyChange, PolicyPause } from '#contract/policies.ts';
 import {
   PolicyNameTakenError,
@@ -21,7 +21,7 @@ const CHANGE_COLUMNS = 'id, at, actor, action, policy_id, policy_name, detail';
 
 const isNameTaken = (error: unknown) => error instanceof Error && 'code' in error && error.code === '23505' && 'constraint' in error && error.constraint === 'policies_name_key';
 
-type Queryable = TransactionClient;
+type Queryable = Pick<pg.PoolClient, 'query'>;
 
 export class PostgresPolicyStore implements PolicyStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -150,7 +150,7 @@ export class PostgresPolicyStore implements PolicyStore {
     ]);
   }
 
-  private transaction<T>(work: (client: TransactionClient) => Promise<T>): Promise<T> {
+  private transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     return inTransaction(this.pool, work);
   }
 }

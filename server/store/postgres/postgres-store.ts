@@ -24,7 +24,7 @@ import { decodeAuditCursor, decodeListCursor, encodeAuditCursor, nextListCursor 
 import { toJob, type StoredJob } from '#server/store/job-progress.ts';
 import { PostgresPolicyStore } from '#server/store/postgres/postgres-policy-store.ts';
 import { migratePostgres } from '#server/store/postgres/migrate.ts';
-import { createPostgresPool, inTransaction, type PostgresPoolOptions, type TransactionClient } from '#server/store/postgres/pool.ts';
+import { createPostgresPool, inTransaction, type PostgresPoolOptions } from '#server/store/postgres/pool.ts';
 import { claimAlerts, enqueueAlert, purgeSettledAlerts, settleAlert, transitionAlertState } from '#server/store/postgres/alert-sql.ts';
 import { purgeAuditEntries, purgeFinishedUploads } from '#server/store/postgres/retention-sql.ts';
 import { parseSearch, likeContaining } from '#server/store/search-query.ts';
@@ -71,7 +71,7 @@ export async function openPostgresStore(connectionString: string, options: Postg
   return new PostgresUploadStore(pool, options.stuckRule ?? createStuckRule());
 }
 
-type Queryable = TransactionClient;
+type Queryable = Pick<pg.PoolClient, 'query'>;
 
 /** What UPLOAD_COLUMNS returns: the shared columns, and the Upload object as jsonb. */
 interface UploadRow extends StoredUploadColumns {
@@ -856,7 +856,7 @@ class PostgresUploadStore implements UploadStore {
     ]);
   }
 
-  private transaction<T>(work: (client: TransactionClient) => Promise<T>): Promise<T> {
+  private transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     return inTransaction(this.pool, work);
   }
 
