@@ -31,6 +31,9 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   search: async () => ({ run: (await import('./api.ts')).runSearch }),
 };
 
+/** The benchmark under way, for the guard below. */
+let running: string | null = null;
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, cases: { type: 'string' } },
@@ -54,6 +57,7 @@ async function main(): Promise<number> {
   // Other work on a shared machine shows up here; the same-run ratios are meant to absorb it.
   const loadAverages = [loadavg()[0]!];
   for (const name of names) {
+    running = name;
     const started = performance.now();
     try {
       const bench = await BENCHES[name]!();
@@ -120,7 +124,7 @@ function gitCommit(): string | null {
 // A benchmark awaiting what nothing will ever settle (no timer, socket or child left) lets the event
 // loop run dry: Node then exits with 0 in the middle of it, printing nothing. Say so and fail instead.
 process.once('beforeExit', () => {
-  console.error('A benchmark stopped half-way: it awaited something nothing was left to settle (the event loop ran dry). No results were written.');
+  console.error(`The ${running ?? 'benchmark'} benchmark stopped half-way: it awaited something nothing was left to settle (the event loop ran dry). No results were written.`);
   process.exit(1);
 });
 

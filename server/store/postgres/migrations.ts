@@ -486,10 +486,12 @@ export const postgresMigrations: readonly PostgresMigration[] = [
     ALTER TABLE client_count_slots DROP CONSTRAINT client_count_slots_pkey;
     ALTER TABLE client_count_slots ADD CONSTRAINT client_count_slots_pkey PRIMARY KEY (name, slot);
     CREATE VIEW client_counts AS SELECT name, SUM(n)::bigint AS n FROM client_count_slots GROUP BY name;
+    -- The slot this connection adds to (the one place the number of slots is written).
+    CREATE FUNCTION client_count_slot() RETURNS smallint LANGUAGE sql STABLE AS $$ SELECT (pg_backend_pid() % 16)::smallint $$;
     CREATE OR REPLACE FUNCTION client_counts_track_rows() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       INSERT INTO client_count_slots (name, slot, n)
-        SELECT client_name, pg_backend_pid() % 16, CASE WHEN TG_OP = 'INSERT' THEN COUNT(*) ELSE -COUNT(*) END
+        SELECT client_name, client_count_slot(), CASE WHEN TG_OP = 'INSERT' THEN COUNT(*) ELSE -COUNT(*) END
         FROM changed WHERE client_name IS NOT NULL GROUP BY 1 ORDER BY 1
       ON CONFLICT (name, slot) DO UPDATE SET n = client_count_slots.n + EXCLUDED.n;
       RETURN NULL;
@@ -497,7 +499,7 @@ export const postgresMigrations: readonly PostgresMigration[] = [
     CREATE OR REPLACE FUNCTION client_counts_track_owner() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       INSERT INTO client_count_slots (name, slot, n)
-        SELECT c.name, pg_backend_pid() % 16, SUM(c.n) FROM (VALUES (OLD.client_name, -1), (NEW.client_name, 1)) AS c (name, n)
+        SELECT c.name, client_count_slot(), SUM(c.n) FROM (VALUES (OLD.client_name, -1), (NEW.client_name, 1)) AS c (name, n)
         WHERE c.name IS NOT NULL GROUP BY 1 ORDER BY 1
       ON CONFLICT (name, slot) DO UPDATE SET n = client_count_slots.n + EXCLUDED.n;
       RETURN NULL;

@@ -67,11 +67,13 @@ describe.skipIf(!server)('PostgreSQL store', () => {
       await sql.query("UPDATE uploads SET status = 'cancelled' WHERE id = 'upload_held'");
       // The store's cancel of the other upload, while that transaction is still open.
       const cancel = store.recordUpload(makeUpload('upload_free', { status: 'cancelled', created_at: NOW - 100 }), { at: NOW, via: 'cancel', actor: 'ops' });
+      let timer: NodeJS.Timeout | undefined;
       try {
-        const first = await Promise.race([cancel.then(() => 'committed'), new Promise((resolve) => setTimeout(resolve, 3_000, 'still waiting after 3 s'))]);
+        const first = await Promise.race([cancel.then(() => 'committed'), new Promise((resolve) => (timer = setTimeout(resolve, 3_000, 'still waiting after 3 s')))]);
         expect(first, 'the cancel beside an open status change').toBe('committed');
         expect(await store.countByStatus(NOW)).toMatchObject({ pending: 1, cancelled: 1 });
       } finally {
+        clearTimeout(timer);
         await sql.query('COMMIT');
         await cancel;
       }
