@@ -26,8 +26,9 @@ export const PENDING_SQL = effectiveStatusSql('pending', '@now');
 
 // The search index's rowid (migrations.ts, 'reads'): the upload's rowid in its low 31 bits, under
 // the key of its created_at, which ascends as created_at descends.
-const SEARCH_ROWID_MASK = 2147483647;
-const searchKeyOf = (createdAt: string) => `((4294967295 - MIN(MAX(${createdAt}, 0), 4294967295)) << 31)`;
+const SEARCH_ROWID_BITS = 31;
+const SEARCH_ROWID_MASK = 2 ** SEARCH_ROWID_BITS - 1;
+const searchKeyOf = (createdAt: string) => `((4294967295 - MIN(MAX(${createdAt}, 0), 4294967295)) << ${SEARCH_ROWID_BITS})`;
 const SEARCH_IN_SQL = `rowid IN (SELECT rowid & ${SEARCH_ROWID_MASK} FROM uploads_search WHERE uploads_search MATCH @q_match)`;
 
 /**
@@ -94,8 +95,12 @@ export function filterSql(filter: StoreUploadFilter, now: number, stuckRule: Stu
 
 const whereClause = (where: readonly string[]) => (where.length ? `WHERE ${where.join(' AND ')}` : '');
 
-/** The statement listUploads runs for a query, with its parameters (it fetches one row more than the limit, to know whether more follow). */
-export function listUploadsSql(query: StoreListQuery, now: number, stuckRule: StuckRule): { sql: string; params: SqlParams } {
+/**
+ * The statement listUploads runs for a query, with its parameters: it reads one row more than the
+ * limit, to know whether more follow. `newestMatches`: the statement yields a search's matches in
+ * the search index's order, to be read with firstMatches() (it has no LIMIT of its own).
+ */
+export function listUploadsSql(query: StoreListQuery, now: number, stuckRule: StuckRule): { sql: string; params: SqlParams; newestMatches: boolean } {
   const sort = query.sort ?? 'created_at';
   const order = query.order ?? 'desc';
   const column = SORT_COLUMN[sort];
@@ -108,28 +113,46 @@ export function listUploadsSql(query: StoreListQuery, now: number, stuckRule: St
     params.after_value = cursor.value;
     params.after_id = cursor.id;
   }
+  if (searchOnly) return { sql: newestMatchesSql(where.slice(1)), params, newestMatches: true };
   params.limit = query.limit + 1;
-  if (searchOnly) return { sql: newestMatchesSql(where.slice(1)), params };
   const sql = `SELECT rowid, * FROM uploads ${whereClause(where)} ORDER BY ${column} ${order}, id ${order} LIMIT @limit`;
-  return { sql, params };
+  return { sql, params, newestMatches: false };
 }
 
 /**
- * A newest-first page of a filename search, read from the search index in its own order (newest
- * first by created_at, to the second) instead of producing every match and sorting them: the first
- * @limit matches, then every match up to the last key of the last one's second (its key with every
- * rowid bit set; no shift, so a created_at of 0 does not overflow): ties within a second are not in
- * (created_at, id) order there, so they are sorted. Both steps stop early. With other filters too, a
- * rare combination would walk every match twice, so those keep the plain form (SEARCH_IN_SQL).
+ * A newest-first filename search, read from the search index in its own order (newest first by
+ * created_at, to the second; SEARCH_SECOND is that second's part of the key) instead of producing
+ * every match and sorting them. Ties within a second are not in (created_at, id) order there:
+ * firstMatches() sorts them. With other filters too, a rare combination would walk every match,
+ * so those keep the plain form (SEARCH_IN_SQL).
  */
 function newestMatchesSql(cursor: readonly string[]): string {
-  const from = [
-    `uploads_search s JOIN uploads ON uploads.rowid = s.rowid & ${SEARCH_ROWID_MASK} WHERE s.uploads_search MATCH @q_match`,
+  const where = [
+    `s.uploads_search MATCH @q_match`,
     ...(cursor.length ? [`s.rowid >= ${searchKeyOf('@after_value')}`, ...cursor] : []),
   ].join(' AND ');
-  const firstMatches = `SELECT s.rowid AS k FROM ${from} ORDER BY s.rowid LIMIT @limit`;
-  return `SELECT uploads.rowid, uploads.* FROM ${from} AND s.rowid <= (SELECT MAX(k) | ${SEARCH_ROWID_MASK} FROM (${firstMatches}))
-    ORDER BY created_at DESC, id DESC LIMIT @limit`;
+  return `SELECT s.rowid >> ${SEARCH_ROWID_BITS} AS ${SEARCH_SECOND}, uploads.rowid, uploads.* FROM uploads_search s
+    JOIN uploads ON uploads.rowid = s.rowid & ${SEARCH_ROWID_MASK} WHERE ${where} ORDER BY s.rowid`;
+}
+
+const SEARCH_SECOND = 'search_second';
+
+/**
+ * The first `count` rows of a newestMatchesSql() statement in (created_at, id) newest-first order:
+ * reads `count` matches, then the rest of the last one's second, and stops there (one pass over
+ * the index, no temporary sort of every match).
+ */
+export function firstMatches<Row extends { created_at: number; id: string }>(matches: IterableIterator<unknown>, count: number): Row[] {
+  // Each row keeps its SEARCH_SECOND column: the records built from rows pick their fields.
+  const rows: Row[] = [];
+  let lastSecond: number | undefined;
+  for (const match of matches as IterableIterator<Row & { [SEARCH_SECOND]: number }>) {
+    if (rows.length >= count && match[SEARCH_SECOND] !== lastSecond) break; // leaving the loop resets the statement
+    rows.push(match);
+    if (rows.length === count) lastSecond = match[SEARCH_SECOND];
+  }
+  rows.sort((a, b) => b.created_at - a.created_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  return rows.slice(0, count);
 }
 
 export function pendingIdsSql(filter: StoreUploadFilter, now: number, stuckRule: StuckRule, limit: number): { sql: string; params: SqlParams } {

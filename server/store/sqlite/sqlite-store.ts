@@ -37,7 +37,7 @@ import {
   type UploadStore,
 } from '#server/store/upload-store.ts';
 import { ACTIVITY_SQL, activityParams } from './activity-sql.ts';
-import { countMatchingSql, listUploadsSql, pendingIdsSql, type SqlParams } from './filter-sql.ts';
+import { countMatchingSql, firstMatches, listUploadsSql, pendingIdsSql, type SqlParams } from './filter-sql.ts';
 import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
 import { GroupCommit } from './group-commit.ts';
 import { migrations } from './migrations.ts';
@@ -192,8 +192,9 @@ export class SqliteUploadStore implements UploadStore {
   }
 
   async listUploads(query: StoreListQuery, now: number): Promise<ListPage> {
-    const { sql, params } = listUploadsSql(query, now, this.stuckRule);
-    const rows = this.prepared(sql).all(params) as UploadRow[];
+    const { sql, params, newestMatches } = listUploadsSql(query, now, this.stuckRule);
+    const statement = this.prepared(sql);
+    const rows = newestMatches ? firstMatches<UploadRow>(statement.iterate(params), query.limit + 1) : (statement.all(params) as UploadRow[]);
     const page = rows.slice(0, query.limit).map((row) => this.toRecord(row, now));
     return { data: page, nextCursor: nextListCursor(page, rows.length > query.limit, query.sort ?? 'created_at', query.order ?? 'desc') };
   }
