@@ -157,6 +157,9 @@ export async function run(options: BenchOptions): Promise<Row[]> {
       const own = processes.findIndex((p) => p.name === processOf[subject]);
       if (own >= 0 && result.responses > 0) cpuPerCall.set(key, [...(cpuPerCall.get(key) ?? []), ((after[own]! - before[own]!) * 1e6) / result.responses]);
     };
+    // /proc counts CPU time in clock ticks (10 ms): a short run (--quick) can read 0 for nginx, and no ratio is taken against 0.
+    const cpuRatio = (ours: number[], baseline: number[]) =>
+      ours.length === baseline.length && baseline.every((value) => value > 0) ? summarize(pairwiseRatios(ours, baseline), '×') : null;
     const cpuShare = (call: CallKey, subject: SubjectKey, name: string) => summarize(cpuShares.get(`${call}:${subject}`)?.get(name) ?? [0], '').median;
     const cpuNote = (call: CallKey, subject: SubjectKey) =>
       [...(cpuShares.get(`${call}:${subject}`) ?? [])]
@@ -320,7 +323,7 @@ export async function run(options: BenchOptions): Promise<Row[]> {
           name: `${title}: CPU per proxied call, our proxy`,
           ours: { value: ourMicros, ...(portkeyMicros ? { detail: `Portkey ${Math.round(portkeyMicros.median)} µs` } : {}) },
           baseline: nginxMicros ? { label: 'nginx', value: nginxMicros } : null,
-          ratio: nginxMicros ? summarize(pairwiseRatios(cpuPerCall.get(`${call}:proxy`)!, cpuPerCall.get(`${call}:nginx`)!), '×') : null,
+          ratio: nginxMicros ? cpuRatio(cpuPerCall.get(`${call}:proxy`)!, cpuPerCall.get(`${call}:nginx`)!) : null,
           target: '—',
           met: null,
           notes: call !== 'unknown' ? [] : [
