@@ -96,11 +96,12 @@ export function filterSql(filter: StoreUploadFilter, now: number, stuckRule: Stu
 const whereClause = (where: readonly string[]) => (where.length ? `WHERE ${where.join(' AND ')}` : '');
 
 /**
- * The statement listUploads runs for a query, with its parameters: it reads one row more than the
- * limit, to know whether more follow. `newestMatches`: the statement yields a search's matches in
- * the search index's order, to be read with firstMatches() (it has no LIMIT of its own).
+ * The statement listUploads runs for a query, with its parameters, and how many rows to read from
+ * it (`take`: one more than the limit, to know whether more follow). `newestMatches`: the statement
+ * yields a search's matches in the search index's order, to be read with firstMatches() (it has no
+ * LIMIT of its own).
  */
-export function listUploadsSql(query: StoreListQuery, now: number, stuckRule: StuckRule): { sql: string; params: SqlParams; newestMatches: boolean } {
+export function listUploadsSql(query: StoreListQuery, now: number, stuckRule: StuckRule): { sql: string; params: SqlParams; take: number; newestMatches: boolean } {
   const sort = query.sort ?? 'created_at';
   const order = query.order ?? 'desc';
   const column = SORT_COLUMN[sort];
@@ -113,10 +114,11 @@ export function listUploadsSql(query: StoreListQuery, now: number, stuckRule: St
     params.after_value = cursor.value;
     params.after_id = cursor.id;
   }
-  if (searchOnly) return { sql: newestMatchesSql(where.slice(1)), params, newestMatches: true };
-  params.limit = query.limit + 1;
+  const take = query.limit + 1;
+  if (searchOnly) return { sql: newestMatchesSql(where.slice(1)), params, take, newestMatches: true };
+  params.limit = take;
   const sql = `SELECT rowid, * FROM uploads ${whereClause(where)} ORDER BY ${column} ${order}, id ${order} LIMIT @limit`;
-  return { sql, params, newestMatches: false };
+  return { sql, params, take, newestMatches: false };
 }
 
 /**

@@ -159,6 +159,16 @@ describe('the list queries the store builds', () => {
     expect(plan).not.toContain('TEMP B-TREE');
   });
 
+  it('a newest-first filename search reads the search index in its order, each match by rowid, sorting nothing', () => {
+    // Ties within a second are sorted in JS (firstMatches); the statement itself must stop early.
+    for (const cursor of [undefined, cursorFor('created_at', 'desc')]) {
+      const plan = store.explainList({ q: 'amber', limit: 50, cursor }, NOW).join(' | ');
+      expect(plan, plan).toMatch(/SCAN s VIRTUAL TABLE/);
+      expect(plan, plan).toContain('SEARCH uploads USING INTEGER PRIMARY KEY (rowid=?)');
+      expect(plan, plan).not.toContain('TEMP B-TREE');
+    }
+  });
+
   it("one client's newest-first pages read the client index in order", () => {
     for (const cursor of [undefined, cursorFor('created_at', 'desc')]) {
       const plan = store.explainList({ client: 'team-a', limit: 50, cursor }, NOW).join(' ');

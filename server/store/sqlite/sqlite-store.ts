@@ -192,9 +192,9 @@ export class SqliteUploadStore implements UploadStore {
   }
 
   async listUploads(query: StoreListQuery, now: number): Promise<ListPage> {
-    const { sql, params, newestMatches } = listUploadsSql(query, now, this.stuckRule);
+    const { sql, params, take, newestMatches } = listUploadsSql(query, now, this.stuckRule);
     const statement = this.prepared(sql);
-    const rows = newestMatches ? firstMatches<UploadRow>(statement.iterate(params), query.limit + 1) : (statement.all(params) as UploadRow[]);
+    const rows = newestMatches ? firstMatches<UploadRow>(statement.iterate(params), take) : (statement.all(params) as UploadRow[]);
     const page = rows.slice(0, query.limit).map((row) => this.toRecord(row, now));
     return { data: page, nextCursor: nextListCursor(page, rows.length > query.limit, query.sort ?? 'created_at', query.order ?? 'desc') };
   }
